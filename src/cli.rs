@@ -1,0 +1,195 @@
+//! The command line: parses arguments (help in Chinese) and runs a command.
+//!
+//! Thin on purpose: it turns arguments into calls to the pipeline and turns
+//! results into messages and an exit code. It never reads YAML keys or writes
+//! OOXML itself.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::diag::Diagnostic;
+use crate::{output, paper, pipeline, template};
+
+const MAIN_HELP: &str = "\
+{before-help}{about}
+
+用法：{usage}
+
+命令：
+{subcommands}
+
+选项：
+{options}{after-help}";
+
+const SUB_HELP: &str = "\
+{about}
+
+用法：{usage}
+
+{positionals}
+
+选项：
+{options}{after-help}";
+
+#[derive(Parser)]
+#[command(name = "wenshu", version, about = "文书：把 YAML 变成合乎 GB/T 9704 的先进性教育活动文书（DOCX）")]
+#[command(disable_help_subcommand = true, disable_help_flag = true, disable_version_flag = true)]
+#[command(after_help = "\n示例：\n  wenshu new 党性分析材料-个人 > 张三.yaml\n  wenshu check 张三.yaml\n  wenshu render 张三.yaml -o 输出")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成文书（DOCX）
+    Render {
+        /// 输入的 YAML 文件（可多个；一个文件可用 --- 分隔多份文书）
+        #[arg(required = true, value_name = "文件")]
+        files: Vec<PathBuf>,
+        /// 输出目录（不存在则创建）
+        #[arg(short = 'o', long = "out", value_name = "目录", default_value = ".")]
+        out: PathBuf,
+        /// 模板目录：其中与内置模板同名的文件优先
+        #[arg(long = "templates", value_name = "目录")]
+        templates: Option<PathBuf>,
+    },
+    /// 只检查，不生成；报告文件中的全部错误
+    Check {
+        /// 输入的 YAML 文件
+        #[arg(required = true, value_name = "文件")]
+        files: Vec<PathBuf>,
+        /// 模板目录（同时检查模板能否渲染）
+        #[arg(long = "templates", value_name = "目录")]
+        templates: Option<PathBuf>,
+    },
+    /// 输出某一文种的样板 YAML（每个字段都有中文说明）
+    New {
+        /// 文种，见 `wenshu kinds`
+        #[arg(value_name = "文种")]
+        kind: String,
+    },
+    /// 列出支持的文种
+    Kinds,
+}
+
+pub fn run() -> ExitCode {
+    let cmd = Cli::command()
+        .help_template(MAIN_HELP)
+        .mut_subcommands(|c| c.help_template(SUB_HELP));
+    let matches = match cmd.try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Render { files, out, templates } => render(&files, &out, templates.as_deref(), true),
+        Command::Check { files, templates } => render(&files, Path::new("."), templates.as_deref(), false),
+        Command::New { kind } => new(&kind),
+        Command::Kinds => {
+            for k in paper::KINDS {
+                println!("{:<12}\t{}", k.name, k.doc);
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// Renders (or, with `write` false, checks) every file. A file with any error
+/// produces nothing; the others still render. Exit 1 if anything failed.
+fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) -> ExitCode {
+    let engine = match template::Engine::new(templates) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if write {
+        if let Err(e) = std::fs::create_dir_all(out) {
+            eprintln!("错误：无法创建输出目录 {}：{e}", out.display());
+            return ExitCode::from(1);
+        }
+    }
+    let mut failed_files = 0;
+    let mut error_count = 0;
+    let mut written = 0;
+    let mut taken = Vec::new();
+    for file in files {
+        let rendered = match pipeline::render_file(&engine, file) {
+            Ok(r) => r,
+            Err(diags) => {
+                print_diagnostics(&diags);
+                failed_files += 1;
+                error_count += diags.len();
+                continue;
+            }
+        };
+        if !write {
+            eprintln!("通过：{}（{} 份文书）", file.display(), rendered.len());
+            continue;
+        }
+        for r in rendered {
+            let path = output::unique_path(out, &r.stem, "docx", &mut taken);
+            let bytes = crate::docx::write(&r.document);
+            if let Err(e) = output::write_atomic(&path, &bytes) {
+                eprintln!("错误：无法写入 {}：{e}", path.display());
+                failed_files += 1;
+                error_count += 1;
+                continue;
+            }
+            println!("{}", path.display());
+            written += 1;
+        }
+    }
+    if failed_files > 0 {
+        eprintln!("共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。", failed_files, error_count);
+        ExitCode::from(1)
+    } else {
+        if write {
+            eprintln!("已生成 {written} 份文书。");
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn new(kind: &str) -> ExitCode {
+    match crate::starter::starter(kind) {
+        Some(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = paper::KINDS.iter().map(|k| k.name).collect();
+            let near = crate::diag::suggest(kind, &names)
+                .or_else(|| names.iter().copied().find(|n| n.starts_with(kind)))
+                .map(|n| format!("是否应为「{n}」？"))
+                .unwrap_or_default();
+            eprintln!("错误：没有文种「{kind}」。{near}可用的文种：{}", names.join("、"));
+            ExitCode::from(2)
+        }
+    }
+}

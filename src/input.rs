@@ -1,0 +1,378 @@
+//! Input: bytes on disk → located YAML trees.
+//!
+//! Owns everything between a path and a tree of [`Node`]s that remembers where
+//! each value stood: the size cap, the text encoding (UTF-8 with or without BOM,
+//! CRLF, and GBK/GB18030 from Notepad), the YAML syntax, and the alias budget.
+//! It never interprets a value: what a key means is the `paper` module's job.
+//!
+//! Why not serde_norway here: serde deserialisers stop at the first error and
+//! carry no position for a value that parsed but is wrong (a deadline missing on
+//! a 限期整改 item), and the libyaml family expands aliases before anyone can
+//! count them. We read events from yaml-rust2 (with their markers) and build
+//! the tree ourselves, charging every node an alias produces to a budget.
+
+use std::path::Path;
+
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::TScalarStyle;
+
+use crate::diag::{Diagnostic, Pos};
+
+/// Largest input file accepted. A paper is a few KB; a multi-document file of
+/// a thousand papers stays well under this.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most nodes one file may expand to, aliases included. Ten times a large
+/// legitimate file; a quadratic alias fan-out hits it after a few ms.
+pub const NODE_BUDGET: usize = 2_000_000;
+/// Most nodes that aliases alone may add. Papers have no use for large
+/// anchors; this stops a 42 KB fan-out before it allocates anything big.
+pub const ALIAS_BUDGET: usize = 100_000;
+
+/// A file's text, decoded, with the information needed to quote its lines.
+#[derive(Debug)]
+pub struct Source {
+    /// The path as the user wrote it, used in every message.
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Source { name: name.into(), text, line_starts }
+    }
+
+    /// The text of 1-based line `line`, without its line ending.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+
+    /// A diagnostic at `pos` in this file, quoting the line.
+    pub fn error(&self, pos: Pos, field: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.name.clone(),
+            pos: Some(pos),
+            field: field.map(str::to_string),
+            message: message.into(),
+            source_line: self.line(pos.line).map(str::to_string),
+            help: None,
+        }
+    }
+}
+
+/// Reads and decodes a file. Refuses files over the cap before reading them.
+pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::whole_file(&name, format!("无法读取文件：{}", io_reason(&e))))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::whole_file(&name, "这是一个目录，不是 YAML 文件"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::whole_file(
+            &name,
+            format!(
+                "文件过大（{} 字节），超过上限 {} 字节",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        )
+        .with_help("请把文件拆分成几个较小的文件"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::whole_file(&name, format!("无法读取文件：{}", io_reason(&e))))?;
+    let text = decode(&name, &bytes)?;
+    Ok(Source::new(name, text))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".into(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// UTF-8 (BOM optional) is taken as is. Anything else is tried as GB18030,
+/// which is what Notepad on Chinese Windows saves as "ANSI"; it is accepted
+/// only if it decodes without a single replacement *and* then reads as a
+/// paper (it names the key 文种), so mojibake cannot reach a paper.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Diagnostic::whole_file(name, "文件是 UTF-16 编码，无法读取")
+            .with_help("请在记事本中“另存为”，编码选择 UTF-8"));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map_or((String::new(), true), |t| (t.into_owned(), false));
+            if had_errors || !text.contains("文种") {
+                return Err(Diagnostic::whole_file(
+                    name,
+                    "文件不是 UTF-8 编码，也不能确认是 GBK/GB18030 编码",
+                )
+                .with_help("请在记事本中“另存为”，编码选择 UTF-8"));
+            }
+            text
+        }
+    };
+    if text.contains('\0') {
+        return Err(Diagnostic::whole_file(name, "文件含有空字符（NUL），不是文本文件"));
+    }
+    // CRLF and lone CR become LF so line numbers and block scalars agree.
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}
+
+/// A YAML value and where it stood.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An empty value, `~` or `null`.
+    Null,
+    /// Every scalar stays text: `2026-01-05`, `1` and `是` are the paper's to
+    /// interpret, never YAML's.
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys in file order; duplicates are kept so that they can be reported.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// A short Chinese name for the node's type, for "expected … found …".
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "空值",
+            Value::Str(_) => "文字",
+            Value::Seq(_) => "列表",
+            Value::Map(_) => "键值表",
+        }
+    }
+}
+
+/// One YAML document of a stream, i.e. one paper.
+#[derive(Debug)]
+pub struct YamlDoc {
+    pub root: Node,
+    /// 1-based index in the file, for messages about multi-document files.
+    pub index: usize,
+}
+
+/// Parses every document of a file. A syntax error, or a blown budget, is one
+/// diagnostic for the whole file: past it, nothing can be trusted.
+pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Diagnostic> {
+    let mut parser = Parser::new_from_str(&src.text);
+    let mut b = Builder::default();
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| {
+            let m = e.marker();
+            let pos = Pos { line: m.line().max(1), col: m.col() + 1 };
+            src.error(pos, None, format!("YAML 语法错误：{}", translate_scan_error(e.info())))
+        })?;
+        let pos = Pos { line: mark.line().max(1), col: mark.col() + 1 };
+        match b.event(event, pos) {
+            Ok(true) => break,
+            Ok(false) => {}
+            Err(msg) => return Err(src.error(pos, None, msg).with_help(
+                "文书用不到大型锚点与别名（& 与 *）；请直接写出内容",
+            )),
+        }
+    }
+    Ok(b.docs)
+}
+
+fn translate_scan_error(info: &str) -> String {
+    let hint = if info.contains("mapping values are not allowed") {
+        "此处不能出现冒号键值（冒号后是否缺少空格，或缩进不对？）"
+    } else if info.contains("did not find expected key") || info.contains("did not find expected") {
+        "缩进或层次不对，解析器找不到预期的键"
+    } else if info.contains("found character that cannot start any token") {
+        "出现了不能作为开头的字符（如制表符 Tab，请改用空格）"
+    } else if info.contains("while scanning a quoted scalar") || info.contains("found unexpected end of stream") {
+        "引号没有闭合，或文件意外结束"
+    } else if info.contains("unknown anchor") || info.contains("while parsing node, found unknown anchor") {
+        "引用了未定义的锚点（别名 * 前没有对应的 &）"
+    } else {
+        ""
+    };
+    if hint.is_empty() {
+        info.to_string()
+    } else {
+        format!("{hint}（{info}）")
+    }
+}
+
+enum Frame {
+    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
+    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+}
+
+/// Builds trees from events, materialising aliases by copy and charging each
+/// copied node to the budget *before* copying.
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<YamlDoc>,
+    /// anchor id → (node, its node count)
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+fn count_nodes(n: &Node) -> usize {
+    1 + match &n.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
+        _ => 0,
+    }
+}
+
+impl Builder {
+    /// Returns `Ok(true)` at the end of the stream.
+    fn event(&mut self, event: Event, pos: Pos) -> Result<bool, String> {
+        match event {
+            Event::StreamEnd => return Ok(true),
+            Event::Nothing | Event::StreamStart | Event::DocumentStart | Event::DocumentEnd => {}
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = scalar_value(text, style, tag.as_ref());
+                self.finish(Node { pos, value }, anchor, 1)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Frame::Seq { pos, anchor, items: Vec::new() })
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Frame::Map { pos, anchor, entries: Vec::new(), key: None })
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq { pos, anchor, items }) => {
+                        (Node { pos, value: Value::Seq(items) }, anchor)
+                    }
+                    Some(Frame::Map { pos, anchor, entries, .. }) => {
+                        (Node { pos, value: Value::Map(entries) }, anchor)
+                    }
+                    None => return Ok(false),
+                };
+                let size = if anchor > 0 { count_nodes(&node) } else { 0 };
+                self.finish(node, anchor, size)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err("引用了未定义的锚点".into());
+                };
+                let size = *size;
+                self.alias_nodes += size;
+                if self.alias_nodes > ALIAS_BUDGET || self.nodes + size > NODE_BUDGET {
+                    return Err(format!(
+                        "别名展开超出预算：别名共展开 {} 个以上节点（上限 {}），已停止读取",
+                        self.alias_nodes, ALIAS_BUDGET
+                    ));
+                }
+                let mut copy = node.clone();
+                copy.pos = pos;
+                self.nodes += size;
+                self.push(copy);
+                return Ok(false);
+            }
+        }
+        Ok(false)
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), String> {
+        self.nodes += 1;
+        if self.nodes > NODE_BUDGET {
+            return Err(format!("文件节点过多（超过 {NODE_BUDGET} 个）"));
+        }
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.push(node);
+        Ok(())
+    }
+
+    fn push(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+            None => {
+                let index = self.docs.len() + 1;
+                self.docs.push(YamlDoc { root: node, index });
+            }
+        }
+    }
+}
+
+fn scalar_value(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+    let plain = style == TScalarStyle::Plain && tag.is_none();
+    if plain && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
+        Value::Null
+    } else {
+        Value::Str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<YamlDoc>, Diagnostic> {
+        parse_yaml(&Source::new("t.yaml", text.to_string()))
+    }
+
+    #[test]
+    fn positions_are_one_based_characters() {
+        let docs = parse("文种: 两个具体\n单位: 某单位\n").unwrap();
+        let Value::Map(entries) = &docs[0].root.value else { panic!() };
+        assert_eq!(entries[1].0.pos, Pos { line: 2, col: 1 });
+        assert_eq!(entries[1].1.pos, Pos { line: 2, col: 5 });
+    }
+
+    #[test]
+    fn multi_document_streams() {
+        let docs = parse("a: 1\n---\na: 2\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].index, 2);
+    }
+
+    #[test]
+    fn quadratic_alias_fan_out_is_refused_quickly() {
+        let n = 1000;
+        let mut y = String::from("a: &a [");
+        y.push_str(&vec!["x"; n].join(","));
+        y.push_str("]\nb: [");
+        y.push_str(&vec!["*a"; n].join(","));
+        y.push_str("]\n");
+        let start = std::time::Instant::now();
+        let err = parse(&y).unwrap_err();
+        assert!(err.message.contains("别名展开超出预算"), "{}", err.message);
+        assert!(start.elapsed().as_millis() < 1000);
+    }
+
+    #[test]
+    fn gbk_is_decoded_only_when_it_is_a_paper() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("文种: 两个具体\n单位: 某单位\n");
+        assert!(decode("x", &bytes).unwrap().contains("某单位"));
+        let (bytes, _, _) = encoding_rs::GBK.encode("随便什么内容");
+        assert!(decode("x", &bytes).is_err());
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let t = decode("x", b"\xEF\xBB\xBFa: 1\r\nb: 2\r\n").unwrap();
+        assert_eq!(t, "a: 1\nb: 2\n");
+    }
+}

@@ -1,0 +1,20 @@
+//! wenshu（文书）: YAML → the written papers of a party education campaign,
+//! laid out per GB/T 9704-2012.
+//!
+//! The stages follow the data: [`input`] (bytes → located YAML) → [`paper`]
+//! (typed fields and rules) → [`template`] (minijinja → markup →
+//! [`document`]) → [`typeset`] (the grid) → [`docx`] (the package) →
+//! [`output`] (safe names, atomic writes). [`pipeline`] strings them
+//! together; [`cli`] is the thin command line.
+
+pub mod cli;
+pub mod diag;
+pub mod docx;
+pub mod document;
+pub mod input;
+pub mod output;
+pub mod paper;
+pub mod pipeline;
+pub mod starter;
+pub mod template;
+pub mod typeset;

@@ -1,0 +1,178 @@
+//! 党性分析材料: a member's (or a unit's) party-spirit analysis.
+//!
+//! Rules that concern the paper alone: all four problem areas (一找); the
+//! three subjective causes (二查), and for leading cadres and units also
+//! 权力观、地位观、利益观; retired members write no such paper.
+
+use serde::Serialize;
+
+use super::fields::{Ctx, Date, Obj, Paragraphs};
+use super::{context, limits, Decoded};
+
+/// 一找 areas and 二查 views, in the order the paper prints them.
+const AREAS: [&str; 4] = ["思想", "组织", "工作", "作风"];
+const BASIC_VIEWS: [&str; 3] = ["世界观", "人生观", "价值观"];
+const CADRE_VIEWS: [&str; 3] = ["权力观", "地位观", "利益观"];
+
+#[derive(Serialize)]
+pub struct Member {
+    #[serde(rename = "姓名")]
+    pub name: String,
+    #[serde(rename = "职务")]
+    pub post: String,
+    #[serde(rename = "所在支部")]
+    pub branch: String,
+    #[serde(rename = "入党时间")]
+    pub joined: Option<Date>,
+    #[serde(rename = "领导干部")]
+    pub leading_cadre: bool,
+}
+
+/// A titled block of text: one area or one view.
+#[derive(Serialize)]
+struct Part {
+    #[serde(rename = "名称")]
+    name: &'static str,
+    #[serde(rename = "内容")]
+    body: Paragraphs,
+}
+
+#[derive(Serialize)]
+struct Analysis {
+    #[serde(rename = "类型")]
+    variant: &'static str,
+    #[serde(rename = "党员")]
+    member: Option<Member>,
+    #[serde(rename = "单位")]
+    unit: Option<String>,
+    #[serde(rename = "日期")]
+    date: Date,
+    #[serde(rename = "开头")]
+    opening: Paragraphs,
+    #[serde(rename = "一找")]
+    problems: Vec<Part>,
+    #[serde(rename = "二查")]
+    causes: Vec<Part>,
+    #[serde(rename = "努力方向")]
+    direction: Paragraphs,
+    #[serde(rename = "整改措施")]
+    measures: Vec<String>,
+    #[serde(rename = "落款")]
+    signature: String,
+}
+
+/// Reads the `党员` block shared with the personal 整改方案.
+pub fn read_member(ctx: &mut Ctx, obj: &mut Obj, with_record: bool) -> Option<Member> {
+    obj.object(ctx, "党员", "（个人材料须写明党员信息）", |ctx, m| {
+        let name = m.text(ctx, "姓名", limits::NAME);
+        let post = m.text(ctx, "职务", limits::POST);
+        let branch = m.text(ctx, "所在支部", limits::UNIT);
+        let (joined, cadre) = if with_record {
+            let joined = m.date(ctx, "入党时间");
+            let cadre = m.yes_no(ctx, "领导干部", false);
+            if m.yes_no(ctx, "离退休", false) == Some(true) {
+                let pos = m.key_pos("离退休");
+                ctx.error(
+                    pos,
+                    &m.field("离退休"),
+                    "离退休职工党员不写党性分析材料、不参加满意度测评，只参加一次专题组织生活会",
+                );
+                return None;
+            }
+            (joined.map(Some), cadre)
+        } else {
+            m.allow(&["入党时间", "领导干部", "离退休"]);
+            (Some(None), Some(false))
+        };
+        Some(Member { name: name?, post: post?, branch: branch?, joined: joined?, leading_cadre: cadre? })
+    })
+}
+
+/// Reads a mapping of named parts, requiring `required` and allowing `optional`.
+fn read_parts(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    key: &'static str,
+    required: &[&'static str],
+    optional: &[&'static str],
+    why_required: &str,
+) -> Option<Vec<Part>> {
+    obj.object(ctx, key, "", |ctx, o| {
+        let mut parts = Vec::new();
+        let mut ok = true;
+        for &name in required.iter().chain(optional) {
+            let body = if required.contains(&name) {
+                let node = o.require(ctx, name, why_required);
+                node.and_then(|n| super::fields::paragraphs(ctx, n, &o.field(name), limits::PARAGRAPH))
+            } else {
+                o.opt_paragraphs(ctx, name, limits::PARAGRAPH).or_else(|| {
+                    ok &= !o.has(name);
+                    None
+                })
+            };
+            match body {
+                Some(body) => parts.push(Part { name, body }),
+                None => ok &= !required.contains(&name),
+            }
+        }
+        ok.then_some(parts)
+    })
+}
+
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
+    let variant = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人"))?;
+    let (member, unit) = if variant == "个人" {
+        (Some(read_member(ctx, obj, true)), None)
+    } else {
+        (None, Some(obj.text(ctx, "单位", limits::UNIT)))
+    };
+    let cadre = member.as_ref().and_then(|m| m.as_ref()).is_some_and(|m| m.leading_cadre);
+    let date = obj.date(ctx, "日期");
+    let opening = obj.paragraphs(ctx, "开头", limits::PARAGRAPH);
+    let problems = read_parts(ctx, obj, "一找", &AREAS, &[], "（一找须从思想、组织、工作、作风四个方面查找问题）");
+    let causes = if cadre || variant == "单位" {
+        let all: Vec<&'static str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
+        let why = if cadre {
+            "（领导干部还须从权力观、地位观、利益观剖析原因）"
+        } else {
+            "（单位材料须从世界观、人生观、价值观和权力观、地位观、利益观剖析原因）"
+        };
+        read_parts(ctx, obj, "二查", &all, &[], why)
+    } else {
+        read_parts(ctx, obj, "二查", &BASIC_VIEWS, &CADRE_VIEWS, "（二查须从世界观、人生观、价值观剖析主观原因）")
+    };
+    let (direction, measures) = obj
+        .object(ctx, "三明确", "", |ctx, o| {
+            let direction = o.paragraphs(ctx, "努力方向", limits::PARAGRAPH);
+            let measures = o.list(ctx, "整改措施", limits::ITEMS, |c, n, p| {
+                super::fields::line_text(c, n, p, limits::PARAGRAPH)
+            });
+            Some((direction, measures))
+        })
+        .unwrap_or((None, None));
+    let signature = obj.opt_text(ctx, "落款", limits::UNIT);
+
+    let member = member.flatten();
+    if variant == "个人" && member.is_none() {
+        return None;
+    }
+    let unit = match unit {
+        Some(u) => Some(u?),
+        None => None,
+    };
+    let who = member.as_ref().map_or_else(|| unit.clone().unwrap_or_default(), |m| m.name.clone());
+    let paper = Analysis {
+        variant,
+        signature: signature.unwrap_or_else(|| who.clone()),
+        member,
+        unit,
+        date: date?,
+        opening: opening?,
+        problems: problems?,
+        causes: causes?,
+        direction: direction?,
+        measures: measures?,
+    };
+    let template = if variant == "个人" { "党性分析材料-个人" } else { "党性分析材料-单位" };
+    Some((template, format!("党性分析材料-{who}"), context(&paper)))
+}

@@ -1,0 +1,465 @@
+//! Typed field readers over located YAML trees, collecting every error.
+//!
+//! Each paper kind describes its schema with these readers. A reader that
+//! meets a wrong value records a located diagnostic and returns `None`, so
+//! decoding continues and the user sees every problem of a file at once.
+//! Unknown keys are reported when a mapping is closed, with the nearest known
+//! key as a suggestion.
+
+use serde::Serialize;
+
+use crate::diag::{suggest, Diagnostic, Pos};
+use crate::input::{Node, Source, Value};
+
+/// A value that still holds the starter template's placeholder.
+const PLACEHOLDER: &str = "【请填写";
+
+/// Collects the diagnostics of one file.
+pub struct Ctx<'s> {
+    pub src: &'s Source,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'s> Ctx<'s> {
+    pub fn new(src: &'s Source) -> Self {
+        Ctx { src, errors: Vec::new() }
+    }
+
+    pub fn error(&mut self, pos: Pos, field: &str, message: impl Into<String>) {
+        self.errors.push(self.src.error(pos, Some(field), message));
+    }
+}
+
+/// Joins a parent path and a key: `整改事项[2]` + `完成时限`.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A calendar date, printed the GB/T 9704 way (2026年1月5日).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
+            rest.split(['年', '月']).collect()
+        } else {
+            s.split(['-', '/', '.']).collect()
+        };
+        let [y, m, d] = parts.as_slice() else { return None };
+        let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !(all_digits(y) && all_digits(m) && all_digits(d)) || y.len() != 4 || m.len() > 2 || d.len() > 2 {
+            return None;
+        }
+        let (year, month, day): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year >= 1900 && (1..=days).contains(&day)).then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Text of one or more paragraphs. From YAML either one string whose
+/// paragraphs are separated by blank lines, or a list of strings.
+pub type Paragraphs = Vec<String>;
+
+/// Splits a block of text into paragraphs: blank lines separate them; single
+/// line breaks inside a paragraph are joined (with nothing between CJK, with a
+/// space between Latin words).
+pub fn paragraphs_of(text: &str) -> Paragraphs {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        join_line(&mut cur, line);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Appends `line` to `cur` as a continuation of the same paragraph.
+pub fn join_line(cur: &mut String, line: &str) {
+    let needs_space = matches!((cur.chars().last(), line.chars().next()),
+        (Some(a), Some(b)) if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()
+            || a.is_ascii_punctuation() && a != '(' && b.is_ascii_alphanumeric());
+    if needs_space {
+        cur.push(' ');
+    }
+    cur.push_str(line);
+}
+
+/// A mapping being read. Keys read through it are "known"; the rest are
+/// reported by [`Obj::finish`].
+pub struct Obj<'n> {
+    pub path: String,
+    pub pos: Pos,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    known: Vec<&'static str>,
+}
+
+impl<'n> Obj<'n> {
+    /// Opens `node` as a mapping, or records a type error.
+    pub fn open(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Obj<'n>> {
+        let Value::Map(map) = &node.value else {
+            ctx.error(node.pos, path_or_root(path), format!("应为键值表（字段: 值），实为{}", node.type_name()));
+            return None;
+        };
+        let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::new();
+        for (k, v) in map {
+            let Value::Str(key) = &k.value else {
+                ctx.error(k.pos, path_or_root(path), "字段名应为文字");
+                continue;
+            };
+            let key = key.as_str();
+            if entries.iter().any(|(seen, _, _)| *seen == key) {
+                ctx.error(k.pos, &join(path, key), format!("字段「{key}」重复出现"));
+                continue;
+            }
+            entries.push((key, k, v));
+        }
+        Some(Obj { path: path.to_string(), pos: node.pos, entries, known: Vec::new() })
+    }
+
+    pub fn field(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    /// The value of `key`, if present and not null; marks `key` as known.
+    pub fn get(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.known.push(key);
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+            .filter(|v| v.value != Value::Null)
+    }
+
+    /// Like [`Obj::get`] but records "missing" with a reason.
+    pub fn require(&mut self, ctx: &mut Ctx, key: &'static str, why: &str) -> Option<&'n Node> {
+        let v = self.get(key);
+        if v.is_none() {
+            let at = self.entries.iter().find(|(k, _, _)| *k == key).map_or(self.pos, |(_, k, _)| k.pos);
+            ctx.error(at, &self.field(key), format!("缺少必填字段「{key}」{why}"));
+        }
+        v
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _, v)| *k == key && v.value != Value::Null)
+    }
+
+    /// Position of a key, for errors that concern the key itself.
+    pub fn key_pos(&self, key: &str) -> Pos {
+        self.entries.iter().find(|(k, _, _)| *k == key).map_or(self.pos, |(_, k, _)| k.pos)
+    }
+
+    /// Declares keys that are allowed even if not read (e.g. `文种`).
+    pub fn allow(&mut self, keys: &[&'static str]) {
+        self.known.extend_from_slice(keys);
+    }
+
+    /// Reports every key that no reader asked for.
+    pub fn finish(self, ctx: &mut Ctx) {
+        for (key, k, _) in &self.entries {
+            if self.known.contains(key) {
+                continue;
+            }
+            let message = match suggest(key, &self.known) {
+                Some(near) => format!("未知字段「{key}」，是否应为「{near}」？"),
+                None => format!("未知字段「{key}」；此处可用的字段：{}", self.known.join("、")),
+            };
+            ctx.error(k.pos, &join(&self.path, key), message);
+        }
+    }
+
+    // ---- typed readers: each returns None after recording an error ----
+
+    /// Required single-line text of at most `max` characters.
+    pub fn text(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<String> {
+        let node = self.require(ctx, key, "")?;
+        line_text(ctx, node, &self.field(key), max)
+    }
+
+    pub fn opt_text(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<String> {
+        let node = self.get(key)?;
+        line_text(ctx, node, &self.field(key), max)
+    }
+
+    /// Required paragraphs; each paragraph at most `max` characters.
+    pub fn paragraphs(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<Paragraphs> {
+        let node = self.require(ctx, key, "")?;
+        paragraphs(ctx, node, &self.field(key), max)
+    }
+
+    pub fn opt_paragraphs(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<Paragraphs> {
+        let node = self.get(key)?;
+        paragraphs(ctx, node, &self.field(key), max)
+    }
+
+    pub fn date(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Date> {
+        let node = self.require(ctx, key, "")?;
+        date(ctx, node, &self.field(key))
+    }
+
+    pub fn opt_date(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Date> {
+        let node = self.get(key)?;
+        date(ctx, node, &self.field(key))
+    }
+
+    /// 是/否; absent means `default`.
+    pub fn yes_no(&mut self, ctx: &mut Ctx, key: &'static str, default: bool) -> Option<bool> {
+        let Some(node) = self.get(key) else { return Some(default) };
+        let s = scalar(ctx, node, &self.field(key))?;
+        match s.trim() {
+            "是" | "true" | "True" | "yes" => Some(true),
+            "否" | "false" | "False" | "no" => Some(false),
+            other => {
+                ctx.error(node.pos, &self.field(key), format!("应为「是」或「否」，实为「{other}」"));
+                None
+            }
+        }
+    }
+
+    /// One of `choices`; absent means `default` if given, else an error.
+    pub fn choice(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        choices: &[&'static str],
+        default: Option<&'static str>,
+    ) -> Option<&'static str> {
+        let node = match (self.get(key), default) {
+            (Some(n), _) => n,
+            (None, Some(d)) => return Some(d),
+            (None, None) => {
+                self.require(ctx, key, &format!("（可选值：{}）", choices.join("、")));
+                return None;
+            }
+        };
+        let s = scalar(ctx, node, &self.field(key))?;
+        let s = s.trim();
+        if let Some(c) = choices.iter().find(|c| **c == s) {
+            return Some(c);
+        }
+        let near = suggest(s, choices).map(|n| format!("是否应为「{n}」？")).unwrap_or_default();
+        ctx.error(
+            node.pos,
+            &self.field(key),
+            format!("「{s}」不是可选值；可选值为：{}。{near}", choices.join("、")),
+        );
+        None
+    }
+
+    /// Required non-empty list, each item read by `item` with its path.
+    pub fn list<T>(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        max_items: usize,
+        mut item: impl FnMut(&mut Ctx, &'n Node, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let node = self.require(ctx, key, "")?;
+        let field = self.field(key);
+        let Value::Seq(items) = &node.value else {
+            ctx.error(node.pos, &field, format!("应为列表（每项以“- ”开头），实为{}", node.type_name()));
+            return None;
+        };
+        if items.is_empty() {
+            ctx.error(node.pos, &field, "列表不能为空");
+            return None;
+        }
+        if items.len() > max_items {
+            ctx.error(node.pos, &field, format!("列表最多 {max_items} 项，实有 {} 项", items.len()));
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, n) in items.iter().enumerate() {
+            match item(ctx, n, &format!("{field}[{}]", i + 1)) {
+                Some(v) => out.push(v),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A nested mapping read by `inner`.
+    pub fn object<T>(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        why: &str,
+        inner: impl FnOnce(&mut Ctx, &mut Obj<'n>) -> Option<T>,
+    ) -> Option<T> {
+        let node = self.require(ctx, key, why)?;
+        let field = self.field(key);
+        let mut obj = Obj::open(ctx, node, &field)?;
+        let v = inner(ctx, &mut obj);
+        obj.finish(ctx);
+        v
+    }
+}
+
+fn path_or_root(path: &str) -> &str {
+    if path.is_empty() {
+        "（文档顶层）"
+    } else {
+        path
+    }
+}
+
+/// A scalar as text; lists and mappings are type errors.
+pub fn scalar<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n str> {
+    match &node.value {
+        Value::Str(s) => {
+            if s.trim_start().starts_with(PLACEHOLDER) {
+                ctx.error(node.pos, field, "占位符尚未填写，请换成实际内容");
+                return None;
+            }
+            Some(s)
+        }
+        _ => {
+            ctx.error(node.pos, field, format!("应为文字，实为{}", node.type_name()));
+            None
+        }
+    }
+}
+
+/// One line of text: trimmed, not empty, no line break, at most `max` chars.
+pub fn line_text(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option<String> {
+    let s = scalar(ctx, node, field)?.trim();
+    if s.is_empty() {
+        ctx.error(node.pos, field, "不能为空");
+        return None;
+    }
+    if s.contains('\n') {
+        ctx.error(node.pos, field, "应为一行文字，不能换行");
+        return None;
+    }
+    check_len(ctx, node, field, s, max)?;
+    Some(s.to_string())
+}
+
+fn check_len(ctx: &mut Ctx, node: &Node, field: &str, s: &str, max: usize) -> Option<()> {
+    let n = s.chars().count();
+    if n > max {
+        ctx.error(node.pos, field, format!("过长：{n} 字，上限 {max} 字"));
+        return None;
+    }
+    Some(())
+}
+
+/// Paragraphs from a string or a list of strings.
+pub fn paragraphs(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option<Paragraphs> {
+    let paras = match &node.value {
+        Value::Str(_) => paragraphs_of(scalar(ctx, node, field)?),
+        Value::Seq(items) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                let f = format!("{field}[{}]", i + 1);
+                match scalar(ctx, item, &f) {
+                    Some(s) => {
+                        let p = paragraphs_of(s);
+                        if p.is_empty() {
+                            ctx.error(item.pos, &f, "不能为空");
+                            ok = false;
+                        }
+                        for para in &p {
+                            ok &= check_len(ctx, item, &f, para, max).is_some();
+                        }
+                        out.extend(p);
+                    }
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            out
+        }
+        _ => {
+            ctx.error(node.pos, field, format!("应为文字或文字列表，实为{}", node.type_name()));
+            return None;
+        }
+    };
+    if paras.is_empty() {
+        ctx.error(node.pos, field, "不能为空");
+        return None;
+    }
+    if matches!(node.value, Value::Str(_)) {
+        for p in &paras {
+            check_len(ctx, node, field, p, max)?;
+        }
+    }
+    Some(paras)
+}
+
+pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Date> {
+    let s = scalar(ctx, node, field)?;
+    let d = Date::parse(s);
+    if d.is_none() {
+        ctx.error(
+            node.pos,
+            field,
+            format!("「{}」不是有效日期；应写作 2026年1月5日 或 2026-01-05", s.trim()),
+        );
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let d = Date::parse("2026-01-05").unwrap();
+        assert_eq!(d.to_string(), "2026年1月5日");
+        assert_eq!(Date::parse("2026年1月5日"), Some(d));
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(Date::parse("2028-02-29").map(|d| d.day), Some(29));
+        assert_eq!(Date::parse("26-1-5"), None);
+        assert_eq!(Date::parse("二〇二六年一月五日"), None);
+    }
+
+    #[test]
+    fn paragraphs_split_on_blank_lines_and_join_lines() {
+        let p = paragraphs_of("第一段\n续写\n\n第二段 uses OA\nsystem\n");
+        assert_eq!(p, vec!["第一段续写".to_string(), "第二段 uses OA system".to_string()]);
+    }
+}

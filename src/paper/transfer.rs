@@ -1,0 +1,91 @@
+//! 转段申请: the 请示 asking to move to the next phase.
+//!
+//! A 请示 has exactly one addressee (主送) and copies the supervision group;
+//! its ending sentence and 附注 are fixed by custom. Whether the phase met its
+//! rules is decided from the phase record, not from this paper.
+
+use serde::Serialize;
+
+use super::fields::{Ctx, Date, Obj, Paragraphs};
+use super::{context, limits, Decoded, Phase, Section};
+
+#[derive(Serialize)]
+struct Transfer {
+    #[serde(rename = "单位")]
+    unit: String,
+    #[serde(rename = "阶段")]
+    phase: u8,
+    #[serde(rename = "阶段名称")]
+    phase_name: &'static str,
+    #[serde(rename = "下一阶段名称")]
+    next_name: &'static str,
+    #[serde(rename = "主送")]
+    addressee: String,
+    #[serde(rename = "抄送")]
+    copy_to: String,
+    #[serde(rename = "日期")]
+    date: Date,
+    #[serde(rename = "工作情况")]
+    work: Vec<Section>,
+    #[serde(rename = "主要成效")]
+    results: Paragraphs,
+    #[serde(rename = "存在不足")]
+    shortcomings: Paragraphs,
+    #[serde(rename = "联系人")]
+    contact: String,
+    #[serde(rename = "联系电话")]
+    phone: String,
+    #[serde(rename = "落款")]
+    signature: String,
+}
+
+/// 主送 of a 请示 must name one organ: separators betray several.
+pub fn single_addressee(ctx: &mut Ctx, obj: &mut Obj, default: &str) -> Option<String> {
+    let Some(a) = obj.opt_text(ctx, "主送", limits::UNIT) else {
+        return (!obj.has("主送")).then(|| default.to_string());
+    };
+    if a.contains(['、', '，', ',', '；', ';', '和']) && !a.contains("和平") {
+        let pos = obj.key_pos("主送");
+        ctx.error(pos, &obj.field("主送"), format!("请示只能主送一个机关，「{a}」像是多个；其他机关请写入「抄送」"));
+        return None;
+    }
+    Some(a.trim_end_matches(['：', ':']).to_string())
+}
+
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
+    let unit = obj.text(ctx, "单位", limits::UNIT);
+    let phase = Phase::read(ctx, obj, &[1, 2]);
+    let addressee = single_addressee(ctx, obj, "区委先教办");
+    let copy_to = obj.text(ctx, "抄送", limits::LINE);
+    let date = obj.date(ctx, "日期");
+    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| Section::read(c, n, p, true));
+    let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
+    let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
+    let contact = obj.text(ctx, "联系人", limits::NAME);
+    let phone = obj.text(ctx, "联系电话", limits::PHONE);
+    if let Some(p) = &phone {
+        if !p.chars().all(|c| c.is_ascii_digit() || "-—－ （）()、,，转".contains(c)) {
+            let pos = obj.key_pos("联系电话");
+            ctx.error(pos, &obj.field("联系电话"), format!("「{p}」不像电话号码：只能含数字、连字符和括号"));
+        }
+    }
+    let signature = obj.opt_text(ctx, "落款", limits::UNIT);
+    let (unit, phase) = (unit?, phase?);
+    let paper = Transfer {
+        signature: signature.unwrap_or_else(|| unit.clone()),
+        phase: phase.0,
+        phase_name: phase.name(),
+        next_name: Phase(phase.0 + 1).name(),
+        addressee: addressee?,
+        copy_to: copy_to?,
+        date: date?,
+        work: work?,
+        results: results?,
+        shortcomings: shortcomings?,
+        contact: contact?,
+        phone: phone?,
+        unit,
+    };
+    let stem = format!("转段申请-{}-第{}阶段", paper.unit, phase.0);
+    Some(("转段申请", stem, context(&paper)))
+}

@@ -1,0 +1,23 @@
+//! Starter YAML for `wenshu new`: every field with a Chinese explanation.
+
+/// The starter for a kind name as listed by `wenshu kinds` (a bare
+/// `党性分析材料` or `整改方案` means the personal variant, `总结` the 阶段小结).
+pub fn starter(kind: &str) -> Option<&'static str> {
+    let name = match kind {
+        "党性分析材料" => "党性分析材料-个人",
+        "整改方案" => "整改方案-个人",
+        "总结" => "阶段小结",
+        k => k,
+    };
+    STARTERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+pub const STARTERS: &[(&str, &str)] = &[
+    ("两个具体", include_str!("../templates/new/两个具体.yaml")),
+    ("党性分析材料-个人", include_str!("../templates/new/党性分析材料-个人.yaml")),
+    ("党性分析材料-单位", include_str!("../templates/new/党性分析材料-单位.yaml")),
+    ("整改方案-个人", include_str!("../templates/new/整改方案-个人.yaml")),
+    ("整改方案-单位", include_str!("../templates/new/整改方案-单位.yaml")),
+    ("转段申请", include_str!("../templates/new/转段申请.yaml")),
+    ("阶段小结", include_str!("../templates/new/阶段小结.yaml")),
+];
