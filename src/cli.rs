@@ -34,9 +34,19 @@ const SUB_HELP: &str = "\
 {options}{after-help}";
 
 #[derive(Parser)]
-#[command(name = "wenshu", version, about = "文书：把 YAML 变成合乎 GB/T 9704 的先进性教育活动文书（DOCX）")]
-#[command(disable_help_subcommand = true, disable_help_flag = true, disable_version_flag = true)]
-#[command(after_help = "\n示例：\n  wenshu new 党性分析材料-个人 > 张三.yaml\n  wenshu check 张三.yaml\n  wenshu render 张三.yaml -o 输出")]
+#[command(
+    name = "wenshu",
+    version,
+    about = "文书：把 YAML 变成合乎 GB/T 9704 的先进性教育活动文书（DOCX）"
+)]
+#[command(
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+#[command(
+    after_help = "\n示例：\n  wenshu new 党性分析材料-个人 > 张三.yaml\n  wenshu check 张三.yaml\n  wenshu render 张三.yaml -o 输出"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,8 +110,14 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Render { files, out, templates } => render(&files, &out, templates.as_deref(), true),
-        Command::Check { files, templates } => render(&files, Path::new("."), templates.as_deref(), false),
+        Command::Render {
+            files,
+            out,
+            templates,
+        } => render(&files, &out, templates.as_deref(), true),
+        Command::Check { files, templates } => {
+            render(&files, Path::new("."), templates.as_deref(), false)
+        }
         Command::New { kind } => new(&kind),
         Command::Kinds => {
             for k in paper::KINDS {
@@ -166,7 +182,10 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
         }
     }
     if failed_files > 0 {
-        eprintln!("共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。", failed_files, error_count);
+        eprintln!(
+            "共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。",
+            failed_files, error_count
+        );
         ExitCode::from(1)
     } else {
         if write {
@@ -188,7 +207,10 @@ fn new(kind: &str) -> ExitCode {
                 .or_else(|| names.iter().copied().find(|n| n.starts_with(kind)))
                 .map(|n| format!("是否应为「{n}」？"))
                 .unwrap_or_default();
-            eprintln!("错误：没有文种「{kind}」。{near}可用的文种：{}", names.join("、"));
+            eprintln!(
+                "错误：没有文种「{kind}」。{near}可用的文种：{}",
+                names.join("、")
+            );
             ExitCode::from(2)
         }
     }

@@ -90,15 +90,28 @@ impl fmt::Display for Diagnostic {
         if let (Some(p), Some(line)) = (self.pos, &self.source_line) {
             let num = p.line.to_string();
             let pad = " ".repeat(num.len());
+            // Quote at most a window of the line around the column, so a
+            // 40 KB line does not flood the terminal.
+            let chars: Vec<char> = line.chars().collect();
+            let col = p.col.saturating_sub(1).min(chars.len());
+            let start = col.saturating_sub(30);
+            let end = (col + 40).min(chars.len());
+            let mut shown: String = chars[start..end].iter().collect();
+            let mut before: usize = chars[start..col].iter().map(|&c| cell_width(c)).sum();
+            if start > 0 {
+                shown.insert(0, '…');
+                before += 1;
+            }
+            if end < chars.len() {
+                shown.push('…');
+            }
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {line}")?;
-            let before: usize = line.chars().take(p.col.saturating_sub(1)).map(cell_width).sum();
+            writeln!(f, "{num} | {shown}")?;
             // Underline the token: up to the next ':' or the end of line.
-            let token: usize = line
-                .chars()
-                .skip(p.col.saturating_sub(1))
-                .take_while(|&c| c != ':' && c != '：')
-                .map(cell_width)
+            let token: usize = chars[col..end]
+                .iter()
+                .take_while(|&&c| c != ':' && c != '：')
+                .map(|&c| cell_width(c))
                 .sum::<usize>()
                 .clamp(1, 60);
             writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(token))?;
@@ -147,7 +160,10 @@ mod tests {
 
     #[test]
     fn suggests_near_keys_only() {
-        assert_eq!(suggest("整该措施", &["整改措施", "努力方向"]), Some("整改措施"));
+        assert_eq!(
+            suggest("整该措施", &["整改措施", "努力方向"]),
+            Some("整改措施")
+        );
         assert_eq!(suggest("完全无关", &["整改措施"]), None);
     }
 
@@ -162,6 +178,6 @@ mod tests {
             help: None,
         };
         let text = d.to_string();
-        assert!(text.contains("3 |   ^^^^^^^^\n"), "{text}");
+        assert!(text.contains("  |   ^^^^^^^^\n"), "{text}");
     }
 }

@@ -21,14 +21,22 @@ pub enum Block {
     Addressee(String),
     /// A numbered heading. `lead` is body text run in after it in the same
     /// paragraph (common for （一） and 1. levels).
-    Heading { level: u8, number: String, text: String, lead: Option<String> },
+    Heading {
+        level: u8,
+        number: String,
+        text: String,
+        lead: Option<String>,
+    },
     /// A body paragraph, first line indented two characters.
     Paragraph(String),
     Table(Table),
     /// 附件说明: the names of the attachments.
     AttachmentNote(Vec<String>),
     /// 署名 and 成文日期 (7.3.5.2, no seal).
-    Signature { name: String, date: String },
+    Signature {
+        name: String,
+        date: String,
+    },
     /// 附注, printed in round brackets.
     Note(String),
     /// 抄送 line.
@@ -68,7 +76,9 @@ impl Document {
                 Block::Title(t) | Block::Byline(t) | Block::Addressee(t) | Block::Paragraph(t) => {
                     out.push_str(t);
                 }
-                Block::Heading { number, text, lead, .. } => {
+                Block::Heading {
+                    number, text, lead, ..
+                } => {
                     out.push_str(number);
                     out.push_str(text);
                     if let Some(l) = lead {
@@ -146,8 +156,14 @@ mod tests {
 
     #[test]
     fn numerals() {
-        let got: Vec<String> = [1, 9, 10, 11, 19, 20, 21, 99].iter().map(|&n| chinese_numeral(n)).collect();
-        assert_eq!(got, ["一", "九", "十", "十一", "十九", "二十", "二十一", "九十九"]);
+        let got: Vec<String> = [1, 9, 10, 11, 19, 20, 21, 99]
+            .iter()
+            .map(|&n| chinese_numeral(n))
+            .collect();
+        assert_eq!(
+            got,
+            ["一", "九", "十", "十一", "十九", "二十", "二十一", "九十九"]
+        );
     }
 
     #[test]

@@ -35,7 +35,10 @@ pub fn write(doc: &Document) -> Vec<u8> {
         ("word/fontTable.xml", font_table_xml()),
         ("word/footer1.xml", footer_xml(false)),
         ("word/footer2.xml", footer_xml(true)),
-        ("word/theme/theme1.xml", include_str!("ooxml/theme1.xml").to_string()),
+        (
+            "word/theme/theme1.xml",
+            include_str!("ooxml/theme1.xml").to_string(),
+        ),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
     let options = zip::write::SimpleFileOptions::default()
@@ -134,7 +137,11 @@ pub fn escape(s: &str) -> String {
 /// gives a character two grid cells when its width exceeds the 15.7 pt cell
 /// (measured), which would halve the line; Word lays out 28 a line either way.
 fn rpr(out: &mut String, face: Face, size: u32, latin: bool) {
-    let slot = if latin && face != Face::Song { ts::LATIN_FACE } else { face.name() };
+    let slot = if latin && face != Face::Song {
+        ts::LATIN_FACE
+    } else {
+        face.name()
+    };
     let _ = write!(
         out,
         "<w:rPr><w:rFonts w:ascii=\"{slot}\" w:hAnsi=\"{slot}\" w:eastAsia=\"{}\" w:cs=\"{slot}\" w:hint=\"eastAsia\"/>",
@@ -161,11 +168,17 @@ fn run(out: &mut String, face: Face, size: u32, text: &str) {
         let mut rest = line;
         while !rest.is_empty() {
             let latin = rest.starts_with(|c: char| c.is_ascii());
-            let end = rest.find(|c: char| c.is_ascii() != latin).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_ascii() != latin)
+                .unwrap_or(rest.len());
             let (piece, tail) = rest.split_at(end);
             out.push_str("<w:r>");
             rpr(out, face, size, latin);
-            let _ = write!(out, "<w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(piece));
+            let _ = write!(
+                out,
+                "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                escape(piece)
+            );
             rest = tail;
         }
     }
@@ -181,7 +194,12 @@ struct Para<'a> {
 
 impl<'a> Para<'a> {
     fn new(style: &'a str) -> Self {
-        Para { style, ind: None, keep_next: false, page_break_before: false }
+        Para {
+            style,
+            ind: None,
+            keep_next: false,
+            page_break_before: false,
+        }
     }
 
     fn open(&self, out: &mut String) {
@@ -227,18 +245,33 @@ fn document_xml(doc: &Document) -> String {
                 p.keep_next = true;
                 p.open(&mut out);
                 let lines = ts::balance_title(t);
-                run(&mut out, Face::Title, ts::TITLE_SIZE, &lines.join("\u{2028}"));
+                run(
+                    &mut out,
+                    Face::Title,
+                    ts::TITLE_SIZE,
+                    &lines.join("\u{2028}"),
+                );
                 out.push_str("</w:p>");
             }
             Block::Byline(t) => simple(&mut out, "Subtitle", Face::Kai, body, t),
             Block::Addressee(t) => simple(&mut out, "Salutation", Face::Body, body, t),
             Block::Paragraph(t) => simple(&mut out, "BodyText", Face::Body, body, t),
-            Block::Heading { level, number, text, lead } => {
+            Block::Heading {
+                level,
+                number,
+                text,
+                lead,
+            } => {
                 let style = format!("Heading{level}");
                 let mut p = Para::new(&style);
                 p.keep_next = lead.is_none();
                 p.open(&mut out);
-                run(&mut out, Face::of_heading(*level), body, &format!("{number}{text}"));
+                run(
+                    &mut out,
+                    Face::of_heading(*level),
+                    body,
+                    &format!("{number}{text}"),
+                );
                 if let Some(lead) = lead {
                     run(&mut out, Face::Body, body, lead);
                 }
@@ -309,7 +342,11 @@ fn attachment_note(out: &mut String, names: &[String]) {
 
 fn table(out: &mut String, t: &Table) {
     let total: u32 = t.widths.iter().sum();
-    let mut cols: Vec<u32> = t.widths.iter().map(|w| ts::TEXT_WIDTH * w / total).collect();
+    let mut cols: Vec<u32> = t
+        .widths
+        .iter()
+        .map(|w| ts::TEXT_WIDTH * w / total)
+        .collect();
     let used: u32 = cols.iter().sum();
     if let Some(last) = cols.last_mut() {
         *last += ts::TEXT_WIDTH - used;
@@ -334,7 +371,11 @@ fn table(out: &mut String, t: &Table) {
         for (cell, w) in row.iter().zip(&cols) {
             let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>");
             for para in cell {
-                let (style, face) = if is_header { ("TableHeader", Face::Hei) } else { ("TableText", Face::Body) };
+                let (style, face) = if is_header {
+                    ("TableHeader", Face::Hei)
+                } else {
+                    ("TableText", Face::Body)
+                };
                 simple(out, style, face, ts::TABLE_SIZE, para);
             }
             if cell.is_empty() {
@@ -372,7 +413,11 @@ fn section_properties(out: &mut String) {
 fn footer_xml(even: bool) -> String {
     let mut out = format!("{XML_DECL}<w:ftr {W_NS}>");
     let one_char = ts::PAGE_NUMBER_SIZE * 10;
-    let (jc, side) = if even { ("left", "left") } else { ("right", "right") };
+    let (jc, side) = if even {
+        ("left", "left")
+    } else {
+        ("right", "right")
+    };
     let _ = write!(
         out,
         "<w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:ind w:{side}=\"{one_char}\"/><w:jc w:val=\"{jc}\"/></w:pPr>"
@@ -424,7 +469,15 @@ fn font_table_xml() -> String {
 
 /// Paragraph style with GB/T 9704 defaults: exact 28.95 pt lines on the grid,
 /// justified, East Asian line breaking on.
-fn style(out: &mut String, id: &str, name: &str, ppr_extra: &str, face: Face, size: u32, outline: Option<u8>) {
+fn style(
+    out: &mut String,
+    id: &str,
+    name: &str,
+    ppr_extra: &str,
+    face: Face,
+    size: u32,
+    outline: Option<u8>,
+) {
     let _ = write!(
         out,
         "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"BodyText\"/><w:qFormat/><w:pPr>{ppr_extra}"
@@ -443,7 +496,10 @@ fn styles_xml() -> String {
     out.push_str("<w:docDefaults><w:rPrDefault>");
     rpr(&mut out, Face::Body, ts::BODY_SIZE, true);
     out.push_str("</w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/><w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>");
-    let line = format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>", ts::LINE_PITCH);
+    let line = format!(
+        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
+        ts::LINE_PITCH
+    );
     let _ = write!(
         out,
         "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
@@ -455,27 +511,123 @@ fn styles_xml() -> String {
     let indent2 = ind_chars("firstLine", 2.0);
     let center = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>";
     let flush = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
-    style(&mut out, "BodyText", "Body Text", &indent2, Face::Body, ts::BODY_SIZE, None);
-    style(&mut out, "Title", "Title", &format!("<w:snapToGrid w:val=\"0\"/>{center}"), Face::Title, ts::TITLE_SIZE, None);
-    style(&mut out, "Subtitle", "Subtitle", center, Face::Kai, ts::BODY_SIZE, None);
-    style(&mut out, "Salutation", "Salutation", flush, Face::Body, ts::BODY_SIZE, None);
+    style(
+        &mut out,
+        "BodyText",
+        "Body Text",
+        &indent2,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "Title",
+        "Title",
+        &format!("<w:snapToGrid w:val=\"0\"/>{center}"),
+        Face::Title,
+        ts::TITLE_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "Subtitle",
+        "Subtitle",
+        center,
+        Face::Kai,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "Salutation",
+        "Salutation",
+        flush,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
     for level in 1..=4u8 {
         let name = format!("heading {level}");
         let id = format!("Heading{level}");
-        style(&mut out, &id, &name, &indent2, Face::of_heading(level), ts::BODY_SIZE, Some(level - 1));
+        style(
+            &mut out,
+            &id,
+            &name,
+            &indent2,
+            Face::of_heading(level),
+            ts::BODY_SIZE,
+            Some(level - 1),
+        );
     }
     let right = "<w:jc w:val=\"right\"/>";
-    style(&mut out, "Signature", "Signature", right, Face::Body, ts::BODY_SIZE, None);
-    style(&mut out, "Date", "Date", right, Face::Body, ts::BODY_SIZE, None);
-    style(&mut out, "Note", "Note Heading", &indent2, Face::Body, ts::BODY_SIZE, None);
-    style(&mut out, "CopyTo", "CopyTo", flush, Face::Body, ts::BODY_SIZE, None);
-    style(&mut out, "AttachmentNote", "AttachmentNote", "", Face::Body, ts::BODY_SIZE, None);
+    style(
+        &mut out,
+        "Signature",
+        "Signature",
+        right,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "Date",
+        "Date",
+        right,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "Note",
+        "Note Heading",
+        &indent2,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "CopyTo",
+        "CopyTo",
+        flush,
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "AttachmentNote",
+        "AttachmentNote",
+        "",
+        Face::Body,
+        ts::BODY_SIZE,
+        None,
+    );
     let table_line = format!(
         "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
         ts::TABLE_LINE
     );
-    style(&mut out, "TableText", "TableText", &format!("{table_line}<w:jc w:val=\"left\"/>"), Face::Body, ts::TABLE_SIZE, None);
-    style(&mut out, "TableHeader", "TableHeader", &format!("{table_line}<w:jc w:val=\"center\"/>"), Face::Hei, ts::TABLE_SIZE, None);
+    style(
+        &mut out,
+        "TableText",
+        "TableText",
+        &format!("{table_line}<w:jc w:val=\"left\"/>"),
+        Face::Body,
+        ts::TABLE_SIZE,
+        None,
+    );
+    style(
+        &mut out,
+        "TableHeader",
+        "TableHeader",
+        &format!("{table_line}<w:jc w:val=\"center\"/>"),
+        Face::Hei,
+        ts::TABLE_SIZE,
+        None,
+    );
     style(&mut out, "Footer", "footer", "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"280\" w:lineRule=\"exact\"/>", Face::Song, ts::PAGE_NUMBER_SIZE, None);
     out.push_str(
         "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:tblPr>\

@@ -41,13 +41,20 @@ impl Source {
     pub fn new(name: impl Into<String>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { name: name.into(), text, line_starts }
+        Source {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line(&self, line: usize) -> Option<&str> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |e| e - 1);
         Some(self.text[start..end].trim_end_matches('\r'))
     }
 
@@ -70,7 +77,10 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::whole_file(&name, format!("无法读取文件：{}", io_reason(&e))))?;
     if meta.is_dir() {
-        return Err(Diagnostic::whole_file(&name, "这是一个目录，不是 YAML 文件"));
+        return Err(Diagnostic::whole_file(
+            &name,
+            "这是一个目录，不是 YAML 文件",
+        ));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::whole_file(
@@ -124,10 +134,17 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         }
     };
     if text.contains('\0') {
-        return Err(Diagnostic::whole_file(name, "文件含有空字符（NUL），不是文本文件"));
+        return Err(Diagnostic::whole_file(
+            name,
+            "文件含有空字符（NUL），不是文本文件",
+        ));
     }
     // CRLF and lone CR become LF so line numbers and block scalars agree.
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
 }
 
 /// A YAML value and where it stood.
@@ -177,16 +194,28 @@ pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Diagnostic> {
     loop {
         let (event, mark) = parser.next_token().map_err(|e| {
             let m = e.marker();
-            let pos = Pos { line: m.line().max(1), col: m.col() + 1 };
-            src.error(pos, None, format!("YAML 语法错误：{}", translate_scan_error(e.info())))
+            let pos = Pos {
+                line: m.line().max(1),
+                col: m.col() + 1,
+            };
+            src.error(
+                pos,
+                None,
+                format!("YAML 语法错误：{}", translate_scan_error(e.info())),
+            )
         })?;
-        let pos = Pos { line: mark.line().max(1), col: mark.col() + 1 };
+        let pos = Pos {
+            line: mark.line().max(1),
+            col: mark.col() + 1,
+        };
         match b.event(event, pos) {
             Ok(true) => break,
             Ok(false) => {}
-            Err(msg) => return Err(src.error(pos, None, msg).with_help(
-                "文书用不到大型锚点与别名（& 与 *）；请直接写出内容",
-            )),
+            Err(msg) => {
+                return Err(src
+                    .error(pos, None, msg)
+                    .with_help("文书用不到大型锚点与别名（& 与 *）；请直接写出内容"))
+            }
         }
     }
     Ok(b.docs)
@@ -199,9 +228,11 @@ fn translate_scan_error(info: &str) -> String {
         "缩进或层次不对，解析器找不到预期的键"
     } else if info.contains("found character that cannot start any token") {
         "出现了不能作为开头的字符（如制表符 Tab，请改用空格）"
-    } else if info.contains("while scanning a quoted scalar") || info.contains("found unexpected end of stream") {
+    } else if info.contains("quoted scalar") || info.contains("found unexpected end of stream") {
         "引号没有闭合，或文件意外结束"
-    } else if info.contains("unknown anchor") || info.contains("while parsing node, found unknown anchor") {
+    } else if info.contains("unknown anchor")
+        || info.contains("while parsing node, found unknown anchor")
+    {
         "引用了未定义的锚点（别名 * 前没有对应的 &）"
     } else {
         ""
@@ -214,8 +245,17 @@ fn translate_scan_error(info: &str) -> String {
 }
 
 enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
-    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 /// Builds trees from events, materialising aliases by copy and charging each
@@ -233,7 +273,10 @@ struct Builder {
 fn count_nodes(n: &Node) -> usize {
     1 + match &n.value {
         Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
         _ => 0,
     }
 }
@@ -248,20 +291,38 @@ impl Builder {
                 let value = scalar_value(text, style, tag.as_ref());
                 self.finish(Node { pos, value }, anchor, 1)?;
             }
-            Event::SequenceStart(anchor, _) => {
-                self.stack.push(Frame::Seq { pos, anchor, items: Vec::new() })
-            }
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map { pos, anchor, entries: Vec::new(), key: None })
-            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+                pos,
+                anchor,
+                items: Vec::new(),
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+                pos,
+                anchor,
+                entries: Vec::new(),
+                key: None,
+            }),
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { pos, anchor, items }) => {
-                        (Node { pos, value: Value::Seq(items) }, anchor)
-                    }
-                    Some(Frame::Map { pos, anchor, entries, .. }) => {
-                        (Node { pos, value: Value::Map(entries) }, anchor)
-                    }
+                    Some(Frame::Seq { pos, anchor, items }) => (
+                        Node {
+                            pos,
+                            value: Value::Seq(items),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        pos,
+                        anchor,
+                        entries,
+                        ..
+                    }) => (
+                        Node {
+                            pos,
+                            value: Value::Map(entries),
+                        },
+                        anchor,
+                    ),
                     None => return Ok(false),
                 };
                 let size = if anchor > 0 { count_nodes(&node) } else { 0 };
@@ -336,7 +397,9 @@ mod tests {
     #[test]
     fn positions_are_one_based_characters() {
         let docs = parse("文种: 两个具体\n单位: 某单位\n").unwrap();
-        let Value::Map(entries) = &docs[0].root.value else { panic!() };
+        let Value::Map(entries) = &docs[0].root.value else {
+            panic!()
+        };
         assert_eq!(entries[1].0.pos, Pos { line: 2, col: 1 });
         assert_eq!(entries[1].1.pos, Pos { line: 2, col: 5 });
     }

@@ -33,7 +33,9 @@ pub fn safe_stem(stem: &str) -> String {
     s = s2;
     let upper = s.split('.').next().unwrap_or("").to_ascii_uppercase();
     let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (upper.len() == 4 && (upper.starts_with("COM") || upper.starts_with("LPT")) && upper.as_bytes()[3].is_ascii_digit());
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit());
     if reserved {
         s.insert(0, '_');
     }
@@ -49,7 +51,10 @@ pub fn unique_path(dir: &Path, stem: &str, ext: &str, taken: &mut Vec<String>) -
     let base = safe_stem(stem);
     let mut name = format!("{base}.{ext}");
     let mut n = 1;
-    while taken.iter().any(|t| t.to_lowercase() == name.to_lowercase()) {
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
         n += 1;
         name = format!("{base}-{n}.{ext}");
     }
@@ -61,7 +66,10 @@ pub fn unique_path(dir: &Path, stem: &str, ext: &str, taken: &mut Vec<String>) -
 /// then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

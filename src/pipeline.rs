@@ -17,20 +17,32 @@ pub struct Rendered {
 }
 
 /// Runs every stage for one file; every problem found is returned at once.
-pub fn render_file(engine: &template::Engine, path: &Path) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+pub fn render_file(
+    engine: &template::Engine,
+    path: &Path,
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let src = input::read_source(path).map_err(|d| vec![d])?;
     render_source(engine, &src)
 }
 
-pub fn render_source(engine: &template::Engine, src: &input::Source) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
+pub fn render_source(
+    engine: &template::Engine,
+    src: &input::Source,
+) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
     let docs = input::parse_yaml(src).map_err(|d| vec![d])?;
     let papers = paper::decode_file(src, &docs)?;
     let mut out = Vec::with_capacity(papers.len());
     let mut errors = Vec::new();
     for p in papers {
         match engine.render(p.template, &p.context) {
-            Ok(document) => out.push(Rendered { stem: p.stem, document }),
-            Err(e) => errors.push(Diagnostic::whole_file(&src.name, format!("第 {} 份文书无法套用模板：{e}", p.index))),
+            Ok(document) => out.push(Rendered {
+                stem: p.stem,
+                document,
+            }),
+            Err(e) => errors.push(Diagnostic::whole_file(
+                &src.name,
+                format!("第 {} 份文书无法套用模板：{e}", p.index),
+            )),
         }
     }
     if errors.is_empty() {

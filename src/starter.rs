@@ -14,10 +14,22 @@ pub fn starter(kind: &str) -> Option<&'static str> {
 
 pub const STARTERS: &[(&str, &str)] = &[
     ("两个具体", include_str!("../templates/new/两个具体.yaml")),
-    ("党性分析材料-个人", include_str!("../templates/new/党性分析材料-个人.yaml")),
-    ("党性分析材料-单位", include_str!("../templates/new/党性分析材料-单位.yaml")),
-    ("整改方案-个人", include_str!("../templates/new/整改方案-个人.yaml")),
-    ("整改方案-单位", include_str!("../templates/new/整改方案-单位.yaml")),
+    (
+        "党性分析材料-个人",
+        include_str!("../templates/new/党性分析材料-个人.yaml"),
+    ),
+    (
+        "党性分析材料-单位",
+        include_str!("../templates/new/党性分析材料-单位.yaml"),
+    ),
+    (
+        "整改方案-个人",
+        include_str!("../templates/new/整改方案-个人.yaml"),
+    ),
+    (
+        "整改方案-单位",
+        include_str!("../templates/new/整改方案-单位.yaml"),
+    ),
     ("转段申请", include_str!("../templates/new/转段申请.yaml")),
     ("阶段小结", include_str!("../templates/new/阶段小结.yaml")),
 ];

@@ -33,10 +33,22 @@ use crate::paper::fields::join_line;
 /// The shipped templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("两个具体", include_str!("../templates/两个具体.xml")),
-    ("党性分析材料-个人", include_str!("../templates/党性分析材料-个人.xml")),
-    ("党性分析材料-单位", include_str!("../templates/党性分析材料-单位.xml")),
-    ("整改方案-个人", include_str!("../templates/整改方案-个人.xml")),
-    ("整改方案-单位", include_str!("../templates/整改方案-单位.xml")),
+    (
+        "党性分析材料-个人",
+        include_str!("../templates/党性分析材料-个人.xml"),
+    ),
+    (
+        "党性分析材料-单位",
+        include_str!("../templates/党性分析材料-单位.xml"),
+    ),
+    (
+        "整改方案-个人",
+        include_str!("../templates/整改方案-个人.xml"),
+    ),
+    (
+        "整改方案-单位",
+        include_str!("../templates/整改方案-单位.xml"),
+    ),
     ("转段申请", include_str!("../templates/转段申请.xml")),
     ("阶段小结", include_str!("../templates/阶段小结.xml")),
 ];
@@ -75,9 +87,14 @@ impl Engine {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|_| AutoEscape::Html);
-        let syntax = minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build();
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build();
         env.set_syntax(syntax.expect("static syntax config"));
-        env.add_filter("中文数字", |n: usize| crate::document::chinese_numeral(n));
+        env.add_filter("中文数字", |n: usize| {
+            crate::document::chinese_numeral(n)
+        });
         for (name, source) in BUILTIN {
             let (source, origin) = match overrides.map(|d| d.join(format!("{name}.{EXTENSION}"))) {
                 Some(p) if p.is_file() => {
@@ -90,11 +107,12 @@ impl Engine {
                 }
                 _ => (source.to_string(), PathBuf::from(name)),
             };
-            env.add_template_owned(name.to_string(), source).map_err(|e| TemplateError {
-                template: origin.display().to_string(),
-                line: e.line(),
-                message: format!("模板语法错误：{}", e.detail().unwrap_or(&e.to_string())),
-            })?;
+            env.add_template_owned(name.to_string(), source)
+                .map_err(|e| TemplateError {
+                    template: origin.display().to_string(),
+                    line: e.line(),
+                    message: format!("模板语法错误：{}", e.detail().unwrap_or(&e.to_string())),
+                })?;
         }
         if let Some(dir) = overrides {
             if !dir.is_dir() {
@@ -109,7 +127,11 @@ impl Engine {
     }
 
     /// Renders `template` with `context` and parses the markup.
-    pub fn render(&self, template: &str, context: &minijinja::Value) -> Result<Document, TemplateError> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &minijinja::Value,
+    ) -> Result<Document, TemplateError> {
         let tmpl = self.env.get_template(template).map_err(|e| TemplateError {
             template: template.into(),
             line: None,
@@ -120,7 +142,10 @@ impl Engine {
             line: e.line(),
             message: match e.kind() {
                 minijinja::ErrorKind::UndefinedError => {
-                    format!("使用了未定义的变量（{}）", e.detail().unwrap_or("undefined"))
+                    format!(
+                        "使用了未定义的变量（{}）",
+                        e.detail().unwrap_or("undefined")
+                    )
                 }
                 _ => e.to_string(),
             },
@@ -135,7 +160,12 @@ impl Engine {
 
 /// Parses the markup into a document. Errors carry the markup's line.
 pub fn parse_markup(markup: &str) -> Result<Document, (usize, String)> {
-    let mut p = MarkupParser { reader: Reader::from_str(markup), src: markup, counter: HeadingCounter::default(), depth: 0 };
+    let mut p = MarkupParser {
+        reader: Reader::from_str(markup),
+        src: markup,
+        counter: HeadingCounter::default(),
+        depth: 0,
+    };
     p.reader.config_mut().check_end_names = true;
     p.reader.config_mut().expand_empty_elements = true;
     let mut doc = Document::default();
@@ -166,7 +196,11 @@ struct MarkupParser<'a> {
 impl MarkupParser<'_> {
     fn line(&self) -> usize {
         let at = (self.reader.buffer_position() as usize).min(self.src.len());
-        self.src.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1
+        self.src.as_bytes()[..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     fn err(&self, msg: impl Into<String>) -> (usize, String) {
@@ -175,7 +209,10 @@ impl MarkupParser<'_> {
 
     fn next(&mut self) -> Result<Ev, (usize, String)> {
         loop {
-            let ev = self.reader.read_event().map_err(|e| self.err(e.to_string()))?;
+            let ev = self
+                .reader
+                .read_event()
+                .map_err(|e| self.err(e.to_string()))?;
             return Ok(match ev {
                 Event::Start(e) => {
                     let name = e.name().as_ref().to_string();
@@ -183,7 +220,10 @@ impl MarkupParser<'_> {
                     for a in e.attributes() {
                         let a = a.map_err(|e| self.err(e.to_string()))?;
                         let key = a.key.as_ref().to_string();
-                        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| self.err(e.to_string()))?.into_owned();
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map_err(|e| self.err(e.to_string()))?
+                            .into_owned();
                         attrs.push((key, value));
                     }
                     Ev::Start(name, attrs)
@@ -226,7 +266,12 @@ impl MarkupParser<'_> {
         }
     }
 
-    fn block(&mut self, out: &mut Vec<Block>, name: &str, attrs: &[(String, String)]) -> Result<(), (usize, String)> {
+    fn block(
+        &mut self,
+        out: &mut Vec<Block>,
+        name: &str,
+        attrs: &[(String, String)],
+    ) -> Result<(), (usize, String)> {
         let block = match name {
             "title" => Block::Title(self.text(name, true)?),
             "byline" => Block::Byline(self.text(name, false)?),
@@ -245,7 +290,9 @@ impl MarkupParser<'_> {
                 let mut date = None;
                 loop {
                     match self.next()? {
-                        Ev::Start(n, _) if n == "name" => name_text = Some(self.text("name", false)?),
+                        Ev::Start(n, _) if n == "name" => {
+                            name_text = Some(self.text("name", false)?)
+                        }
                         Ev::Start(n, _) if n == "date" => date = Some(self.text("date", false)?),
                         Ev::End(n) if n == "signature" => break,
                         Ev::Text(t) if t.trim().is_empty() => {}
@@ -284,14 +331,21 @@ impl MarkupParser<'_> {
         };
         let number = self.counter.next(level);
         let idx = out.len();
-        out.push(Block::Heading { level, number, text, lead: None });
+        out.push(Block::Heading {
+            level,
+            number,
+            text,
+            lead: None,
+        });
         loop {
             match self.next()? {
                 Ev::Start(n, _) if n == "lead" => {
                     let lead = self.text("lead", false)?;
                     let at_heading = out.len() == idx + 1;
                     match &mut out[idx] {
-                        Block::Heading { lead: slot @ None, .. } if at_heading => *slot = Some(lead),
+                        Block::Heading {
+                            lead: slot @ None, ..
+                        } if at_heading => *slot = Some(lead),
                         _ => return Err(self.err("<lead> 须紧跟 <h>")),
                     }
                 }
@@ -364,7 +418,11 @@ impl MarkupParser<'_> {
             return Err(self.err("<table> 须有 <thead>"));
         }
         if let Some(r) = t.rows.iter().position(|r| r.len() != cols) {
-            return Err(self.err(format!("表格第 {} 行有 {} 格，表头有 {cols} 格", r + 1, t.rows[r].len())));
+            return Err(self.err(format!(
+                "表格第 {} 行有 {} 格，表头有 {cols} 格",
+                r + 1,
+                t.rows[r].len()
+            )));
         }
         t.widths = match attrs.iter().find(|(k, _)| k == "widths") {
             Some((_, w)) => w
@@ -430,8 +488,12 @@ mod tests {
 
     #[test]
     fn escapes_print_literally_and_template_newlines_vanish() {
-        let d = parse_markup("<doc><p>\n  R&amp;D &lt;5分钟&gt; &quot;甲&#x27;\n  乙\n</p></doc>").unwrap();
-        assert_eq!(d.blocks, vec![Block::Paragraph("R&D <5分钟> \"甲'乙".into())]);
+        let d = parse_markup("<doc><p>\n  R&amp;D &lt;5分钟&gt; &quot;甲&#x27;\n  乙\n</p></doc>")
+            .unwrap();
+        assert_eq!(
+            d.blocks,
+            vec![Block::Paragraph("R&D <5分钟> \"甲'乙".into())]
+        );
     }
 
     #[test]
@@ -446,6 +508,10 @@ mod tests {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.add_template("t", "{{ 没有 }}").unwrap();
-        assert!(env.get_template("t").unwrap().render(minijinja::context! {}).is_err());
+        assert!(env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! {})
+            .is_err());
     }
 }

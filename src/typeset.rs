@@ -123,7 +123,8 @@ impl Face {
 pub const LATIN_FACE: &str = "Times New Roman";
 
 /// GB/T 15834: characters that never start a line (closing punctuation).
-pub const NO_LINE_START: &str = "!%),.:;>?]}¢°·’\"”…‰′″℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠";
+pub const NO_LINE_START: &str =
+    "!%),.:;>?]}¢°·’\"”…‰′″℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠";
 /// GB/T 15834: characters that never end a line (opening punctuation).
 pub const NO_LINE_END: &str = "([{‘“〈《「『【〔〖（［｛￡￥$";
 
@@ -178,8 +179,15 @@ pub fn balance_title(title: &str) -> Vec<String> {
                 if !can_break_between(chars[i - 1], chars[i]) {
                     continue;
                 }
-                let bonus = if "的和与及于".contains(chars[i - 1]) || chars[i..].starts_with(&['关', '于']) {
-                    1.5
+                // Cutting after a conjunction or before 关于 keeps phrases
+                // whole; after 的 is next best. Worth a few characters of
+                // imbalance, not more.
+                let bonus = if "和与及并".contains(chars[i - 1])
+                    || chars[i..].starts_with(&['关', '于'])
+                {
+                    3.5
+                } else if "的于".contains(chars[i - 1]) {
+                    2.0
                 } else {
                     0.0
                 };
@@ -216,14 +224,16 @@ pub fn can_break_between(a: char, b: char) -> bool {
 pub fn signature_indents(name: &str, date: &str) -> (f64, f64) {
     let line = f64::from(CHARS_PER_LINE);
     let (name_w, date_w) = (text_width(name), text_width(date));
-    let mut name_start = line - 2.0 - name_w;
-    let mut date_right = line - (name_start + 2.0) - date_w;
-    if date_right < 2.0 {
-        date_right = 2.0;
-        name_start = line - 2.0 - date_w - 2.0;
+    if date_w > name_w {
+        // 如成文日期长于发文机关署名，应当使成文日期右空二字编排，
+        // 并相应增加发文机关署名右空字数。
+        let date_start = line - 2.0 - date_w;
+        let name_start = date_start - 2.0;
+        ((line - name_start - name_w).max(0.0), 2.0)
+    } else {
+        let name_start = line - 2.0 - name_w;
+        (2.0, (line - (name_start + 2.0) - date_w).max(0.0))
     }
-    let name_right = line - name_start - name_w;
-    (name_right.max(0.0), date_right)
 }
 
 #[cfg(test)]
@@ -245,9 +255,17 @@ mod tests {
     fn titles_balance_and_keep_explicit_breaks() {
         let lines = balance_title("江滨区财政局机关党委关于转入分析评议阶段的请示");
         assert_eq!(lines.len(), 2);
-        let (a, b) = (lines[0].chars().count() as i32, lines[1].chars().count() as i32);
+        let (a, b) = (
+            lines[0].chars().count() as i32,
+            lines[1].chars().count() as i32,
+        );
         assert!((a - b).abs() <= 4, "{lines:?}");
         assert_eq!(balance_title("甲\n乙"), vec!["甲", "乙"]);
+        let lines = balance_title("保持共产党员先进性的具体要求和不合格党员的具体表现");
+        assert_eq!(
+            lines,
+            vec!["保持共产党员先进性的具体要求和", "不合格党员的具体表现"]
+        );
     }
 
     #[test]
@@ -256,7 +274,7 @@ mod tests {
         let (n, d) = signature_indents("江滨区财政局", "2026年3月5日");
         assert_eq!(n, 2.0);
         let name_start = 28.0 - 2.0 - 6.0;
-        assert_eq!(d, 28.0 - (name_start + 2.0) - 6.5);
+        assert_eq!(d, 28.0 - (name_start + 2.0) - 6.0);
         // a name shorter than the date: the date ends 2 from the right
         let (n, d) = signature_indents("张三", "2026年12月25日");
         assert_eq!(d, 2.0);

@@ -63,29 +63,40 @@ struct Analysis {
 
 /// Reads the `党员` block shared with the personal 整改方案.
 pub fn read_member(ctx: &mut Ctx, obj: &mut Obj, with_record: bool) -> Option<Member> {
-    obj.object(ctx, "党员", "（个人材料须写明党员信息）", |ctx, m| {
-        let name = m.text(ctx, "姓名", limits::NAME);
-        let post = m.text(ctx, "职务", limits::POST);
-        let branch = m.text(ctx, "所在支部", limits::UNIT);
-        let (joined, cadre) = if with_record {
-            let joined = m.date(ctx, "入党时间");
-            let cadre = m.yes_no(ctx, "领导干部", false);
-            if m.yes_no(ctx, "离退休", false) == Some(true) {
-                let pos = m.key_pos("离退休");
-                ctx.error(
+    obj.object(
+        ctx,
+        "党员",
+        "（个人材料须写明党员信息）",
+        |ctx, m| {
+            let name = m.text(ctx, "姓名", limits::NAME);
+            let post = m.text(ctx, "职务", limits::POST);
+            let branch = m.text(ctx, "所在支部", limits::UNIT);
+            let (joined, cadre) = if with_record {
+                let joined = m.date(ctx, "入党时间");
+                let cadre = m.yes_no(ctx, "领导干部", false);
+                if m.yes_no(ctx, "离退休", false) == Some(true) {
+                    let pos = m.key_pos("离退休");
+                    ctx.error(
                     pos,
                     &m.field("离退休"),
                     "离退休职工党员不写党性分析材料、不参加满意度测评，只参加一次专题组织生活会",
                 );
-                return None;
-            }
-            (joined.map(Some), cadre)
-        } else {
-            m.allow(&["入党时间", "领导干部", "离退休"]);
-            (Some(None), Some(false))
-        };
-        Some(Member { name: name?, post: post?, branch: branch?, joined: joined?, leading_cadre: cadre? })
-    })
+                    return None;
+                }
+                (joined.map(Some), cadre)
+            } else {
+                m.allow(&["入党时间", "领导干部", "离退休"]);
+                (Some(None), Some(false))
+            };
+            Some(Member {
+                name: name?,
+                post: post?,
+                branch: branch?,
+                joined: joined?,
+                leading_cadre: cadre?,
+            })
+        },
+    )
 }
 
 /// Reads a mapping of named parts, requiring `required` and allowing `optional`.
@@ -103,7 +114,9 @@ fn read_parts(
         for &name in required.iter().chain(optional) {
             let body = if required.contains(&name) {
                 let node = o.require(ctx, name, why_required);
-                node.and_then(|n| super::fields::paragraphs(ctx, n, &o.field(name), limits::PARAGRAPH))
+                node.and_then(|n| {
+                    super::fields::paragraphs(ctx, n, &o.field(name), limits::PARAGRAPH)
+                })
             } else {
                 o.opt_paragraphs(ctx, name, limits::PARAGRAPH).or_else(|| {
                     ok &= !o.has(name);
@@ -126,10 +139,20 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     } else {
         (None, Some(obj.text(ctx, "单位", limits::UNIT)))
     };
-    let cadre = member.as_ref().and_then(|m| m.as_ref()).is_some_and(|m| m.leading_cadre);
+    let cadre = member
+        .as_ref()
+        .and_then(|m| m.as_ref())
+        .is_some_and(|m| m.leading_cadre);
     let date = obj.date(ctx, "日期");
     let opening = obj.paragraphs(ctx, "开头", limits::PARAGRAPH);
-    let problems = read_parts(ctx, obj, "一找", &AREAS, &[], "（一找须从思想、组织、工作、作风四个方面查找问题）");
+    let problems = read_parts(
+        ctx,
+        obj,
+        "一找",
+        &AREAS,
+        &[],
+        "（一找须从思想、组织、工作、作风四个方面查找问题）",
+    );
     let causes = if cadre || variant == "单位" {
         let all: Vec<&'static str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
         let why = if cadre {
@@ -139,7 +162,14 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         };
         read_parts(ctx, obj, "二查", &all, &[], why)
     } else {
-        read_parts(ctx, obj, "二查", &BASIC_VIEWS, &CADRE_VIEWS, "（二查须从世界观、人生观、价值观剖析主观原因）")
+        read_parts(
+            ctx,
+            obj,
+            "二查",
+            &BASIC_VIEWS,
+            &CADRE_VIEWS,
+            "（二查须从世界观、人生观、价值观剖析主观原因）",
+        )
     };
     let (direction, measures) = obj
         .object(ctx, "三明确", "", |ctx, o| {
@@ -160,7 +190,9 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         Some(u) => Some(u?),
         None => None,
     };
-    let who = member.as_ref().map_or_else(|| unit.clone().unwrap_or_default(), |m| m.name.clone());
+    let who = member
+        .as_ref()
+        .map_or_else(|| unit.clone().unwrap_or_default(), |m| m.name.clone());
     let paper = Analysis {
         variant,
         signature: signature.unwrap_or_else(|| who.clone()),
@@ -173,6 +205,10 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         direction: direction?,
         measures: measures?,
     };
-    let template = if variant == "个人" { "党性分析材料-个人" } else { "党性分析材料-单位" };
+    let template = if variant == "个人" {
+        "党性分析材料-个人"
+    } else {
+        "党性分析材料-单位"
+    };
     Some((template, format!("党性分析材料-{who}"), context(&paper)))
 }

@@ -22,7 +22,10 @@ pub struct Ctx<'s> {
 
 impl<'s> Ctx<'s> {
     pub fn new(src: &'s Source) -> Self {
-        Ctx { src, errors: Vec::new() }
+        Ctx {
+            src,
+            errors: Vec::new(),
+        }
     }
 
     pub fn error(&mut self, pos: Pos, field: &str, message: impl Into<String>) {
@@ -55,9 +58,15 @@ impl Date {
         } else {
             s.split(['-', '/', '.']).collect()
         };
-        let [y, m, d] = parts.as_slice() else { return None };
+        let [y, m, d] = parts.as_slice() else {
+            return None;
+        };
         let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-        if !(all_digits(y) && all_digits(m) && all_digits(d)) || y.len() != 4 || m.len() > 2 || d.len() > 2 {
+        if !(all_digits(y) && all_digits(m) && all_digits(d))
+            || y.len() != 4
+            || m.len() > 2
+            || d.len() > 2
+        {
             return None;
         }
         let (year, month, day): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
@@ -129,13 +138,20 @@ pub struct Obj<'n> {
     pub pos: Pos,
     entries: Vec<(&'n str, &'n Node, &'n Node)>,
     known: Vec<&'static str>,
+    /// Required keys found missing, with the index of their diagnostic: a
+    /// misspelt key that suggests one of them replaces that diagnostic.
+    missing: Vec<(&'static str, usize)>,
 }
 
 impl<'n> Obj<'n> {
     /// Opens `node` as a mapping, or records a type error.
     pub fn open(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Obj<'n>> {
         let Value::Map(map) = &node.value else {
-            ctx.error(node.pos, path_or_root(path), format!("应为键值表（字段: 值），实为{}", node.type_name()));
+            ctx.error(
+                node.pos,
+                path_or_root(path),
+                format!("应为键值表（字段: 值），实为{}", node.type_name()),
+            );
             return None;
         };
         let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::new();
@@ -151,7 +167,15 @@ impl<'n> Obj<'n> {
             }
             entries.push((key, k, v));
         }
-        Some(Obj { path: path.to_string(), pos: node.pos, entries, known: Vec::new() })
+        // Point at the first key rather than at YAML's mapping marker.
+        let pos = entries.first().map_or(node.pos, |(_, k, _)| k.pos);
+        Some(Obj {
+            path: path.to_string(),
+            pos,
+            entries,
+            known: Vec::new(),
+            missing: Vec::new(),
+        })
     }
 
     pub fn field(&self, key: &str) -> String {
@@ -172,19 +196,29 @@ impl<'n> Obj<'n> {
     pub fn require(&mut self, ctx: &mut Ctx, key: &'static str, why: &str) -> Option<&'n Node> {
         let v = self.get(key);
         if v.is_none() {
-            let at = self.entries.iter().find(|(k, _, _)| *k == key).map_or(self.pos, |(_, k, _)| k.pos);
+            let at = self
+                .entries
+                .iter()
+                .find(|(k, _, _)| *k == key)
+                .map_or(self.pos, |(_, k, _)| k.pos);
+            self.missing.push((key, ctx.errors.len()));
             ctx.error(at, &self.field(key), format!("缺少必填字段「{key}」{why}"));
         }
         v
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _, v)| *k == key && v.value != Value::Null)
+        self.entries
+            .iter()
+            .any(|(k, _, v)| *k == key && v.value != Value::Null)
     }
 
     /// Position of a key, for errors that concern the key itself.
     pub fn key_pos(&self, key: &str) -> Pos {
-        self.entries.iter().find(|(k, _, _)| *k == key).map_or(self.pos, |(_, k, _)| k.pos)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map_or(self.pos, |(_, k, _)| k.pos)
     }
 
     /// Declares keys that are allowed even if not read (e.g. `文种`).
@@ -194,15 +228,29 @@ impl<'n> Obj<'n> {
 
     /// Reports every key that no reader asked for.
     pub fn finish(self, ctx: &mut Ctx) {
+        let mut superseded = Vec::new();
         for (key, k, _) in &self.entries {
             if self.known.contains(key) {
                 continue;
             }
             let message = match suggest(key, &self.known) {
-                Some(near) => format!("未知字段「{key}」，是否应为「{near}」？"),
-                None => format!("未知字段「{key}」；此处可用的字段：{}", self.known.join("、")),
+                Some(near) => {
+                    // "整该措施" both misses 整改措施 and is unknown: say it once.
+                    if let Some((_, i)) = self.missing.iter().find(|(m, _)| *m == near) {
+                        superseded.push(*i);
+                    }
+                    format!("未知字段「{key}」，是否应为「{near}」？")
+                }
+                None => format!(
+                    "未知字段「{key}」；此处可用的字段：{}",
+                    self.known.join("、")
+                ),
             };
             ctx.error(k.pos, &join(&self.path, key), message);
+        }
+        superseded.sort_unstable();
+        for i in superseded.into_iter().rev() {
+            ctx.errors.remove(i);
         }
     }
 
@@ -220,12 +268,22 @@ impl<'n> Obj<'n> {
     }
 
     /// Required paragraphs; each paragraph at most `max` characters.
-    pub fn paragraphs(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<Paragraphs> {
+    pub fn paragraphs(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        max: usize,
+    ) -> Option<Paragraphs> {
         let node = self.require(ctx, key, "")?;
         paragraphs(ctx, node, &self.field(key), max)
     }
 
-    pub fn opt_paragraphs(&mut self, ctx: &mut Ctx, key: &'static str, max: usize) -> Option<Paragraphs> {
+    pub fn opt_paragraphs(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &'static str,
+        max: usize,
+    ) -> Option<Paragraphs> {
         let node = self.get(key)?;
         paragraphs(ctx, node, &self.field(key), max)
     }
@@ -242,13 +300,19 @@ impl<'n> Obj<'n> {
 
     /// 是/否; absent means `default`.
     pub fn yes_no(&mut self, ctx: &mut Ctx, key: &'static str, default: bool) -> Option<bool> {
-        let Some(node) = self.get(key) else { return Some(default) };
+        let Some(node) = self.get(key) else {
+            return Some(default);
+        };
         let s = scalar(ctx, node, &self.field(key))?;
         match s.trim() {
             "是" | "true" | "True" | "yes" => Some(true),
             "否" | "false" | "False" | "no" => Some(false),
             other => {
-                ctx.error(node.pos, &self.field(key), format!("应为「是」或「否」，实为「{other}」"));
+                ctx.error(
+                    node.pos,
+                    &self.field(key),
+                    format!("应为「是」或「否」，实为「{other}」"),
+                );
                 None
             }
         }
@@ -275,11 +339,16 @@ impl<'n> Obj<'n> {
         if let Some(c) = choices.iter().find(|c| **c == s) {
             return Some(c);
         }
-        let near = suggest(s, choices).map(|n| format!("是否应为「{n}」？")).unwrap_or_default();
+        let near = suggest(s, choices)
+            .map(|n| format!("是否应为「{n}」？"))
+            .unwrap_or_default();
         ctx.error(
             node.pos,
             &self.field(key),
-            format!("「{s}」不是可选值；可选值为：{}。{near}", choices.join("、")),
+            format!(
+                "「{s}」不是可选值；可选值为：{}。{near}",
+                choices.join("、")
+            ),
         );
         None
     }
@@ -295,7 +364,11 @@ impl<'n> Obj<'n> {
         let node = self.require(ctx, key, "")?;
         let field = self.field(key);
         let Value::Seq(items) = &node.value else {
-            ctx.error(node.pos, &field, format!("应为列表（每项以“- ”开头），实为{}", node.type_name()));
+            ctx.error(
+                node.pos,
+                &field,
+                format!("应为列表（每项以“- ”开头），实为{}", node.type_name()),
+            );
             return None;
         };
         if items.is_empty() {
@@ -303,7 +376,11 @@ impl<'n> Obj<'n> {
             return None;
         }
         if items.len() > max_items {
-            ctx.error(node.pos, &field, format!("列表最多 {max_items} 项，实有 {} 项", items.len()));
+            ctx.error(
+                node.pos,
+                &field,
+                format!("列表最多 {max_items} 项，实有 {} 项", items.len()),
+            );
             return None;
         }
         let mut out = Vec::with_capacity(items.len());
@@ -353,7 +430,11 @@ pub fn scalar<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n str>
             Some(s)
         }
         _ => {
-            ctx.error(node.pos, field, format!("应为文字，实为{}", node.type_name()));
+            ctx.error(
+                node.pos,
+                field,
+                format!("应为文字，实为{}", node.type_name()),
+            );
             None
         }
     }
@@ -413,7 +494,11 @@ pub fn paragraphs(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option
             out
         }
         _ => {
-            ctx.error(node.pos, field, format!("应为文字或文字列表，实为{}", node.type_name()));
+            ctx.error(
+                node.pos,
+                field,
+                format!("应为文字或文字列表，实为{}", node.type_name()),
+            );
             return None;
         }
     };
@@ -436,7 +521,10 @@ pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Date> {
         ctx.error(
             node.pos,
             field,
-            format!("「{}」不是有效日期；应写作 2026年1月5日 或 2026-01-05", s.trim()),
+            format!(
+                "「{}」不是有效日期；应写作 2026年1月5日 或 2026-01-05",
+                s.trim()
+            ),
         );
     }
     d
@@ -460,6 +548,12 @@ mod tests {
     #[test]
     fn paragraphs_split_on_blank_lines_and_join_lines() {
         let p = paragraphs_of("第一段\n续写\n\n第二段 uses OA\nsystem\n");
-        assert_eq!(p, vec!["第一段续写".to_string(), "第二段 uses OA system".to_string()]);
+        assert_eq!(
+            p,
+            vec![
+                "第一段续写".to_string(),
+                "第二段 uses OA system".to_string()
+            ]
+        );
     }
 }

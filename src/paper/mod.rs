@@ -6,8 +6,8 @@
 //! name, context, output file stem). It never formats a page and never writes
 //! a file.
 
-pub mod fields;
 mod analysis;
+pub mod fields;
 mod rectification;
 mod summary;
 mod transfer;
@@ -34,13 +34,34 @@ pub mod limits {
 /// The kinds and variants a user can ask for, with the template each uses.
 /// Order is the order `wenshu kinds` prints.
 pub const KINDS: &[KindInfo] = &[
-    KindInfo { name: "两个具体", doc: "第一阶段：保持先进性的具体要求和不合格党员的具体表现（单位）" },
-    KindInfo { name: "党性分析材料-个人", doc: "第二阶段：党员个人党性分析材料（领导干部另查权力观、地位观、利益观）" },
-    KindInfo { name: "党性分析材料-单位", doc: "第二阶段：单位（领导班子）党性分析材料" },
-    KindInfo { name: "整改方案-个人", doc: "第三阶段：党员个人整改方案（支部内公示、支部党员大会通过）" },
-    KindInfo { name: "整改方案-单位", doc: "第三阶段：单位整改方案（本单位公示、上级党组织批准）" },
-    KindInfo { name: "转段申请", doc: "第一、二阶段结束：转入下一阶段的请示" },
-    KindInfo { name: "阶段小结", doc: "各阶段结束：阶段小结（第三阶段为总结），报告" },
+    KindInfo {
+        name: "两个具体",
+        doc: "第一阶段：保持先进性的具体要求和不合格党员的具体表现（单位）",
+    },
+    KindInfo {
+        name: "党性分析材料-个人",
+        doc: "第二阶段：党员个人党性分析材料（领导干部另查权力观、地位观、利益观）",
+    },
+    KindInfo {
+        name: "党性分析材料-单位",
+        doc: "第二阶段：单位（领导班子）党性分析材料",
+    },
+    KindInfo {
+        name: "整改方案-个人",
+        doc: "第三阶段：党员个人整改方案（支部内公示、支部党员大会通过）",
+    },
+    KindInfo {
+        name: "整改方案-单位",
+        doc: "第三阶段：单位整改方案（本单位公示、上级党组织批准）",
+    },
+    KindInfo {
+        name: "转段申请",
+        doc: "第一、二阶段结束：转入下一阶段的请示",
+    },
+    KindInfo {
+        name: "阶段小结",
+        doc: "各阶段结束：阶段小结（第三阶段为总结），报告",
+    },
 ];
 
 pub struct KindInfo {
@@ -49,7 +70,14 @@ pub struct KindInfo {
 }
 
 /// Values of `文种`. 总结 is phase 3's 阶段小结.
-const KIND_NAMES: &[&str] = &["两个具体", "党性分析材料", "整改方案", "转段申请", "阶段小结", "总结"];
+const KIND_NAMES: &[&str] = &[
+    "两个具体",
+    "党性分析材料",
+    "整改方案",
+    "转段申请",
+    "阶段小结",
+    "总结",
+];
 
 /// One valid paper, ready for its template.
 pub struct Paper {
@@ -84,13 +112,24 @@ impl Phase {
             "2" | "二" | "分析评议" => 2,
             "3" | "三" | "整改提高" => 3,
             _ => {
-                ctx.error(node.pos, &field, format!("「{s}」不是阶段；应为 1、2、3 或 学习动员、分析评议、整改提高"));
+                ctx.error(
+                    node.pos,
+                    &field,
+                    format!("「{s}」不是阶段；应为 1、2、3 或 学习动员、分析评议、整改提高"),
+                );
                 return None;
             }
         };
         if !allowed.contains(&n) {
-            let list: Vec<String> = allowed.iter().map(|a| format!("{a}（{}）", Phase(*a).name())).collect();
-            ctx.error(node.pos, &field, format!("此文种的阶段只能是 {}", list.join("、")));
+            let list: Vec<String> = allowed
+                .iter()
+                .map(|a| format!("{a}（{}）", Phase(*a).name()))
+                .collect();
+            ctx.error(
+                node.pos,
+                &field,
+                format!("此文种的阶段只能是 {}", list.join("、")),
+            );
             return None;
         }
         Some(Phase(n))
@@ -108,7 +147,12 @@ pub struct Section {
 }
 
 impl Section {
-    pub fn read(ctx: &mut Ctx, node: &crate::input::Node, path: &str, heading_required: bool) -> Option<Section> {
+    pub fn read(
+        ctx: &mut Ctx,
+        node: &crate::input::Node,
+        path: &str,
+        heading_required: bool,
+    ) -> Option<Section> {
         let mut obj = Obj::open(ctx, node, path)?;
         let heading = if heading_required {
             obj.text(ctx, "标题", limits::HEADING)
@@ -117,8 +161,15 @@ impl Section {
         };
         let body = obj.paragraphs(ctx, "内容", limits::PARAGRAPH);
         obj.finish(ctx);
-        let heading = if heading_required { Some(heading?) } else { heading };
-        Some(Section { heading, body: body? })
+        let heading = if heading_required {
+            Some(heading?)
+        } else {
+            heading
+        };
+        Some(Section {
+            heading,
+            body: body?,
+        })
     }
 }
 
@@ -128,13 +179,22 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<Vec<Paper>, Vec<Dia
     let mut ctx = Ctx::new(src);
     let mut papers = Vec::new();
     if docs.is_empty() {
-        ctx.errors.push(Diagnostic::whole_file(&src.name, "文件是空的：没有任何文书").with_help(
-            "用 `wenshu new 文种` 生成一份带说明的样板",
-        ));
+        ctx.errors.push(
+            Diagnostic::whole_file(&src.name, "文件是空的：没有任何文书")
+                .with_help("用 `wenshu new 文种` 生成一份带说明的样板"),
+        );
     }
     for doc in docs {
+        let before = ctx.errors.len();
         if let Some(p) = decode_doc(&mut ctx, doc) {
             papers.push(p);
+        }
+        if docs.len() > 1 {
+            // In a multi-document file, say which paper a field belongs to.
+            for d in &mut ctx.errors[before..] {
+                let field = d.field.take().unwrap_or_default();
+                d.field = Some(format!("第{}份文书 › {field}", doc.index));
+            }
         }
     }
     if ctx.errors.is_empty() {
@@ -163,10 +223,19 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
     obj.finish(ctx);
     if paper.is_none() && ctx.errors.len() == errors_before {
         // A decoder gave up without saying why: never pass that off as success.
-        ctx.errors.push(ctx.src.error(doc.root.pos, Some(kind), "内部错误：此文书未能解析，但没有给出原因；请报告此问题"));
+        ctx.errors.push(ctx.src.error(
+            doc.root.pos,
+            Some(kind),
+            "内部错误：此文书未能解析，但没有给出原因；请报告此问题",
+        ));
     }
     let (template, stem, context) = paper?;
-    Some(Paper { template, stem, context, index: doc.index })
+    Some(Paper {
+        template,
+        stem,
+        context,
+        index: doc.index,
+    })
 }
 
 /// What a kind's decoder returns: template, file stem, context.

@@ -83,7 +83,13 @@ struct Plan {
     signature: String,
 }
 
-fn read_item(ctx: &mut Ctx, node: &Node, path: &str, personal: bool, number: usize) -> Option<Item> {
+fn read_item(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: &str,
+    personal: bool,
+    number: usize,
+) -> Option<Item> {
     let mut o = Obj::open(ctx, node, path)?;
     let problem = o.text(ctx, "问题", limits::PARAGRAPH);
     let goal = o.text(ctx, "目标", limits::PARAGRAPH);
@@ -92,7 +98,8 @@ fn read_item(ctx: &mut Ctx, node: &Node, path: &str, personal: bool, number: usi
     let deadline = match category {
         Some("限期整改") => {
             let n = o.require(ctx, "完成时限", "（类别为限期整改时必填）");
-            n.and_then(|n| fields::date(ctx, n, &o.field("完成时限"))).map(Some)
+            n.and_then(|n| fields::date(ctx, n, &o.field("完成时限")))
+                .map(Some)
         }
         _ => Some(o.opt_date(ctx, "完成时限")),
     };
@@ -100,7 +107,11 @@ fn read_item(ctx: &mut Ctx, node: &Node, path: &str, personal: bool, number: usi
         if o.has("协调单位") {
             read_lines(ctx, &mut o, "协调单位")
         } else {
-            o.require(ctx, "协调单位", "（类别为协调解决时必填，写明需协调的单位）");
+            o.require(
+                ctx,
+                "协调单位",
+                "（类别为协调解决时必填，写明需协调的单位）",
+            );
             None
         }
     } else if o.has("协调单位") {
@@ -111,7 +122,11 @@ fn read_item(ctx: &mut Ctx, node: &Node, path: &str, personal: bool, number: usi
     };
     let (responsible, leader, department) = if personal {
         o.allow(&["责任领导", "责任部门"]);
-        (Some(o.opt_text(ctx, "责任人", limits::NAME)), Some(None), Some(None))
+        (
+            Some(o.opt_text(ctx, "责任人", limits::NAME)),
+            Some(None),
+            Some(None),
+        )
     } else {
         o.allow(&["责任人"]);
         let l = o.text(ctx, "责任领导", limits::NAME);
@@ -140,16 +155,28 @@ fn read_lines(ctx: &mut Ctx, o: &mut Obj, key: &'static str) -> Option<Vec<Strin
     let node = o.require(ctx, key, "")?;
     let field = o.field(key);
     match &node.value {
-        crate::input::Value::Str(_) => fields::line_text(ctx, node, &field, limits::PARAGRAPH).map(|s| vec![s]),
-        _ => o.list(ctx, key, limits::ITEMS, |c, n, p| fields::line_text(c, n, p, limits::PARAGRAPH)),
+        crate::input::Value::Str(_) => {
+            fields::line_text(ctx, node, &field, limits::PARAGRAPH).map(|s| vec![s])
+        }
+        _ => o.list(ctx, key, limits::ITEMS, |c, n, p| {
+            fields::line_text(c, n, p, limits::PARAGRAPH)
+        }),
     }
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let variant = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人"))?;
     let personal = variant == "个人";
-    let member = if personal { Some(read_member(ctx, obj, false)) } else { None };
-    let unit = if personal { Some(obj.opt_text(ctx, "单位", limits::UNIT)) } else { obj.text(ctx, "单位", limits::UNIT).map(Some) };
+    let member = if personal {
+        Some(read_member(ctx, obj, false))
+    } else {
+        None
+    };
+    let unit = if personal {
+        Some(obj.opt_text(ctx, "单位", limits::UNIT))
+    } else {
+        obj.text(ctx, "单位", limits::UNIT).map(Some)
+    };
     let date = obj.date(ctx, "日期");
     let general = obj.opt_paragraphs(ctx, "总体要求", limits::PARAGRAPH);
     let mut number = 0;
@@ -205,11 +232,17 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     };
     let unit = unit?;
     let items = items?;
-    let who = member.as_ref().map_or_else(|| unit.clone().unwrap_or_default(), |m| m.name.clone());
+    let who = member
+        .as_ref()
+        .map_or_else(|| unit.clone().unwrap_or_default(), |m| m.name.clone());
     let paper = Plan {
         variant,
         signature: signature.unwrap_or_else(|| who.clone()),
-        listed: items.iter().filter(|i| i.listed).map(|i| i.number).collect(),
+        listed: items
+            .iter()
+            .filter(|i| i.listed)
+            .map(|i| i.number)
+            .collect(),
         member,
         unit,
         date: date?,
@@ -218,6 +251,10 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         safeguards,
         approval: approval?,
     };
-    let template = if personal { "整改方案-个人" } else { "整改方案-单位" };
+    let template = if personal {
+        "整改方案-个人"
+    } else {
+        "整改方案-单位"
+    };
     Some((template, format!("整改方案-{who}"), context(&paper)))
 }

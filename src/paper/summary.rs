@@ -37,7 +37,9 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decode
     let phase = Phase::read(ctx, obj, allowed);
     let addressee = obj.opt_text(ctx, "主送", limits::UNIT);
     let date = obj.date(ctx, "日期");
-    let work = obj.list(ctx, "主要工作", limits::ITEMS, |c, n, p| Section::read(c, n, p, true));
+    let work = obj.list(ctx, "主要工作", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, true)
+    });
     let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
     let problems = obj.paragraphs(ctx, "存在问题", limits::PARAGRAPH);
     let plans = obj.paragraphs(ctx, "下步打算", limits::PARAGRAPH);

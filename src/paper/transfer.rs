@@ -46,7 +46,11 @@ pub fn single_addressee(ctx: &mut Ctx, obj: &mut Obj, default: &str) -> Option<S
     };
     if a.contains(['、', '，', ',', '；', ';', '和']) && !a.contains("和平") {
         let pos = obj.key_pos("主送");
-        ctx.error(pos, &obj.field("主送"), format!("请示只能主送一个机关，「{a}」像是多个；其他机关请写入「抄送」"));
+        ctx.error(
+            pos,
+            &obj.field("主送"),
+            format!("请示只能主送一个机关，「{a}」像是多个；其他机关请写入「抄送」"),
+        );
         return None;
     }
     Some(a.trim_end_matches(['：', ':']).to_string())
@@ -58,15 +62,24 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let addressee = single_addressee(ctx, obj, "区委先教办");
     let copy_to = obj.text(ctx, "抄送", limits::LINE);
     let date = obj.date(ctx, "日期");
-    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| Section::read(c, n, p, true));
+    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, true)
+    });
     let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
     let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
     let contact = obj.text(ctx, "联系人", limits::NAME);
     let phone = obj.text(ctx, "联系电话", limits::PHONE);
     if let Some(p) = &phone {
-        if !p.chars().all(|c| c.is_ascii_digit() || "-—－ （）()、,，转".contains(c)) {
+        if !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-—－ （）()、,，转".contains(c))
+        {
             let pos = obj.key_pos("联系电话");
-            ctx.error(pos, &obj.field("联系电话"), format!("「{p}」不像电话号码：只能含数字、连字符和括号"));
+            ctx.error(
+                pos,
+                &obj.field("联系电话"),
+                format!("「{p}」不像电话号码：只能含数字、连字符和括号"),
+            );
         }
     }
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);

@@ -25,8 +25,12 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
     let drafting = obj.paragraphs(ctx, "制定经过", limits::PARAGRAPH);
-    let requirements = obj.list(ctx, "具体要求", limits::ITEMS, |c, n, p| Section::read(c, n, p, false));
-    let manifestations = obj.list(ctx, "不合格表现", limits::ITEMS, |c, n, p| Section::read(c, n, p, false));
+    let requirements = obj.list(ctx, "具体要求", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, false)
+    });
+    let manifestations = obj.list(ctx, "不合格表现", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, false)
+    });
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
     let unit = unit?;
     let paper = TwoSpecifics {
@@ -37,5 +41,9 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         requirements: requirements?,
         manifestations: manifestations?,
     };
-    Some(("两个具体", format!("两个具体-{}", paper.unit), context(&paper)))
+    Some((
+        "两个具体",
+        format!("两个具体-{}", paper.unit),
+        context(&paper),
+    ))
 }

@@ -1,0 +1,93 @@
+//! Throughput harness (not a timed test): `cargo bench --bench throughput`.
+//!
+//! Prints documents per second and peak memory for:
+//! 1. the whole CLI over every fixture (process start included), and
+//! 2. N papers of the 党性分析材料 fixture rendered in one process, from YAML
+//!    text to DOCX bytes written to disk (parse, validate, template, markup,
+//!    OOXML, zip, atomic write).
+//!
+//! `WENSHU_BENCH_N` sets N (default 1000).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use wenshu::{docx, input, output, pipeline, template};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let n: usize = std::env::var("WENSHU_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let out = root.join("target/bench-out");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+
+    // 1. The CLI over every fixture, as a user runs it.
+    let bin = root.join("target/release/wenshu");
+    if bin.is_file() {
+        let mut fixtures: Vec<String> = std::fs::read_dir(root.join("fixtures"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .map(|p| p.display().to_string())
+            .collect();
+        fixtures.sort();
+        let start = Instant::now();
+        let status = std::process::Command::new(&bin)
+            .arg("render")
+            .args(&fixtures)
+            .arg("-o")
+            .arg(out.join("cli"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        println!(
+            "cli: {} fixtures rendered to DOCX in {:.1} ms (one process, start included)",
+            fixtures.len(),
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    } else {
+        println!("cli: skipped (build target/release/wenshu first: cargo build --release)");
+    }
+
+    // 2. N papers in-process.
+    let path = root.join("fixtures/党性分析材料-个人.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let engine = template::Engine::new(None).unwrap();
+    let dir = out.join("docx");
+    std::fs::create_dir_all(&dir).unwrap();
+    let start = Instant::now();
+    let mut bytes_total = 0usize;
+    let mut taken = Vec::new();
+    for i in 0..n {
+        let src = input::Source::new(path.display().to_string(), text.clone());
+        let rendered = pipeline::render_source(&engine, &src).unwrap();
+        for r in rendered {
+            let bytes = docx::write(&r.document);
+            bytes_total += bytes.len();
+            let target = output::unique_path(&dir, &format!("{}-{i}", r.stem), "docx", &mut taken);
+            output::write_atomic(&target, &bytes).unwrap();
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "docx: {n} papers (党性分析材料, {:.1} KB each) in {:.2} s = {:.0} papers/s on one thread; peak RSS {:.1} MB",
+        bytes_total as f64 / n as f64 / 1024.0,
+        secs,
+        n as f64 / secs,
+        peak_rss_mb()
+    );
+}

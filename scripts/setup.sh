@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what wenshu's examples and tests need, only where it is missing:
+# the Rust toolchain must already be there (rustup); this adds LibreOffice
+# (headless), poppler-utils, qpdf, free CJK fonts with fontconfig aliases for
+# the mandated face names, and the Python readers used by the tests.
+# Safe to run again: a complete machine is left untouched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v soffice   >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v qpdf      >/dev/null 2>&1 || need_apt+=(qpdf)
+command -v fc-list   >/dev/null 2>&1 || need_apt+=(fontconfig)
+have_font() { command -v fc-list >/dev/null 2>&1 && fc-list ":family=$1" | grep -q .; }
+have_font "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)
+have_font "AR PL UKai CN"     || need_apt+=(fonts-arphic-ukai)
+# Times New Roman metrics for Latin text and digits (LibreOffice would fall
+# back to the wider DejaVu Serif and break lines elsewhere than Word).
+have_font "Liberation Serif"  || need_apt+=(fonts-liberation2)
+
+if ((${#need_apt[@]})); then
+  echo "setup: installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# Map 仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312 … to the free faces.
+conf=/etc/fonts/conf.d/60-wenshu.conf
+if ! cmp -s fontconfig/wenshu-fonts.conf "$conf" 2>/dev/null; then
+  install -m 644 fontconfig/wenshu-fonts.conf "$conf"
+  fc-cache -f >/dev/null
+fi
+
+need_pip=()
+python3 -c 'import docx' 2>/dev/null || need_pip+=(python-docx)
+python3 -c 'import pdfplumber' 2>/dev/null || need_pip+=(pdfplumber)
+command -v openxml-audit >/dev/null 2>&1 || need_pip+=(openxml-audit)
+if ((${#need_pip[@]})); then
+  echo "setup: installing ${need_pip[*]}"
+  python3 -m pip install -q --disable-pip-version-check "${need_pip[@]}"
+fi
+echo "setup: ok"

@@ -1,0 +1,124 @@
+//! Helpers shared by the integration tests: run the real binary, make
+//! scratch directories, call the real clients (python-docx, LibreOffice,
+//! poppler). A missing client is a failure, never a skip: `scripts/test.sh`
+//! installs them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `wenshu` binary, run from the repository root.
+pub fn wenshu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run wenshu")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A fresh, empty scratch directory under target/.
+pub fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = root().join("target/test-scratch").join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The good fixtures (fixtures/*.yaml), sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Files in `dir`, sorted by name.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Renders every good fixture into a new scratch directory.
+pub fn render_fixtures(name: &str) -> (PathBuf, Vec<PathBuf>) {
+    let out = scratch(name);
+    let mut args: Vec<String> = vec!["render".into()];
+    args.extend(
+        fixtures()
+            .iter()
+            .map(|p| p.strip_prefix(root()).unwrap().display().to_string()),
+    );
+    args.push("-o".into());
+    args.push(out.display().to_string());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = wenshu(&argv);
+    assert!(o.status.success(), "render failed: {}", stderr(&o));
+    let files = files_in(&out);
+    (out, files)
+}
+
+/// Runs a command that must exist and succeed; returns stdout.
+pub fn run_tool(cmd: &str, args: &[&str]) -> String {
+    let o = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is missing ({e}); run scripts/setup.sh"));
+    assert!(
+        o.status.success(),
+        "{cmd} {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Converts DOCX files to PDF with LibreOffice headless, in one call and with
+/// a private profile (parallel tests must not share one).
+pub fn libreoffice_to_pdf(files: &[PathBuf], out: &Path) {
+    let profile = format!("file://{}", out.join("lo-profile").display());
+    let mut args = vec![
+        format!("-env:UserInstallation={profile}"),
+        "--headless".into(),
+        "--convert-to".into(),
+        "pdf".into(),
+        "--outdir".into(),
+        out.display().to_string(),
+    ];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_tool("soffice", &argv);
+}
+
+/// Reads a part of a DOCX package as text.
+pub fn docx_part(path: &Path, part: &str) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(f).unwrap();
+    let mut entry = zip.by_name(part).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut s).unwrap();
+    s
+}

@@ -1,0 +1,301 @@
+//! Every fixture renders to a DOCX that real clients accept and read as a
+//! GB/T 9704 paper: python-docx, LibreOffice headless + pdftotext, and an
+//! OOXML schema validator.
+
+mod common;
+use common::*;
+
+/// What python-docx reports of one file (tests/support/check_docx.py).
+struct Report {
+    file: String,
+    title: String,
+    headings: Vec<String>,
+    text: String,
+}
+
+fn python_docx_reports(files: &[std::path::PathBuf]) -> Vec<Report> {
+    let mut args = vec![root()
+        .join("tests/support/check_docx.py")
+        .display()
+        .to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_tool("python3", &argv);
+    out.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let headings = v["headings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h[1].as_str().unwrap().to_string())
+                .collect();
+            let mut text: Vec<String> = v["paragraphs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p[1].as_str().unwrap().to_string())
+                .collect();
+            for t in v["tables"].as_array().unwrap() {
+                for row in t.as_array().unwrap() {
+                    for c in row.as_array().unwrap() {
+                        text.push(c.as_str().unwrap().to_string());
+                    }
+                }
+            }
+            Report {
+                file: v["file"].as_str().unwrap().to_string(),
+                title: v["title"].as_str().unwrap().replace('\n', ""),
+                headings,
+                text: text.join("\n"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
+    let (_, files) = render_fixtures("pydocx");
+    assert_eq!(files.len(), fixtures().len());
+    let reports = python_docx_reports(&files);
+    assert_eq!(reports.len(), files.len());
+    let expect_titles = [
+        (
+            "两个具体",
+            "江滨区财政局机关党委保持共产党员先进性的具体要求和不合格党员的具体表现",
+        ),
+        ("党性分析材料-林晓雯", "党性分析材料"),
+        ("整改方案-林晓雯", "个人整改方案"),
+        (
+            "转段申请-江滨区财政局机关党委-第1阶段",
+            "江滨区财政局机关党委关于转入分析评议阶段的请示",
+        ),
+        (
+            "转段申请-江滨区财政局机关党委-第2阶段",
+            "江滨区财政局机关党委关于转入整改提高阶段的请示",
+        ),
+        (
+            "阶段小结-江滨区财政局机关党委-第1阶段",
+            "江滨区财政局机关党委关于学习动员阶段工作的小结",
+        ),
+        (
+            "阶段总结-江滨区财政局机关党委-第3阶段",
+            "江滨区财政局机关党委保持共产党员先进性教育活动工作总结",
+        ),
+    ];
+    for (stem, title) in expect_titles {
+        let r = reports
+            .iter()
+            .find(|r| r.file.contains(stem))
+            .unwrap_or_else(|| panic!("no {stem}"));
+        assert_eq!(r.title, title, "{stem}");
+    }
+    // Structure of the analysis: 一找 four areas, 二查 causes, 三明确.
+    let cadre = reports.iter().find(|r| r.file.contains("陈堃")).unwrap();
+    for h in [
+        "一、查找出的突出问题",
+        "（一）思想方面",
+        "（四）作风方面",
+        "二、产生问题的原因",
+        "（四）权力观方面",
+        "（六）利益观方面",
+        "三、努力方向和整改措施",
+    ] {
+        assert!(
+            cadre.headings.iter().any(|x| x == h),
+            "cadre analysis lacks {h}: {:?}",
+            cadre.headings
+        );
+    }
+    let member = reports
+        .iter()
+        .find(|r| r.file.contains("林晓雯") && r.file.contains("党性"))
+        .unwrap();
+    assert!(
+        !member.headings.iter().any(|x| x.contains("权力观")),
+        "a non-cadre has no 权力观 section"
+    );
+    // The request ends as a 请示 must, with its note.
+    let req = reports
+        .iter()
+        .find(|r| r.file.contains("第1阶段") && r.file.contains("转段"))
+        .unwrap();
+    assert!(
+        req.text
+            .contains("特申请转入分析评议阶段。\n妥否，请批示。"),
+        "{}",
+        req.text
+    );
+    assert!(req
+        .text
+        .contains("（联系人：孙琳，联系电话：0577-86521039）"));
+    assert!(req.text.contains("\n区委先教办：\n"));
+    // Rectification items are a table with every item.
+    let plan = reports
+        .iter()
+        .find(|r| r.file.contains("整改方案-江滨区"))
+        .unwrap();
+    assert!(
+        plan.text.contains("责任领导") && plan.text.contains("协调"),
+        "{}",
+        plan.text
+    );
+}
+
+#[test]
+fn escaping_prints_ampersands_and_angle_brackets_literally() {
+    let (_, files) = render_fixtures("escape");
+    let all: String = python_docx_reports(&files)
+        .iter()
+        .map(|r| r.text.clone())
+        .collect();
+    assert!(all.contains("R&D"), "R&D lost");
+    assert!(
+        all.contains('<') || all.contains('>'),
+        "angle brackets lost"
+    );
+    let yaml: String = fixtures()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    for needle in ["R&D", ">80%"] {
+        assert!(yaml.contains(needle), "fixture should contain {needle}");
+        assert!(all.contains(needle), "{needle} not printed literally");
+    }
+}
+
+#[test]
+fn libreoffice_converts_every_fixture_and_pdftotext_finds_the_text() {
+    let (out, files) = render_fixtures("lo");
+    libreoffice_to_pdf(&files, &out);
+    for docx in &files {
+        let pdf = docx.with_extension("pdf");
+        assert!(
+            pdf.is_file(),
+            "LibreOffice did not convert {}",
+            docx.display()
+        );
+        let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(compact.contains("—1—"), "{}: no page number", pdf.display());
+        // The date and signature of the paper are on its last page.
+        let xml = docx_part(docx, "word/document.xml");
+        let date = xml
+            .split("w:val=\"Date\"")
+            .nth(1)
+            .and_then(|s| s.split("<w:t xml:space=\"preserve\">").nth(1))
+            .unwrap();
+        let year = &date[..4];
+        assert!(compact.contains(year), "{}: date missing", pdf.display());
+        let info = run_tool("pdfinfo", &[pdf.to_str().unwrap()]);
+        assert!(
+            info.contains("210 x 297") || info.contains("595.") && info.contains("841."),
+            "{info}"
+        );
+    }
+    // A body line holds 28 characters in LibreOffice too (the grid works).
+    let analysis = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("林晓雯") && f.to_string_lossy().contains("党性"))
+        .unwrap();
+    let text = run_tool(
+        "pdftotext",
+        &[analysis.with_extension("pdf").to_str().unwrap(), "-"],
+    );
+    let full = text
+        .lines()
+        .filter(|l| l.chars().count() == 28 && l.chars().all(|c| !c.is_ascii()))
+        .count();
+    assert!(full > 50, "only {full} full 28-character lines");
+    let over = text
+        .lines()
+        .filter(|l| l.chars().filter(|c| !c.is_ascii()).count() > 29)
+        .count();
+    assert_eq!(over, 0, "lines longer than the grid");
+}
+
+#[test]
+fn openxml_validator_finds_no_schema_error() {
+    let (out, _) = render_fixtures("audit");
+    let report = run_tool(
+        "openxml-audit",
+        &[
+            "-o",
+            "json",
+            "-m",
+            "0",
+            "--recursive",
+            out.to_str().unwrap(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), fixtures().len());
+    for item in items {
+        assert_eq!(item["error_count"], 0, "{item}");
+        assert_eq!(item["valid"], true, "{item}");
+    }
+}
+
+#[test]
+fn identical_input_gives_byte_identical_files() {
+    let (_, a) = render_fixtures("det-a");
+    let (_, b) = render_fixtures("det-b");
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.file_name(), y.file_name());
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(y).unwrap(),
+            "{} differs",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn user_templates_override_shipped_ones_and_undefined_variables_fail() {
+    let dir = scratch("tmpl");
+    // Renders the 两个具体 fixture with `template` as the user's override.
+    let render_with = |template: &str, out: &str| {
+        std::fs::write(dir.join("两个具体.xml"), template).unwrap();
+        let out = dir.join(out);
+        let o = wenshu(&[
+            "render",
+            "fixtures/两个具体.yaml",
+            "--templates",
+            dir.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        (o, out)
+    };
+
+    let (o, out) = render_with(
+        "<doc><title>自定义：{{ 单位 }}</title><p>{{ 制定经过[0] }}</p></doc>",
+        "out",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = docx_part(&files_in(&out)[0], "word/document.xml");
+    assert!(xml.contains("自定义：江滨区财政局机关党委"));
+
+    let (o, out) = render_with(
+        "<doc>\n<title>{{ 单位 }}</title>\n<p>{{ 没有这个字段 }}</p>\n</doc>",
+        "out2",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("模板「两个具体」第 3 行") && err.contains("未定义"),
+        "{err}"
+    );
+    assert!(!out.exists() || files_in(&out).is_empty());
+
+    let (o, _) = render_with("<doc>\n{% if %}\n</doc>", "out3");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("两个具体.xml") && stderr(&o).contains("第 2 行"),
+        "{}",
+        stderr(&o)
+    );
+}

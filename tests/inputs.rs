@@ -1,0 +1,300 @@
+//! Bad input: every error located, in Chinese, all at once, nothing written.
+
+mod common;
+use common::*;
+
+/// Each fixtures/bad/X.yaml fails with exactly the diagnostics in X.expected
+/// and leaves the output directory empty (no paper, no temporary file).
+#[test]
+fn bad_inputs_fail_with_their_exact_messages_and_write_nothing() {
+    let mut cases = 0;
+    for entry in std::fs::read_dir(root().join("fixtures/bad")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        cases += 1;
+        let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        let out = scratch("bad");
+        let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
+        assert_eq!(stderr(&o), expected, "{rel}: messages differ");
+        assert!(
+            files_in(&out).is_empty(),
+            "{rel}: wrote {:?}",
+            files_in(&out)
+        );
+        let c = wenshu(&["check", &rel]);
+        assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
+        assert_eq!(stderr(&c), expected, "{rel}: check messages differ");
+    }
+    assert!(cases >= 10, "only {cases} bad fixtures");
+}
+
+#[test]
+fn all_errors_of_a_file_are_reported_at_once() {
+    let o = wenshu(&["check", "fixtures/bad/整改事项多处错误.yaml"]);
+    let err = stderr(&o);
+    for field in [
+        "整改事项[2].完成时限",
+        "整改事项[3].协调单位",
+        "整改事项[4].类别",
+        "整改事项[4].完成时限",
+        "审批.通过日期",
+    ] {
+        assert!(
+            err.contains(&format!("字段：{field}\n")),
+            "missing {field} in\n{err}"
+        );
+    }
+}
+
+#[test]
+fn a_good_file_still_renders_beside_a_bad_one() {
+    let out = scratch("mixed");
+    let o = wenshu(&[
+        "render",
+        "fixtures/bad/未知字段.yaml",
+        "fixtures/两个具体.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let names: Vec<String> = files_in(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["两个具体-江滨区财政局机关党委.docx"]);
+}
+
+#[test]
+fn alias_fan_out_is_refused_in_well_under_a_second() {
+    // 42 KB: an anchor of 6,000 items used 6,000 times would be 36 M nodes.
+    let n = 6000;
+    let mut y = String::from("文种: 两个具体\n单位: &u [");
+    y.push_str(&vec!["甲"; n].join(","));
+    y.push_str("]\n日期: [");
+    y.push_str(&vec!["*u"; n].join(","));
+    y.push_str("]\n");
+    assert!(y.len() > 40_000);
+    let dir = scratch("alias");
+    let f = dir.join("bomb.yaml");
+    std::fs::write(&f, y).unwrap();
+    let start = std::time::Instant::now();
+    let o = wenshu(&["check", f.to_str().unwrap()]);
+    assert!(
+        start.elapsed().as_millis() < 1000,
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("别名展开超出预算"), "{}", stderr(&o));
+}
+
+#[test]
+fn oversized_files_are_refused_before_reading() {
+    let dir = scratch("big");
+    let f = dir.join("big.yaml");
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(17 * 1024 * 1024).unwrap();
+    let o = wenshu(&["check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("文件过大"), "{}", stderr(&o));
+}
+
+#[test]
+fn encodings_bom_crlf_and_gbk_are_read_correctly() {
+    let text = std::fs::read_to_string(root().join("fixtures/两个具体.yaml")).unwrap();
+    let dir = scratch("enc");
+    let variants: [(&str, Vec<u8>); 3] = [
+        (
+            "bom.yaml",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+        ("crlf.yaml", text.replace('\n', "\r\n").into_bytes()),
+        (
+            "gbk.yaml",
+            encoding_rs::GB18030.encode(&text).0.into_owned(),
+        ),
+    ];
+    let reference = scratch("enc-ref");
+    assert!(wenshu(&[
+        "render",
+        "fixtures/两个具体.yaml",
+        "-o",
+        reference.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let want = std::fs::read(&files_in(&reference)[0]).unwrap();
+    for (name, bytes) in variants {
+        let f = dir.join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let out = scratch("enc-out");
+        let o = wenshu(&["render", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::read(&files_in(&out)[0]).unwrap(),
+            want,
+            "{name}: output differs"
+        );
+    }
+}
+
+#[test]
+fn non_utf8_text_that_is_not_a_paper_is_refused_not_garbled() {
+    let dir = scratch("latin1");
+    let f = dir.join("latin1.yaml");
+    std::fs::write(&f, b"\xC9t\xE9: caf\xE9\n").unwrap();
+    let o = wenshu(&["check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("不是 UTF-8 编码"), "{}", stderr(&o));
+}
+
+#[test]
+fn existing_output_is_replaced_whole_and_no_temporary_file_remains() {
+    let out = scratch("atomic");
+    let target = out.join("两个具体-江滨区财政局机关党委.docx");
+    std::fs::write(&target, b"old").unwrap();
+    let o = wenshu(&[
+        "render",
+        "fixtures/两个具体.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(&target).unwrap().starts_with(b"PK"));
+    assert_eq!(files_in(&out), vec![target]);
+}
+
+#[test]
+fn output_names_stay_inside_the_output_directory() {
+    let text = std::fs::read_to_string(root().join("fixtures/两个具体.yaml")).unwrap();
+    let evil = text.replacen(
+        "单位: 江滨区财政局机关党委",
+        "单位: ../../逃逸/..\\\\CON:*?",
+        1,
+    );
+    assert_ne!(evil, text);
+    let dir = scratch("evil");
+    let f = dir.join("evil.yaml");
+    std::fs::write(&f, evil).unwrap();
+    let out = dir.join("out/nested");
+    let o = wenshu(&["render", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = files_in(&out);
+    assert_eq!(files.len(), 1);
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!name.contains(['/', '\\', ':', '*', '?']), "{name}");
+    assert_eq!(files_in(&dir).len(), 2, "nothing written beside the input");
+}
+
+#[test]
+fn same_names_in_one_run_get_numbered() {
+    let out = scratch("dup");
+    let o = wenshu(&[
+        "render",
+        "fixtures/两个具体.yaml",
+        "fixtures/两个具体.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let names: Vec<String> = files_in(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "两个具体-江滨区财政局机关党委-2.docx",
+            "两个具体-江滨区财政局机关党委.docx"
+        ]
+    );
+}
+
+#[test]
+fn starters_are_refused_until_filled_then_accepted() {
+    let kinds = stdout(&wenshu(&["kinds"]));
+    let mut n = 0;
+    for line in kinds.lines() {
+        let kind = line.split('\t').next().unwrap().trim();
+        n += 1;
+        let o = wenshu(&["new", kind]);
+        assert!(o.status.success(), "new {kind}");
+        let starter = stdout(&o);
+        let dir = scratch("starter");
+        let f = dir.join("s.yaml");
+        std::fs::write(&f, &starter).unwrap();
+        let unfilled = wenshu(&["check", f.to_str().unwrap()]);
+        assert_eq!(
+            unfilled.status.code(),
+            Some(1),
+            "{kind}: unfilled starter accepted"
+        );
+        assert!(stderr(&unfilled).contains("占位符尚未填写"));
+        std::fs::write(&f, fill_placeholders(&starter)).unwrap();
+        let filled = wenshu(&["check", f.to_str().unwrap()]);
+        assert!(
+            filled.status.success(),
+            "{kind}: filled starter refused:\n{}",
+            stderr(&filled)
+        );
+    }
+    assert_eq!(n, 7);
+    let bad = wenshu(&["new", "党性分析"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("党性分析材料"));
+}
+
+/// Replaces each 【请填写：…】 placeholder as a user would: the example date
+/// it gives, a phone number, or some text.
+fn fill_placeholders(starter: &str) -> String {
+    let mut out = String::new();
+    for line in starter.lines() {
+        let mut rest = line;
+        if !line.trim_start().starts_with('#') {
+            while let Some(i) = rest.find("【请填写") {
+                out.push_str(&rest[..i]);
+                let end = rest[i..]
+                    .find('】')
+                    .map(|e| i + e + '】'.len_utf8())
+                    .unwrap();
+                let hint = &rest[i..end];
+                let example = hint.rfind('如').map(|d| {
+                    hint[d + '如'.len_utf8()..]
+                        .trim_end_matches('】')
+                        .replace('×', "示")
+                });
+                let value = if let Some(e) = example.filter(|e| !e.is_empty()) {
+                    if e.starts_with("20") {
+                        e.chars().take(10).collect()
+                    } else {
+                        e
+                    }
+                } else if hint.contains("电话") {
+                    "0577-86521039".to_string()
+                } else if hint.contains("日期") || hint.contains("时间") {
+                    "2026-03-20".to_string()
+                } else {
+                    "示例内容".to_string()
+                };
+                out.push_str(&value);
+                rest = &rest[end..];
+            }
+        }
+        out.push_str(rest);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn help_is_in_chinese() {
+    let o = wenshu(&["--help"]);
+    let text = stdout(&o);
+    assert!(text.contains("用法") && text.contains("生成文书"), "{text}");
+    let o = wenshu(&["render", "--help"]);
+    assert!(stdout(&o).contains("输出目录"));
+}
