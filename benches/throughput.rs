@@ -74,7 +74,7 @@ fn main() {
     let mut taken = Vec::new();
     for i in 0..n {
         let src = input::Source::new(path.display().to_string(), text.clone());
-        let rendered = pipeline::render_source(&engine, &src).unwrap();
+        let rendered = pipeline::render_source(&engine, &src, None).unwrap();
         for r in rendered {
             let bytes = docx::write(&r.document);
             bytes_total += bytes.len();

@@ -19,6 +19,22 @@ have_font "AR PL UKai CN"     || need_apt+=(fonts-arphic-ukai)
 # back to the wider DejaVu Serif and break lines elsewhere than Word).
 have_font "Liberation Serif"  || need_apt+=(fonts-liberation2)
 
+# FandolFang is the only free FangSong (仿宋) face; Debian ships the Fandol
+# faces inside texlive-lang-chinese (271 MB with its TeX dependencies). Take
+# just the fonts out of the package instead of installing TeX.
+fandol=/usr/local/share/fonts/wenshu-fandol
+if ! have_font "FandolFang"; then
+  command -v dpkg-deb >/dev/null || need_apt+=(dpkg)
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download texlive-lang-chinese >/dev/null 2>&1 || { apt-get update -qq && apt-get download texlive-lang-chinese >/dev/null; }; })
+  mkdir -p "$fandol"
+  dpkg-deb --fsys-tarfile "$tmp"/texlive-lang-chinese_*.deb \
+    | tar -x -C "$tmp" --wildcards './usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol*.otf'
+  install -m 644 "$tmp"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol*.otf "$fandol"/
+  rm -rf "$tmp"
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::diag::Diagnostic;
+use crate::fonts::{FontRole, Fonts};
 use crate::{output, paper, pipeline, template};
 
 const MAIN_HELP: &str = "\
@@ -71,6 +72,12 @@ enum Command {
         /// 模板目录：其中与内置模板同名的文件优先
         #[arg(long = "templates", value_name = "目录")]
         templates: Option<PathBuf>,
+        /// 输出格式：docx、pdf 或 docx,pdf
+        #[arg(long = "format", value_name = "格式", default_value = "docx,pdf", value_parser = parse_formats)]
+        format: Formats,
+        /// 指定某一角色的字体文件，如 --font 正文=/路径/仿宋_GB2312.ttf（角色：标题、正文、黑体、楷体、宋体、西文）
+        #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
+        fonts: Vec<(FontRole, PathBuf)>,
     },
     /// 只检查，不生成；报告文件中的全部错误
     Check {
@@ -89,6 +96,51 @@ enum Command {
     },
     /// 列出支持的文种
     Kinds,
+    /// 显示每个字体角色由哪个字体承担，及其对 GB 2312 和所给文件用字的覆盖
+    Fonts {
+        /// 要检查用字的 YAML 文件（可选）
+        #[arg(value_name = "文件")]
+        files: Vec<PathBuf>,
+        /// 指定某一角色的字体文件
+        #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
+        fonts: Vec<(FontRole, PathBuf)>,
+    },
+}
+
+/// Which files `render` writes.
+#[derive(Clone, Copy, Debug)]
+pub struct Formats {
+    pub docx: bool,
+    pub pdf: bool,
+}
+
+fn parse_formats(s: &str) -> Result<Formats, String> {
+    let mut f = Formats {
+        docx: false,
+        pdf: false,
+    };
+    for part in s.split([',', '，']) {
+        match part.trim().to_ascii_lowercase().as_str() {
+            "docx" => f.docx = true,
+            "pdf" => f.pdf = true,
+            other => {
+                return Err(format!(
+                    "不认识的格式「{other}」：可用 docx、pdf 或 docx,pdf"
+                ))
+            }
+        }
+    }
+    Ok(f)
+}
+
+fn parse_font(s: &str) -> Result<(FontRole, PathBuf), String> {
+    let (role, path) = s
+        .split_once('=')
+        .ok_or("应写作 角色=字体文件，如 正文=/usr/share/fonts/仿宋_GB2312.ttf")?;
+    let role = FontRole::parse(role.trim()).ok_or_else(|| {
+        format!("不认识的字体角色「{role}」：可用 标题、正文、黑体、楷体、宋体、西文")
+    })?;
+    Ok((role, PathBuf::from(path.trim())))
 }
 
 pub fn run() -> ExitCode {
@@ -114,10 +166,13 @@ pub fn run() -> ExitCode {
             files,
             out,
             templates,
-        } => render(&files, &out, templates.as_deref(), true),
+            format,
+            fonts,
+        } => render(&files, &out, templates.as_deref(), Some(format), &fonts),
         Command::Check { files, templates } => {
-            render(&files, Path::new("."), templates.as_deref(), false)
+            render(&files, Path::new("."), templates.as_deref(), None, &[])
         }
+        Command::Fonts { files, fonts } => fonts_report(&files, &fonts),
         Command::New { kind } => new(&kind),
         Command::Kinds => {
             for k in paper::KINDS {
@@ -134,15 +189,34 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Renders (or, with `write` false, checks) every file. A file with any error
+/// Renders (or, without `formats`, checks) every file. A file with any error
 /// produces nothing; the others still render. Exit 1 if anything failed.
-fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) -> ExitCode {
+fn render(
+    files: &[PathBuf],
+    out: &Path,
+    templates: Option<&Path>,
+    formats: Option<Formats>,
+    font_overrides: &[(FontRole, PathBuf)],
+) -> ExitCode {
+    let write = formats.is_some();
+    let want_pdf = formats.is_some_and(|f| f.pdf);
     let engine = match template::Engine::new(templates) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
+    };
+    let fonts = if want_pdf {
+        match Fonts::discover(font_overrides) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
     };
     if write {
         if let Err(e) = std::fs::create_dir_all(out) {
@@ -155,7 +229,7 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
     let mut written = 0;
     let mut taken = Vec::new();
     for file in files {
-        let rendered = match pipeline::render_file(&engine, file) {
+        let rendered = match pipeline::render_file(&engine, file, fonts.as_ref()) {
             Ok(r) => r,
             Err(diags) => {
                 print_diagnostics(&diags);
@@ -169,16 +243,30 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
             continue;
         }
         for r in rendered {
-            let path = output::unique_path(out, &r.stem, "docx", &mut taken);
-            let bytes = crate::docx::write(&r.document);
-            if let Err(e) = output::write_atomic(&path, &bytes) {
-                eprintln!("错误：无法写入 {}：{e}", path.display());
-                failed_files += 1;
-                error_count += 1;
-                continue;
+            let formats = formats.expect("writing");
+            let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
+            if formats.docx {
+                outputs.push(("docx", crate::docx::write(&r.document)));
             }
-            println!("{}", path.display());
-            written += 1;
+            if let Some(fonts) = &fonts {
+                let layout = crate::typeset::layout::Typesetter::new(fonts).layout(&r.document);
+                outputs.push((
+                    "pdf",
+                    crate::pdf::write(&layout, fonts, &r.document.title()),
+                ));
+            }
+            let stem = output::unique_stem(&r.stem, &mut taken);
+            for (ext, bytes) in outputs {
+                let path = out.join(format!("{stem}.{ext}"));
+                if let Err(e) = output::write_atomic(&path, &bytes) {
+                    eprintln!("错误：无法写入 {}：{e}", path.display());
+                    failed_files += 1;
+                    error_count += 1;
+                    continue;
+                }
+                println!("{}", path.display());
+                written += 1;
+            }
         }
     }
     if failed_files > 0 {
@@ -189,7 +277,7 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
         ExitCode::from(1)
     } else {
         if write {
-            eprintln!("已生成 {written} 份文书。");
+            eprintln!("已生成 {written} 个文件。");
         }
         ExitCode::SUCCESS
     }
@@ -214,4 +302,73 @@ fn new(kind: &str) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `wenshu fonts`: the face of each role, where it comes from, and coverage.
+fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCode {
+    let fonts = match Fonts::discover(overrides) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let gb2312 = crate::fonts::gb2312_chars();
+    let mut used: Vec<char> = Vec::new();
+    let mut status = ExitCode::SUCCESS;
+    for file in files {
+        match crate::input::read_source(file) {
+            Ok(src) => {
+                for c in src.text.chars() {
+                    if !c.is_whitespace() && !c.is_ascii() && !used.contains(&c) {
+                        used.push(c);
+                    }
+                }
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                status = ExitCode::from(1);
+            }
+        }
+    }
+    println!(
+        "角色\t字体\t文件\tGB 2312 汉字覆盖{}",
+        if files.is_empty() {
+            ""
+        } else {
+            "\t所给文件用字覆盖"
+        }
+    );
+    for role in FontRole::ALL {
+        let face = &fonts.faces[fonts.role_face(role)];
+        let (have, total) = fonts.coverage(role, gb2312.iter().copied());
+        let mut line = format!(
+            "{}\t{}\t{}#{}\t{have}/{total}（{:.1}%）",
+            role.label(),
+            face.family,
+            face.path.display(),
+            face.index,
+            100.0 * have as f64 / total as f64
+        );
+        if !files.is_empty() {
+            let (h, t) = fonts.coverage(role, used.iter().copied());
+            line.push_str(&format!("\t{h}/{t}"));
+        }
+        println!("{line}");
+    }
+    if !files.is_empty() {
+        let text: String = used.iter().collect();
+        let missing = fonts.missing(&text);
+        if missing.is_empty() {
+            println!("所给文件的每个字都有字体可以显示（缺字时自动改用其他字体）。");
+        } else {
+            let list: Vec<String> = missing
+                .iter()
+                .map(|c| format!("{c}（U+{:04X}）", *c as u32))
+                .collect();
+            println!("没有任何字体能显示：{}", list.join("、"));
+            status = ExitCode::from(1);
+        }
+    }
+    status
 }

@@ -231,12 +231,7 @@ fn document_xml(doc: &Document) -> String {
     let body = ts::BODY_SIZE;
     let mut prev: Option<&Block> = None;
     for block in &doc.blocks {
-        // One blank line between the title group and what follows it, and
-        // before the signature, 附件说明 and 抄送 (7.3.1, 7.3.5).
-        let after_title = matches!(prev, Some(Block::Title(_) | Block::Byline(_)))
-            && !matches!(block, Block::Title(_) | Block::Byline(_));
-        let needs_gap = matches!(block, Block::Signature { .. } | Block::AttachmentNote(_));
-        if after_title || needs_gap {
+        if ts::blank_line_before(prev, block) {
             blank(&mut out);
         }
         match block {
@@ -354,7 +349,7 @@ fn table(out: &mut String, t: &Table) {
     let _ = write!(
         out,
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
-         <w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+         <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
         ts::TEXT_WIDTH
     );
     for c in &cols {
@@ -503,7 +498,7 @@ fn styles_xml() -> String {
     let _ = write!(
         out,
         "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
-         <w:pPr><w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct/><w:topLinePunct w:val=\"0\"/>\
+         <w:pPr><w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
          <w:autoSpaceDE/><w:autoSpaceDN/>{line}<w:jc w:val=\"both\"/></w:pPr>"
     );
     rpr(&mut out, Face::Body, ts::BODY_SIZE, true);

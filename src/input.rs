@@ -178,6 +178,49 @@ impl Node {
     }
 }
 
+/// The field path and position of the value that holds the first occurrence
+/// of `c` in the file: the scalar that starts last before it. Used to locate
+/// problems found after templating (a character no font has).
+pub fn locate_char(src: &Source, docs: &[YamlDoc], c: char) -> Option<(Pos, String)> {
+    let offset = src.text.find(c)?;
+    let line = src.text[..offset].matches('\n').count() + 1;
+    let line_start = src.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let col = src.text[line_start..offset].chars().count() + 1;
+    let at = Pos { line, col };
+    let mut best: Option<(Pos, String)> = None;
+    fn walk(n: &Node, path: &str, at: Pos, best: &mut Option<(Pos, String)>) {
+        match &n.value {
+            Value::Str(_) if n.pos <= at && best.as_ref().is_none_or(|(p, _)| n.pos >= *p) => {
+                *best = Some((n.pos, path.to_string()));
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{}]", i + 1), at, best);
+                }
+            }
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let key = match &k.value {
+                        Value::Str(s) => s.as_str(),
+                        _ => "?",
+                    };
+                    let p = if path.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(v, &p, at, best);
+                }
+            }
+            _ => {}
+        }
+    }
+    for d in docs {
+        walk(&d.root, "", at, &mut best);
+    }
+    best.map(|(_, path)| (at, path))
+}
+
 /// One YAML document of a stream, i.e. one paper.
 #[derive(Debug)]
 pub struct YamlDoc {

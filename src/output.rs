@@ -62,6 +62,23 @@ pub fn unique_path(dir: &Path, stem: &str, ext: &str, taken: &mut Vec<String>) -
     dir.join(name)
 }
 
+/// A unique, safe stem for a paper that writes several files (DOCX and PDF
+/// share it); comparison ignores case, as Windows does.
+pub fn unique_stem(stem: &str, taken: &mut Vec<String>) -> String {
+    let base = safe_stem(stem);
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken
+        .iter()
+        .any(|t| t.to_lowercase() == name.to_lowercase())
+    {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    taken.push(name.clone());
+    name
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed,
 /// then renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

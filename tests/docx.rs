@@ -262,6 +262,8 @@ fn user_templates_override_shipped_ones_and_undefined_variables_fail() {
         let out = dir.join(out);
         let o = wenshu(&[
             "render",
+            "--format",
+            "docx",
             "fixtures/两个具体.yaml",
             "--templates",
             dir.to_str().unwrap(),

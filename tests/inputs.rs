@@ -17,7 +17,14 @@ fn bad_inputs_fail_with_their_exact_messages_and_write_nothing() {
         let rel = path.strip_prefix(root()).unwrap().display().to_string();
         let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
         let out = scratch("bad");
-        let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
+        let o = wenshu(&[
+            "render",
+            "--format",
+            "docx",
+            &rel,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
         assert_eq!(stderr(&o), expected, "{rel}: messages differ");
         assert!(
@@ -55,6 +62,8 @@ fn a_good_file_still_renders_beside_a_bad_one() {
     let out = scratch("mixed");
     let o = wenshu(&[
         "render",
+        "--format",
+        "docx",
         "fixtures/bad/未知字段.yaml",
         "fixtures/两个具体.yaml",
         "-o",
@@ -121,6 +130,8 @@ fn encodings_bom_crlf_and_gbk_are_read_correctly() {
     let reference = scratch("enc-ref");
     assert!(wenshu(&[
         "render",
+        "--format",
+        "docx",
         "fixtures/两个具体.yaml",
         "-o",
         reference.to_str().unwrap()
@@ -132,7 +143,14 @@ fn encodings_bom_crlf_and_gbk_are_read_correctly() {
         let f = dir.join(name);
         std::fs::write(&f, bytes).unwrap();
         let out = scratch("enc-out");
-        let o = wenshu(&["render", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        let o = wenshu(&[
+            "render",
+            "--format",
+            "docx",
+            f.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         assert_eq!(
             std::fs::read(&files_in(&out)[0]).unwrap(),
@@ -159,6 +177,8 @@ fn existing_output_is_replaced_whole_and_no_temporary_file_remains() {
     std::fs::write(&target, b"old").unwrap();
     let o = wenshu(&[
         "render",
+        "--format",
+        "docx",
         "fixtures/两个具体.yaml",
         "-o",
         out.to_str().unwrap(),
@@ -181,7 +201,14 @@ fn output_names_stay_inside_the_output_directory() {
     let f = dir.join("evil.yaml");
     std::fs::write(&f, evil).unwrap();
     let out = dir.join("out/nested");
-    let o = wenshu(&["render", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "docx",
+        f.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let files = files_in(&out);
     assert_eq!(files.len(), 1);
@@ -195,6 +222,8 @@ fn same_names_in_one_run_get_numbered() {
     let out = scratch("dup");
     let o = wenshu(&[
         "render",
+        "--format",
+        "docx",
         "fixtures/两个具体.yaml",
         "fixtures/两个具体.yaml",
         "-o",
@@ -295,6 +324,6 @@ fn help_is_in_chinese() {
     let o = wenshu(&["--help"]);
     let text = stdout(&o);
     assert!(text.contains("用法") && text.contains("生成文书"), "{text}");
-    let o = wenshu(&["render", "--help"]);
+    let o = wenshu(&["render", "--format", "docx", "--help"]);
     assert!(stdout(&o).contains("输出目录"));
 }

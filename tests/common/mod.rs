@@ -63,10 +63,15 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Renders every good fixture into a new scratch directory.
+/// Renders every good fixture (DOCX only) into a new scratch directory.
 pub fn render_fixtures(name: &str) -> (PathBuf, Vec<PathBuf>) {
+    render_fixtures_as(name, "docx")
+}
+
+/// Renders every good fixture in `format` (docx, pdf, docx,pdf).
+pub fn render_fixtures_as(name: &str, format: &str) -> (PathBuf, Vec<PathBuf>) {
     let out = scratch(name);
-    let mut args: Vec<String> = vec!["render".into()];
+    let mut args: Vec<String> = vec!["render".into(), "--format".into(), format.into()];
     args.extend(
         fixtures()
             .iter()

@@ -7,6 +7,8 @@
 //! writes from here, so Word, LibreOffice and our own PDF agree. It never
 //! writes a file and never reads YAML.
 
+pub mod layout;
+
 /// Twips (1/20 pt) per millimetre.
 pub const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
 
@@ -61,7 +63,7 @@ pub fn footer_distance() -> u32 {
 
 /// The four faces of GB/T 9704 with the names users' machines have, and the
 /// English names Word and WPS also know them by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Face {
     /// 小标宋: titles.
     Title,
@@ -117,6 +119,19 @@ impl Face {
             _ => Face::Body,
         }
     }
+}
+
+/// Whether a blank line precedes `block` (after `prev`): one after the title
+/// group (7.3.1), one before the signature (7.3.5) and the 附件说明 (7.3.4).
+/// Both writers call this, so the DOCX and the PDF have the same lines.
+pub fn blank_line_before(
+    prev: Option<&crate::document::Block>,
+    block: &crate::document::Block,
+) -> bool {
+    use crate::document::Block;
+    let after_title = matches!(prev, Some(Block::Title(_) | Block::Byline(_)))
+        && !matches!(block, Block::Title(_) | Block::Byline(_));
+    after_title || matches!(block, Block::Signature { .. } | Block::AttachmentNote(_))
 }
 
 /// Latin letters and digits are set in this face everywhere.

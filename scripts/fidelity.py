@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Line-break fidelity: our PDF against LibreOffice's rendering of our DOCX.
+
+Usage: fidelity.py DIR   (DIR holds X.docx and X.pdf pairs from `wenshu render`)
+
+Converts each DOCX with LibreOffice into DIR/lo/, reads both PDFs' lines with
+pdfplumber (a line = the characters on one baseline; inside a table, the
+characters of one cell on one baseline, so that neighbouring cells are not
+run together) and reports per paper the share of lines that are identical
+(whitespace ignored), matched as a multiset. Page numbers are left out.
+Prints one line per paper and a total.
+"""
+import collections
+import pathlib
+import subprocess
+import sys
+
+import pdfplumber
+
+
+def lines(pdf_path):
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            # Table columns: x of vertical rules, with the rows' vertical span.
+            verticals = [(l["x0"], l["top"], l["bottom"]) for l in page.lines if abs(l["x0"] - l["x1"]) < 0.5]
+            verticals += [(r["x0"], r["top"], r["bottom"]) for r in page.rects if r["width"] < 1.5]
+            groups = collections.defaultdict(list)
+            for c in page.chars:
+                if c["text"].isspace():
+                    continue
+                mid = (c["top"] + c["bottom"]) / 2
+                col = sum(1 for x, top, bottom in verticals if top <= mid <= bottom and x <= c["x0"] + 0.5)
+                groups[(-round(c["matrix"][5]), col)].append(c)
+            for key in sorted(groups):
+                text = "".join(c["text"] for c in sorted(groups[key], key=lambda c: c["x0"]))
+                if text.startswith("—") and text.endswith("—") and text.strip("—").isdigit():
+                    continue
+                out.append(text)
+    return out
+
+
+def main(directory):
+    d = pathlib.Path(directory)
+    docx = sorted(d.glob("*.docx"))
+    lo = d / "lo"
+    lo.mkdir(exist_ok=True)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{lo}/profile", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(lo)] + [str(f) for f in docx], check=True, capture_output=True)
+    total_same = total = 0
+    for f in docx:
+        ours = lines(f.with_suffix(".pdf"))
+        theirs = lines(lo / (f.stem + ".pdf"))
+        same = sum((collections.Counter(theirs) & collections.Counter(ours)).values())
+        n = max(len(theirs), len(ours))
+        total_same += same
+        total += n
+        print(f"{f.stem}\t{same}/{n}\t{100.0 * same / n:.1f}%")
+    print(f"total\t{total_same}/{total}\t{100.0 * total_same / total:.1f}%")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,415 @@
+//! Fonts: which installed face serves each GB/T 9704 role, per character.
+//!
+//! Owns font discovery (fontdb over the system font directories), the
+//! candidate list of each role (the mandated names first, then free faces of
+//! the same style), user overrides (`--font ROLE=PATH`), per-character
+//! fallback, coverage checks and metrics. Faces are parsed once per process
+//! and shared (memory-mapped) across papers and threads. It never lays out a
+//! line and never writes a PDF object.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::typeset::Face as Role;
+
+/// Extra role beside the four faces of the standard: Latin letters and digits
+/// are set in Times New Roman (7.3 customary), as the DOCX runs say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FontRole {
+    Cjk(Role),
+    Latin,
+}
+
+impl FontRole {
+    pub const ALL: [FontRole; 6] = [
+        FontRole::Cjk(Role::Title),
+        FontRole::Cjk(Role::Body),
+        FontRole::Cjk(Role::Hei),
+        FontRole::Cjk(Role::Kai),
+        FontRole::Cjk(Role::Song),
+        FontRole::Latin,
+    ];
+
+    /// The role's name as users type it (`--font 正文=…`).
+    pub fn label(self) -> &'static str {
+        match self {
+            FontRole::Cjk(Role::Title) => "标题",
+            FontRole::Cjk(Role::Body) => "正文",
+            FontRole::Cjk(Role::Hei) => "黑体",
+            FontRole::Cjk(Role::Kai) => "楷体",
+            FontRole::Cjk(Role::Song) => "宋体",
+            FontRole::Latin => "西文",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FontRole> {
+        Some(match s {
+            "标题" | "小标宋" | "title" => FontRole::Cjk(Role::Title),
+            "正文" | "仿宋" | "body" => FontRole::Cjk(Role::Body),
+            "黑体" | "hei" => FontRole::Cjk(Role::Hei),
+            "楷体" | "kai" => FontRole::Cjk(Role::Kai),
+            "宋体" | "song" => FontRole::Cjk(Role::Song),
+            "西文" | "latin" => FontRole::Latin,
+            _ => return None,
+        })
+    }
+
+    /// Family names tried in order: the faces offices have, then free faces
+    /// of the same style (Song for 小标宋 and 宋体, a FangSong for 仿宋, sans
+    /// for 黑体, a Kai for 楷体).
+    fn candidates(self) -> &'static [(&'static str, u16)] {
+        match self {
+            FontRole::Cjk(Role::Title) => &[
+                ("方正小标宋简体", 400),
+                ("FZXiaoBiaoSong-B05S", 400),
+                ("方正小标宋_GBK", 400),
+                ("小标宋", 400),
+                ("Noto Serif CJK SC", 700),
+                ("Source Han Serif SC", 700),
+                ("FandolSong", 700),
+                ("AR PL UMing CN", 400),
+            ],
+            FontRole::Cjk(Role::Body) => &[
+                ("仿宋_GB2312", 400),
+                ("FangSong_GB2312", 400),
+                ("仿宋", 400),
+                ("FangSong", 400),
+                ("STFangsong", 400),
+                ("华文仿宋", 400),
+                ("FandolFang", 400),
+                ("Noto Serif CJK SC", 400),
+                ("AR PL UMing CN", 400),
+            ],
+            FontRole::Cjk(Role::Hei) => &[
+                ("黑体", 400),
+                ("SimHei", 400),
+                ("FandolHei", 400),
+                ("Noto Sans CJK SC", 400),
+                ("Source Han Sans SC", 400),
+                ("WenQuanYi Zen Hei", 400),
+            ],
+            FontRole::Cjk(Role::Kai) => &[
+                ("楷体_GB2312", 400),
+                ("KaiTi_GB2312", 400),
+                ("楷体", 400),
+                ("KaiTi", 400),
+                ("STKaiti", 400),
+                ("FandolKai", 400),
+                ("LXGW WenKai", 400),
+                ("AR PL UKai CN", 400),
+            ],
+            FontRole::Cjk(Role::Song) => &[
+                ("宋体", 400),
+                ("SimSun", 400),
+                ("FandolSong", 400),
+                ("Noto Serif CJK SC", 400),
+                ("AR PL UMing CN", 400),
+            ],
+            FontRole::Latin => &[
+                ("Times New Roman", 400),
+                ("Liberation Serif", 400),
+                ("Tinos", 400),
+                ("TeX Gyre Termes", 400),
+                ("DejaVu Serif", 400),
+            ],
+        }
+    }
+}
+
+/// One loaded face: its bytes (memory-mapped) and a parsed view of them.
+///
+/// Faces live as long as the process: they are loaded once, shared by every
+/// paper and thread, and their mapping is intentionally never released, which
+/// lets the parsed view borrow it for `'static` instead of re-parsing the
+/// table directory for every character.
+pub struct LoadedFace {
+    pub family: String,
+    pub path: PathBuf,
+    pub index: u32,
+    pub data: &'static [u8],
+    pub face: ttf_parser::Face<'static>,
+    /// Whether outlines are CFF (embedded as CIDFontType0) or TrueType.
+    pub is_cff: bool,
+    /// PostScript name, for the PDF BaseFont.
+    pub ps_name: String,
+}
+
+impl LoadedFace {
+    pub fn units_per_em(&self) -> f32 {
+        f32::from(self.face.units_per_em())
+    }
+
+    /// Advance of `gid` in em units (1.0 = one em).
+    pub fn advance_em(&self, gid: u16) -> f32 {
+        f32::from(
+            self.face
+                .glyph_hor_advance(ttf_parser::GlyphId(gid))
+                .unwrap_or(0),
+        ) / self.units_per_em()
+    }
+
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.face.glyph_index(c).map(|g| g.0)
+    }
+}
+
+/// The resolved fonts of a run: one face per role plus the fallback order.
+pub struct Fonts {
+    pub faces: Vec<LoadedFace>,
+    /// role → index into `faces`
+    roles: HashMap<FontRole, usize>,
+    /// All faces in fallback order (role faces first, by role order).
+    fallback: Vec<usize>,
+}
+
+/// A font problem the user must fix (no face for a role, unreadable file).
+#[derive(Debug)]
+pub struct FontError(pub String);
+
+impl std::fmt::Display for FontError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "错误：{}", self.0)
+    }
+}
+
+fn load_face(db: &mut fontdb::Database, id: fontdb::ID) -> Option<LoadedFace> {
+    let info = db.face(id)?.clone();
+    let path = match &info.source {
+        fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+        fontdb::Source::Binary(_) => PathBuf::new(),
+    };
+    // SAFETY: the font file is memory-mapped; it must not be rewritten while
+    // wenshu runs (installing fonts replaces files, it does not edit them).
+    let (shared, index) = unsafe { db.make_shared_face_data(id)? };
+    let leaked: &'static _ = Box::leak(Box::new(shared));
+    let data: &'static [u8] = (**leaked).as_ref();
+    let face = ttf_parser::Face::parse(data, index).ok()?;
+    Some(LoadedFace {
+        family: info
+            .families
+            .first()
+            .map(|f| f.0.clone())
+            .unwrap_or_default(),
+        path,
+        index,
+        data,
+        is_cff: face.tables().cff.is_some(),
+        face,
+        ps_name: info.post_script_name.clone(),
+    })
+}
+
+impl Fonts {
+    /// Scans the system fonts once and resolves every role. `overrides` maps
+    /// roles to font files (first face of a collection unless `path#index`).
+    pub fn discover(overrides: &[(FontRole, PathBuf)]) -> Result<Fonts, FontError> {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut faces: Vec<LoadedFace> = Vec::new();
+        let mut roles = HashMap::new();
+        let mut by_id: HashMap<fontdb::ID, usize> = HashMap::new();
+        for (role, path) in overrides {
+            let (file, index) = split_index(path);
+            let ids = db.load_font_source(fontdb::Source::File(file.clone()));
+            let id = ids.get(index as usize).copied().ok_or_else(|| {
+                FontError(format!(
+                    "无法读取字体文件 {}（{}）",
+                    file.display(),
+                    role.label()
+                ))
+            })?;
+            let face = load_face(&mut db, id)
+                .ok_or_else(|| FontError(format!("无法解析字体文件 {}", file.display())))?;
+            by_id.insert(id, faces.len());
+            roles.insert(*role, faces.len());
+            faces.push(face);
+        }
+        for role in FontRole::ALL {
+            if roles.contains_key(&role) {
+                continue;
+            }
+            let found = role
+                .candidates()
+                .iter()
+                .find_map(|(family, weight)| find_face(&db, family, *weight));
+            let Some(id) = found else {
+                let names: Vec<&str> = role.candidates().iter().map(|(n, _)| *n).collect();
+                return Err(FontError(format!(
+                    "找不到「{}」字体：已尝试 {}。请安装其中之一（scripts/setup.sh 会安装免费字体），或用 --font {}=字体文件 指定",
+                    role.label(),
+                    names.join("、"),
+                    role.label()
+                )));
+            };
+            let idx = match by_id.get(&id) {
+                Some(i) => *i,
+                None => {
+                    let face = load_face(&mut db, id)
+                        .ok_or_else(|| FontError(format!("无法读取「{}」字体", role.label())))?;
+                    by_id.insert(id, faces.len());
+                    faces.push(face);
+                    faces.len() - 1
+                }
+            };
+            roles.insert(role, idx);
+        }
+        // Fallback for a character the role's face lacks: the regular faces
+        // of the other roles, then any other installed CJK face (a regular
+        // serif first, closest to 仿宋 and 宋体), the heavy title face last.
+        let mut fallback: Vec<usize> = Vec::new();
+        for role in [Role::Body, Role::Song, Role::Kai, Role::Hei] {
+            let i = roles[&FontRole::Cjk(role)];
+            if !fallback.contains(&i) {
+                fallback.push(i);
+            }
+        }
+        for extra in [
+            "Noto Serif CJK SC",
+            "Source Han Serif SC",
+            "AR PL UMing CN",
+            "Noto Sans CJK SC",
+            "AR PL UKai CN",
+            "WenQuanYi Zen Hei",
+        ] {
+            let Some(id) = find_face(&db, extra, 400) else {
+                continue;
+            };
+            match by_id.get(&id) {
+                Some(i) if !fallback.contains(i) => fallback.push(*i),
+                Some(_) => {}
+                None => {
+                    if let Some(face) = load_face(&mut db, id) {
+                        by_id.insert(id, faces.len());
+                        fallback.push(faces.len());
+                        faces.push(face);
+                    }
+                }
+            }
+        }
+        let title = roles[&FontRole::Cjk(Role::Title)];
+        if !fallback.contains(&title) {
+            fallback.push(title);
+        }
+        Ok(Fonts {
+            faces,
+            roles,
+            fallback,
+        })
+    }
+
+    pub fn role_face(&self, role: FontRole) -> usize {
+        self.roles[&role]
+    }
+
+    /// The face that draws `c` for `role`: the role's own face if it has the
+    /// glyph, else the first face in fallback order that has it.
+    pub fn face_for(&self, role: FontRole, c: char) -> Option<usize> {
+        let own = self.roles[&role];
+        if self.faces[own].face.glyph_index(c).is_some() {
+            return Some(own);
+        }
+        self.fallback
+            .iter()
+            .copied()
+            .find(|&i| self.faces[i].face.glyph_index(c).is_some())
+    }
+
+    /// Characters of `text` that no available face can draw.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let parsed: Vec<&ttf_parser::Face<'static>> =
+            self.fallback.iter().map(|&i| &self.faces[i].face).collect();
+        let mut out: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || out.contains(&c) {
+                continue;
+            }
+            if !parsed.iter().any(|f| f.glyph_index(c).is_some()) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// How many of `chars` the role's own face covers.
+    pub fn coverage(&self, role: FontRole, chars: impl Iterator<Item = char>) -> (usize, usize) {
+        let face = &self.faces[self.roles[&role]].face;
+        let (mut have, mut total) = (0, 0);
+        for c in chars {
+            total += 1;
+            have += usize::from(face.glyph_index(c).is_some());
+        }
+        (have, total)
+    }
+}
+
+/// The face of `family` closest to `weight`, by our own rule so the choice is
+/// the same on every machine: nearest weight, then a style name that agrees
+/// (some faces, Fandol's among them, mark Bold and Regular with one weight),
+/// then the path.
+fn find_face(db: &fontdb::Database, family: &str, weight: u16) -> Option<fontdb::ID> {
+    db.faces()
+        .filter(|f| {
+            f.families.iter().any(|(name, _)| name == family) && f.style == fontdb::Style::Normal
+        })
+        .min_by_key(|f| {
+            let bold_name = f.post_script_name.contains("Bold")
+                || f.post_script_name.contains("Heavy")
+                || f.post_script_name.contains("Black");
+            let style_mismatch = u16::from(bold_name != (weight >= 600)) * 300;
+            let path = match &f.source {
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
+                    p.display().to_string()
+                }
+                fontdb::Source::Binary(_) => String::new(),
+            };
+            (f.weight.0.abs_diff(weight) + style_mismatch, path, f.index)
+        })
+        .map(|f| f.id)
+}
+
+/// `font.ttc#2` → (`font.ttc`, 2).
+fn split_index(path: &Path) -> (PathBuf, u32) {
+    let s = path.to_string_lossy();
+    if let Some((file, idx)) = s.rsplit_once('#') {
+        if let Ok(i) = idx.parse() {
+            return (PathBuf::from(file), i);
+        }
+    }
+    (path.to_path_buf(), 0)
+}
+
+/// The 6,763 hanzi of GB 2312 (rows 16–87 of the EUC-CN table; row 55 ends
+/// at 0xD7F9), decoded with the GBK table.
+pub fn gb2312_chars() -> Vec<char> {
+    let mut out = Vec::with_capacity(6763);
+    for hi in 0xB0u8..=0xF7 {
+        let last = if hi == 0xD7 { 0xF9 } else { 0xFE };
+        for lo in 0xA1u8..=last {
+            let bytes = [hi, lo];
+            let (s, _, bad) = encoding_rs::GBK.decode(&bytes);
+            if let (false, Some(c)) = (bad, s.chars().next()) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gb2312_has_its_hanzi() {
+        let all = gb2312_chars();
+        assert_eq!(all.len(), 6763);
+        assert!(all.contains(&'啊') && all.contains(&'齄'));
+    }
+
+    #[test]
+    fn roles_parse_in_both_languages() {
+        assert_eq!(FontRole::parse("正文"), Some(FontRole::Cjk(Role::Body)));
+        assert_eq!(FontRole::parse("latin"), Some(FontRole::Latin));
+        assert_eq!(FontRole::parse("x"), None);
+    }
+}

@@ -1,0 +1,324 @@
+//! Every fixture renders to a PDF that qpdf, poppler and pdfplumber accept,
+//! laid out on the GB/T 9704 grid and breaking lines where the DOCX does.
+
+mod common;
+use common::*;
+
+fn pdfs(files: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "pdf"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_fixture_pdf_passes_qpdf_and_embeds_only_subset_fonts() {
+    let (_, files) = render_fixtures_as("pdf-check", "pdf");
+    let pdfs = pdfs(&files);
+    assert_eq!(pdfs.len(), fixtures().len());
+    for pdf in &pdfs {
+        let p = pdf.to_str().unwrap();
+        run_tool("qpdf", &["--check", p]);
+        let fonts = run_tool("pdffonts", &[p]);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(rows.len() >= 4, "{p}: {fonts}");
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let name = cols[0];
+            // name, type…, encoding, emb, sub, uni, id, gen
+            let n = cols.len();
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                ["yes", "yes", "yes"],
+                "{p}: font not embedded/subset/unicode: {row}"
+            );
+            let (tag, _) = name.split_once('+').expect("subset tag");
+            assert!(
+                tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+                "{row}"
+            );
+        }
+        let size = std::fs::metadata(pdf).unwrap().len();
+        assert!(size < 1_500_000, "{p}: {size} bytes: whole fonts embedded?");
+    }
+}
+
+#[test]
+fn geometry_follows_gbt9704() {
+    let (_, files) = render_fixtures_as("pdf-geometry", "pdf");
+    let mut args = vec![root()
+        .join("tests/support/check_pdf.py")
+        .display()
+        .to_string()];
+    args.extend(pdfs(&files).iter().map(|f| f.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_tool("python3", &argv);
+    let mut full_pages = 0;
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        full_pages += v["full_pages"].as_u64().unwrap();
+        assert!(v["full_lines"].as_u64().unwrap() > 5, "{v}");
+    }
+    assert!(
+        full_pages >= 20,
+        "only {full_pages} pages with all 22 lines"
+    );
+}
+
+#[test]
+fn pdftotext_reads_the_paper_in_order() {
+    let out = scratch("pdf-order");
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "pdf",
+        "fixtures/转段申请-1.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = &files_in(&out)[0];
+    let text: String = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut at = 0;
+    for needle in [
+        "江滨区财政局机关党委关于转入分析评议阶段的请示",
+        "区委先教办：",
+        "一、本阶段主要工作",
+        "（一）加强组织领导，精心部署动员",
+        "二、主要成效",
+        "三、存在的不足",
+        "特申请转入分析评议阶段。",
+        "妥否，请批示。",
+        "江滨区财政局机关党委",
+        "2026年3月5日",
+        "（联系人：孙琳，联系电话：0577-86521039）",
+        "抄送：区委先教办第三督导组。",
+    ] {
+        let found = text[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing or out of order in\n{text}"));
+        at += found + needle.len();
+    }
+}
+
+/// A long paper of mixed punctuation, nested quotes, book titles, numbers,
+/// dates, Latin words, dashes and ellipses: no line may start with closing
+/// punctuation or end with opening punctuation, and —— / …… never split.
+#[test]
+fn long_text_obeys_gbt15834_at_every_line_break() {
+    const NO_START: &str = "。，、；：？！”’）》」』】〕…";
+    const NO_END: &str = "“‘（《「『【〔";
+    let pieces = [
+        "学习",
+        "党的理论",
+        "，",
+        "。",
+        "、",
+        "；",
+        "：",
+        "？",
+        "！",
+        "“两学一做”",
+        "“深入学习‘三个代表’重要思想”",
+        "《中国共产党章程》",
+        "（试行）",
+        "——",
+        "……",
+        "2026年3月5日",
+        "OA系统",
+        "Excel",
+        "12345热线",
+        "R&D",
+        "45学时",
+        "96名党员",
+        "1.2万余字",
+        "切实",
+        "改进作风",
+        "为人民服务",
+        "“满意”“基本满意”",
+        "（一）",
+        "【注】",
+    ];
+    let mut seed: u64 = 2026;
+    let mut paragraphs = Vec::new();
+    for _ in 0..12 {
+        let mut p = String::from("我们");
+        while p.chars().count() < 420 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let piece = pieces[(seed >> 33) as usize % pieces.len()];
+            // Never two stops in a row: GB/T 15834 would not write that either.
+            if NO_START.contains(piece) && p.ends_with(|c: char| "。，、；：？！".contains(c))
+            {
+                continue;
+            }
+            p.push_str(piece);
+        }
+        p.push('。');
+        paragraphs.push(p);
+    }
+    let mut yaml = String::from("文种: 阶段小结\n单位: 江滨区财政局机关党委\n阶段: 1\n日期: 2026-03-04\n主要工作:\n  - 标题: 标点压力测试\n    内容:\n");
+    for p in &paragraphs {
+        yaml.push_str(&format!("      - \"{p}\"\n"));
+    }
+    yaml.push_str("主要成效: 成效明显。\n存在问题: 还有差距。\n下步打算: 转入下一阶段。\n");
+    let dir = scratch("punct");
+    let f = dir.join("long.yaml");
+    std::fs::write(&f, yaml).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "pdf",
+        f.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = &files_in(&out)[0];
+    let pages: usize = run_tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages >= 5, "want several pages, got {pages}");
+    let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    // Body lines in reading order, page numbers ("—4—") left out.
+    let is_page_number = |l: &str| {
+        l.starts_with('—')
+            && l.ends_with('—')
+            && l.trim_matches('—').chars().all(|c| c.is_ascii_digit())
+    };
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|l| !l.is_empty() && !is_page_number(l))
+        .collect();
+    let mut checked = 0;
+    for pair in lines.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let first = b.chars().next().unwrap();
+        let last = a.chars().last().unwrap();
+        assert!(!NO_START.contains(first), "line starts with {first}: {b}");
+        assert!(!NO_END.contains(last), "line ends with {last}: {a}");
+        // A pair split across lines leaves an odd run at the line's end.
+        for mark in ['—', '…'] {
+            let trailing = a.chars().rev().take_while(|&c| c == mark).count();
+            assert!(
+                trailing % 2 == 0 || !b.starts_with(mark),
+                "{mark}{mark} split: {a} / {b}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} line breaks checked");
+}
+
+#[test]
+fn identical_input_gives_byte_identical_pdfs() {
+    let (_, a) = render_fixtures_as("pdf-det-a", "pdf");
+    let (_, b) = render_fixtures_as("pdf-det-b", "pdf");
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(y).unwrap(),
+            "{} differs",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn a_character_no_font_has_is_a_located_error_and_nothing_is_written() {
+    let text = std::fs::read_to_string(root().join("fixtures/两个具体.yaml")).unwrap();
+    // U+13000 (an Egyptian hieroglyph): in no CJK face.
+    let bad = text.replacen("制定经过: |\n", "制定经过: |\n  𓀀\n\n", 1);
+    assert_ne!(bad, text);
+    let dir = scratch("glyph");
+    let f = dir.join("glyph.yaml");
+    std::fs::write(&f, bad).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&["render", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("U+13000") && err.contains("字段：制定经过") && err.contains("glyph.yaml:6:3"),
+        "{err}"
+    );
+    assert!(!out.exists() || files_in(&out).is_empty());
+}
+
+#[test]
+fn a_character_missing_from_the_body_face_falls_back_to_another() {
+    let out = scratch("fallback");
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "pdf",
+        "fixtures/党性分析材料-领导干部.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = files_in(&out)[0].clone();
+    let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("陈堃"), "the rare character was lost");
+    let fonts = run_tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(
+        fonts.lines().count() > 2 + 6,
+        "no fallback face embedded:\n{fonts}"
+    );
+}
+
+#[test]
+fn fonts_command_reports_roles_and_coverage_and_overrides_work() {
+    let o = wenshu(&["fonts", "fixtures/党性分析材料-领导干部.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for role in ["标题", "正文", "黑体", "楷体", "宋体", "西文"] {
+        assert!(
+            out.lines().any(|l| l.starts_with(role)),
+            "{role} missing:\n{out}"
+        );
+    }
+    assert!(out.contains("GB 2312") && out.contains("/6763"));
+    let noto = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2";
+    let o = wenshu(&["fonts", "--font", &format!("正文={noto}")]);
+    let body = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("正文"))
+        .unwrap()
+        .to_string();
+    assert!(body.contains("Noto Serif CJK SC"), "{body}");
+    let bad = wenshu(&["fonts", "--font", "正文=/no/such/font.ttf"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("无法读取字体文件"));
+}
+
+/// The PDF breaks lines where LibreOffice breaks the DOCX: at least 95 %
+/// identical lines in every fixture (scripts/fidelity.py).
+#[test]
+fn pdf_and_docx_break_at_the_same_places() {
+    let (out, _) = render_fixtures_as("fidelity", "docx,pdf");
+    let report = run_tool(
+        "python3",
+        &[
+            root().join("scripts/fidelity.py").to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
+    for line in report.lines() {
+        let share: f64 = line
+            .rsplit('\t')
+            .next()
+            .unwrap()
+            .trim_end_matches('%')
+            .parse()
+            .unwrap();
+        assert!(share >= 95.0, "fidelity below 95 %: {line}\n{report}");
+    }
+}
