@@ -3,15 +3,16 @@
 //! Prints documents per second and peak memory for:
 //! 1. the whole CLI over every fixture (process start included), and
 //! 2. N papers of the 党性分析材料 fixture rendered in one process, from YAML
-//!    text to DOCX bytes written to disk (parse, validate, template, markup,
-//!    OOXML, zip, atomic write).
+//!    text to files written to disk (parse, validate, template, markup, then
+//!    OOXML + zip, or layout + subset + PDF; atomic writes), DOCX only, PDF
+//!    only, and both, on one thread and on every core.
 //!
 //! `WENSHU_BENCH_N` sets N (default 1000).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use wenshu::{docx, input, output, pipeline, template};
+use wenshu::{docx, fonts, input, output, pdf, pipeline, template, typeset};
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -67,27 +68,67 @@ fn main() {
     let path = root.join("fixtures/党性分析材料-个人.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let engine = template::Engine::new(None).unwrap();
-    let dir = out.join("docx");
-    std::fs::create_dir_all(&dir).unwrap();
     let start = Instant::now();
-    let mut bytes_total = 0usize;
-    let mut taken = Vec::new();
-    for i in 0..n {
-        let src = input::Source::new(path.display().to_string(), text.clone());
-        let rendered = pipeline::render_source(&engine, &src, None).unwrap();
-        for r in rendered {
-            let bytes = docx::write(&r.document);
-            bytes_total += bytes.len();
-            let target = output::unique_path(&dir, &format!("{}-{i}", r.stem), "docx", &mut taken);
-            output::write_atomic(&target, &bytes).unwrap();
+    let fonts = fonts::Fonts::discover(&[]).unwrap();
+    println!(
+        "fonts: discovered and mapped in {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for (label, want_docx, want_pdf) in [
+        ("docx", true, false),
+        ("pdf", false, true),
+        ("docx+pdf", true, true),
+    ] {
+        for workers in [1, threads] {
+            let dir = out.join(format!("{label}-{workers}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let start = Instant::now();
+            let bytes_total = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                for w in 0..workers {
+                    let (engine, fonts, text, dir, path, bytes_total) =
+                        (&engine, &fonts, &text, &dir, &path, &bytes_total);
+                    scope.spawn(move || {
+                        for i in (w..n).step_by(workers) {
+                            let src = input::Source::new(path.display().to_string(), text.clone());
+                            let fonts_for_check = if want_pdf { Some(fonts) } else { None };
+                            for r in pipeline::render_source(engine, &src, fonts_for_check).unwrap()
+                            {
+                                let stem = output::safe_stem(&format!("{}-{i}", r.stem));
+                                if want_docx {
+                                    let bytes = docx::write(&r.document);
+                                    bytes_total.fetch_add(
+                                        bytes.len(),
+                                        std::sync::atomic::Ordering::Relaxed,
+                                    );
+                                    output::write_atomic(&dir.join(format!("{stem}.docx")), &bytes)
+                                        .unwrap();
+                                }
+                                if want_pdf {
+                                    let layout =
+                                        typeset::layout::Typesetter::new(fonts).layout(&r.document);
+                                    let bytes = pdf::write(&layout, fonts, &r.document.title());
+                                    bytes_total.fetch_add(
+                                        bytes.len(),
+                                        std::sync::atomic::Ordering::Relaxed,
+                                    );
+                                    output::write_atomic(&dir.join(format!("{stem}.pdf")), &bytes)
+                                        .unwrap();
+                                }
+                            }
+                        }
+                    });
+                }
+            });
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "{label}: {n} papers (党性分析材料, {:.0} KB of output each) in {:.2} s = {:.0} papers/s on {workers} thread(s); peak RSS so far {:.1} MB",
+                bytes_total.into_inner() as f64 / n as f64 / 1024.0,
+                secs,
+                n as f64 / secs,
+                peak_rss_mb()
+            );
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "docx: {n} papers (党性分析材料, {:.1} KB each) in {:.2} s = {:.0} papers/s on one thread; peak RSS {:.1} MB",
-        bytes_total as f64 / n as f64 / 1024.0,
-        secs,
-        n as f64 / secs,
-        peak_rss_mb()
-    );
 }

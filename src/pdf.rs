@@ -116,8 +116,7 @@ pub fn write(layout: &Layout, fonts: &Fonts, title: &str) -> Vec<u8> {
             desc.font_file2(file);
         }
         desc.finish();
-        let compressed = deflate(&subset.program);
-        let mut stream = pdf.stream(file, &compressed);
+        let mut stream = pdf.stream(file, &subset.program);
         stream.filter(Filter::FlateDecode);
         if face.is_cff {
             stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
@@ -269,8 +268,8 @@ fn sanitize_ps(name: &str) -> String {
     }
 }
 
-/// A subset: the font program to embed, (original glyph id, new glyph id =
-/// CID) pairs ordered by the new id, and the tag.
+/// A subset: the font program to embed (deflated), (original glyph id, new
+/// glyph id = CID) pairs ordered by the new id, and the tag.
 struct Subset {
     program: Arc<Vec<u8>>,
     map: Vec<(u16, u16)>,
@@ -319,7 +318,7 @@ fn subset_face(
         sub
     };
     let tag = subset_tag(&face.ps_name, &order);
-    let program = Arc::new(program);
+    let program = Arc::new(deflate(&program));
     cache
         .lock()
         .expect("subset cache")
