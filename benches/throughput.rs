@@ -97,7 +97,7 @@ fn main() {
                             {
                                 let stem = output::safe_stem(&format!("{}-{i}", r.stem));
                                 if want_docx {
-                                    let bytes = docx::write(&r.document);
+                                    let bytes = docx::write(&r.document, None);
                                     bytes_total.fetch_add(
                                         bytes.len(),
                                         std::sync::atomic::Ordering::Relaxed,

@@ -207,13 +207,16 @@ fn render(
             return ExitCode::from(1);
         }
     };
-    let fonts = if want_pdf {
+    // Fonts are needed for the PDF; for a DOCX alone they only place the
+    // 版记, so a machine without them still gets its DOCX.
+    let fonts = if write {
         match Fonts::discover(font_overrides) {
             Ok(f) => Some(f),
-            Err(e) => {
+            Err(e) if want_pdf => {
                 eprintln!("{e}");
                 return ExitCode::from(1);
             }
+            Err(_) => None,
         }
     } else {
         None
@@ -229,31 +232,33 @@ fn render(
     let mut written = 0;
     let mut taken = Vec::new();
     for file in files {
-        let rendered = match pipeline::render_file(&engine, file, fonts.as_ref()) {
-            Ok(r) => r,
-            Err(diags) => {
-                print_diagnostics(&diags);
-                failed_files += 1;
-                error_count += diags.len();
-                continue;
-            }
-        };
+        let rendered =
+            match pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf)) {
+                Ok(r) => r,
+                Err(diags) => {
+                    print_diagnostics(&diags);
+                    failed_files += 1;
+                    error_count += diags.len();
+                    continue;
+                }
+            };
         if !write {
             eprintln!("通过：{}（{} 份文书）", file.display(), rendered.len());
             continue;
         }
         for r in rendered {
             let formats = formats.expect("writing");
+            // One layout serves the PDF and tells the DOCX where the 版记 goes.
+            let layout = fonts
+                .as_ref()
+                .map(|f| crate::typeset::layout::Typesetter::new(f).layout(&r.document));
             let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
             if formats.docx {
-                outputs.push(("docx", crate::docx::write(&r.document)));
+                let place = layout.as_ref().and_then(|l| l.imprint);
+                outputs.push(("docx", crate::docx::write(&r.document, place)));
             }
-            if let Some(fonts) = &fonts {
-                let layout = crate::typeset::layout::Typesetter::new(fonts).layout(&r.document);
-                outputs.push((
-                    "pdf",
-                    crate::pdf::write(&layout, fonts, &r.document.title()),
-                ));
+            if let (true, Some(fonts), Some(layout)) = (formats.pdf, &fonts, &layout) {
+                outputs.push(("pdf", crate::pdf::write(layout, fonts, &r.document.title())));
             }
             let stem = output::unique_stem(&r.stem, &mut taken);
             for (ext, bytes) in outputs {

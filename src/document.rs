@@ -39,8 +39,37 @@ pub enum Block {
     },
     /// 附注, printed in round brackets.
     Note(String),
-    /// 抄送 line.
+    /// 抄送 line (when the paper has no 版记).
     CopyTo(String),
+    /// 版头: the letterhead block at the top of page 1 (7.2).
+    Letterhead(Letterhead),
+    /// An attachment's first page: "附件N" top left, its title centred on
+    /// line 3 (7.3.4); its paragraphs follow as ordinary blocks.
+    Attachment {
+        label: String,
+        title: String,
+    },
+    /// 版记 at the foot of the last page (7.4).
+    Imprint(Imprint),
+}
+
+/// 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Letterhead {
+    pub copy_no: Option<String>,
+    pub secrecy: Option<String>,
+    pub urgency: Option<String>,
+    pub issuer: String,
+    pub number: String,
+    pub signer: Option<String>,
+}
+
+/// 抄送, 印发机关, 印发日期.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imprint {
+    pub cc: Option<String>,
+    pub issuer: String,
+    pub date: String,
 }
 
 /// A table: a header row that repeats on every page, and body rows.
@@ -56,6 +85,55 @@ pub struct Table {
 pub type Cell = Vec<String>;
 
 impl Document {
+    /// Puts a paper's frame around the template's blocks: the letterhead
+    /// first, the 附件说明 before the signature, the attachments after the
+    /// note, the 版记 last. Done here rather than in every template so that
+    /// a user's own template gets the frame too.
+    pub fn frame(
+        &mut self,
+        letterhead: Option<Letterhead>,
+        attachments: &[(String, Vec<String>)],
+        imprint: Option<Imprint>,
+    ) {
+        if let Some(l) = letterhead {
+            self.blocks.insert(0, Block::Letterhead(l));
+        }
+        if !attachments.is_empty() {
+            let names: Vec<String> = attachments.iter().map(|(t, _)| t.clone()).collect();
+            let at = self
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Signature { .. }))
+                .unwrap_or(self.blocks.len());
+            self.blocks.insert(at, Block::AttachmentNote(names));
+            let many = attachments.len() > 1;
+            for (i, (title, body)) in attachments.iter().enumerate() {
+                let label = if many {
+                    format!("附件{}", i + 1)
+                } else {
+                    "附件".to_string()
+                };
+                self.blocks.push(Block::Attachment {
+                    label,
+                    title: title.clone(),
+                });
+                self.blocks
+                    .extend(body.iter().map(|p| Block::Paragraph(p.clone())));
+            }
+        }
+        if let Some(mut i) = imprint {
+            // The 抄送 moves from the body into the 版记.
+            for b in &self.blocks {
+                if let (Block::CopyTo(t), None) = (b, &i.cc) {
+                    let t = t.trim_start_matches("抄送：").trim_end_matches('。');
+                    i.cc = Some(t.to_string());
+                }
+            }
+            self.blocks.retain(|b| !matches!(b, Block::CopyTo(_)));
+            self.blocks.push(Block::Imprint(i));
+        }
+    }
+
     /// The paper's title on one line, for file metadata.
     pub fn title(&self) -> String {
         self.blocks
@@ -102,6 +180,34 @@ impl Document {
                 }
                 Block::Note(t) => out.push_str(t),
                 Block::CopyTo(t) => out.push_str(t),
+                Block::Letterhead(l) => {
+                    for part in [&l.copy_no, &l.secrecy, &l.urgency].into_iter().flatten() {
+                        out.push_str(part);
+                        out.push('\n');
+                    }
+                    out.push_str(&l.issuer);
+                    out.push('\n');
+                    out.push_str(&l.number);
+                    if let Some(s) = &l.signer {
+                        out.push_str("签发人：");
+                        out.push_str(s);
+                    }
+                }
+                Block::Attachment { label, title } => {
+                    out.push_str(label);
+                    out.push('\n');
+                    out.push_str(title);
+                }
+                Block::Imprint(i) => {
+                    if let Some(cc) = &i.cc {
+                        out.push_str("抄送：");
+                        out.push_str(cc);
+                        out.push('\n');
+                    }
+                    out.push_str(&i.issuer);
+                    out.push_str(&i.date);
+                    out.push_str("印发");
+                }
             }
             out.push('\n');
         }

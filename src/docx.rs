@@ -19,16 +19,18 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::document::{Block, Document, Table};
+use crate::typeset::layout::ImprintPlace;
 use crate::typeset::{self as ts, Face};
 
-/// Builds the package bytes.
-pub fn write(doc: &Document) -> Vec<u8> {
+/// Builds the package bytes. `imprint_place` is where our own layout put
+/// the 版记 (see [`imprint`]); `None` lets it follow the text.
+pub fn write(doc: &Document, imprint_place: Option<ImprintPlace>) -> Vec<u8> {
     let parts: [(&str, String); 12] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
         ("docProps/core.xml", core_props(doc)),
         ("docProps/app.xml", APP_PROPS.to_string()),
-        ("word/document.xml", document_xml(doc)),
+        ("word/document.xml", document_xml(doc, imprint_place)),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", styles_xml()),
         ("word/settings.xml", settings_xml()),
@@ -225,7 +227,7 @@ fn ind_chars(side: &str, chars: f64) -> String {
     format!("<w:ind w:{side}Chars=\"{hundredths}\" w:{side}=\"{twips}\"/>")
 }
 
-fn document_xml(doc: &Document) -> String {
+fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(out, "{XML_DECL}<w:document {W_NS}><w:body>");
     let body = ts::BODY_SIZE;
@@ -290,12 +292,178 @@ fn document_xml(doc: &Document) -> String {
             }
             Block::Note(t) => simple(&mut out, "Note", Face::Body, body, &format!("（{t}）")),
             Block::CopyTo(t) => simple(&mut out, "CopyTo", Face::Body, body, t),
+            Block::Letterhead(l) => letterhead(&mut out, l),
+            Block::Attachment { label, title } => {
+                let mut p = Para::new("AttachmentLabel");
+                p.page_break_before = true;
+                p.open(&mut out);
+                run(&mut out, Face::Hei, body, label);
+                out.push_str("</w:p>");
+                blank(&mut out);
+                let mut p = Para::new("Title");
+                p.keep_next = true;
+                p.open(&mut out);
+                run(
+                    &mut out,
+                    Face::Title,
+                    ts::TITLE_SIZE,
+                    &ts::balance_title(title).join("\u{2028}"),
+                );
+                out.push_str("</w:p>");
+                blank(&mut out);
+            }
+            Block::Imprint(i) => imprint(&mut out, i, imprint_place),
         }
         prev = Some(block);
     }
     section_properties(&mut out);
     out.push_str("</w:body></w:document>");
     out
+}
+
+/// 版头 (7.2): 份号, 密级 and 紧急程度 on the first lines, the red
+/// 发文机关标志 with its top 35 mm into the text block, the 发文字号 two lines
+/// under it (with 签发人 on the same line for an upward paper), the red rule
+/// 4 mm under that, and two blank lines before the title.
+fn letterhead(out: &mut String, l: &crate::document::Letterhead) {
+    let body = ts::BODY_SIZE;
+    let mut lines = 0;
+    if let Some(c) = &l.copy_no {
+        simple(out, "Salutation", Face::Body, body, c);
+        lines += 1;
+    }
+    for t in [&l.secrecy, &l.urgency].into_iter().flatten() {
+        simple(out, "Salutation", Face::Hei, body, t);
+        lines += 1;
+    }
+    let size = ts::issuer_size(&l.issuer);
+    let _ = write!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Issuer\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr>",
+        ts::issuer_space_before(lines),
+        ts::issuer_line(&l.issuer)
+    );
+    let mut mark = String::new();
+    run(&mut mark, Face::Title, size, &l.issuer);
+    // Red, the one coloured element of a paper (rPr: color right after rFonts).
+    out.push_str(&mark.replace(
+        "w:hint=\"eastAsia\"/>",
+        "w:hint=\"eastAsia\"/><w:color w:val=\"FF0000\"/>",
+    ));
+    out.push_str("</w:p>");
+    blank(out);
+    blank(out);
+    let one = ts::indent_twips(1.0);
+    let border = format!(
+        "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{}\" w:space=\"{}\" w:color=\"FF0000\"/></w:pBdr>",
+        (ts::THICK_RULE_PT * 8.0) as u32,
+        ts::RULE_GAP_PT
+    );
+    match &l.signer {
+        None => {
+            let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:jc w:val=\"center\"/></w:pPr>");
+            run(out, Face::Body, body, &l.number);
+        }
+        Some(signer) => {
+            let _ = write!(
+                out,
+                "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs><w:ind w:left=\"{one}\" w:right=\"{one}\"/><w:jc w:val=\"left\"/></w:pPr>",
+                ts::TEXT_WIDTH as i64 - one
+            );
+            run(out, Face::Body, body, &l.number);
+            tab(out, body);
+            run(out, Face::Body, body, "签发人：");
+            run(out, Face::Kai, body, signer);
+        }
+    }
+    out.push_str("</w:p>");
+    blank(out);
+    blank(out);
+}
+
+/// 版记 (7.4): a table with a thick rule above and below and a thin rule
+/// between the 抄送 and 印发 rows, 4号仿宋, its last rule on the bottom of
+/// the text block. Word has no "foot of the last page" for body text, so the
+/// space above it comes from our own layout of the same lines (`place`);
+/// without one, the 版记 simply follows the text.
+fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<ImprintPlace>) {
+    let rows = 1 + u32::from(i.cc.is_some());
+    let height = rows * ts::LINE_PITCH;
+    let spacer = |out: &mut String, twips: i64, page_break: bool| {
+        let brk = if page_break {
+            "<w:pageBreakBefore/>"
+        } else {
+            ""
+        };
+        if twips >= 20 {
+            let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>{brk}<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{twips}\" w:lineRule=\"exact\"/></w:pPr></w:p>");
+        } else if page_break {
+            let _ = write!(
+                out,
+                "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>{brk}</w:pPr></w:p>"
+            );
+        }
+    };
+    match place {
+        Some(ImprintPlace::LastPage { gap }) => spacer(out, (gap * 20.0).floor() as i64, false),
+        Some(ImprintPlace::OwnPage { blank }) => {
+            for _ in 0..blank {
+                spacer(out, 0, true);
+            }
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true);
+        }
+        None => {}
+    }
+    let thick = (ts::THICK_RULE_PT * 8.0) as u32;
+    let thin = (ts::THIN_RULE_PT * 8.0) as u32;
+    let _ = write!(
+        out,
+        "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>\
+         <w:top w:val=\"single\" w:sz=\"{thick}\" w:space=\"0\" w:color=\"000000\"/><w:left w:val=\"nil\"/>\
+         <w:bottom w:val=\"single\" w:sz=\"{thick}\" w:space=\"0\" w:color=\"000000\"/><w:right w:val=\"nil\"/>\
+         <w:insideH w:val=\"single\" w:sz=\"{thin}\" w:space=\"0\" w:color=\"000000\"/><w:insideV w:val=\"nil\"/></w:tblBorders>\
+         <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar>\
+         <w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>\
+         <w:tblGrid><w:gridCol w:w=\"{}\"/></w:tblGrid>",
+        ts::TEXT_WIDTH,
+        ts::TEXT_WIDTH
+    );
+    let one = ts::indent_twips(1.0);
+    let size = ts::IMPRINT_SIZE;
+    let row = |out: &mut String, tab: bool| {
+        let _ = write!(
+            out,
+            "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{}\" w:hRule=\"exact\"/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>\
+             <w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>",
+            ts::LINE_PITCH,
+            ts::TEXT_WIDTH
+        );
+        if tab {
+            let _ = write!(
+                out,
+                "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
+                i64::from(ts::TEXT_WIDTH) - one
+            );
+        }
+        let _ = write!(out, "<w:ind w:left=\"{one}\" w:right=\"{one}\"/></w:pPr>");
+    };
+    if let Some(cc) = &i.cc {
+        row(out, false);
+        run(out, Face::Body, size, &format!("抄送：{cc}。"));
+        out.push_str("</w:p></w:tc></w:tr>");
+    }
+    row(out, true);
+    run(out, Face::Body, size, &i.issuer);
+    tab(out, size);
+    run(out, Face::Body, size, &format!("{}印发", i.date));
+    out.push_str("</w:p></w:tc></w:tr></w:tbl>");
+}
+
+/// A tab, with the run properties of the text around it.
+fn tab(out: &mut String, size: u32) {
+    out.push_str("<w:r>");
+    rpr(out, Face::Body, size, false);
+    out.push_str("<w:tab/></w:r>");
 }
 
 fn simple(out: &mut String, style: &str, face: Face, size: u32, text: &str) {
@@ -504,126 +672,154 @@ fn styles_xml() -> String {
     rpr(&mut out, Face::Body, ts::BODY_SIZE, true);
     out.push_str("</w:style>");
     let indent2 = ind_chars("firstLine", 2.0);
-    let center = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>";
-    let flush = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
-    style(
-        &mut out,
-        "BodyText",
-        "Body Text",
-        &indent2,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "Title",
-        "Title",
-        &format!("<w:snapToGrid w:val=\"0\"/>{center}"),
-        Face::Title,
-        ts::TITLE_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "Subtitle",
-        "Subtitle",
-        center,
-        Face::Kai,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "Salutation",
-        "Salutation",
-        flush,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
+    let center =
+        "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>".to_string();
+    let flush = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>".to_string();
+    let right = "<w:jc w:val=\"right\"/>".to_string();
+    let exact = |line: u32| {
+        format!("<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/>")
+    };
+    let body = ts::BODY_SIZE;
+    // (id, name, pPr children, face, size, outline level)
+    let mut styles: Vec<(String, String, String, Face, u32, Option<u8>)> = vec![
+        (
+            "BodyText".into(),
+            "Body Text".into(),
+            indent2.clone(),
+            Face::Body,
+            body,
+            None,
+        ),
+        (
+            "Title".into(),
+            "Title".into(),
+            format!("<w:snapToGrid w:val=\"0\"/>{center}"),
+            Face::Title,
+            ts::TITLE_SIZE,
+            None,
+        ),
+        (
+            "Subtitle".into(),
+            "Subtitle".into(),
+            center.clone(),
+            Face::Kai,
+            body,
+            None,
+        ),
+        (
+            "Salutation".into(),
+            "Salutation".into(),
+            flush.clone(),
+            Face::Body,
+            body,
+            None,
+        ),
+    ];
     for level in 1..=4u8 {
-        let name = format!("heading {level}");
-        let id = format!("Heading{level}");
-        style(
-            &mut out,
-            &id,
-            &name,
-            &indent2,
+        let outline = Some(level - 1);
+        styles.push((
+            format!("Heading{level}"),
+            format!("heading {level}"),
+            indent2.clone(),
             Face::of_heading(level),
-            ts::BODY_SIZE,
-            Some(level - 1),
-        );
+            body,
+            outline,
+        ));
     }
-    let right = "<w:jc w:val=\"right\"/>";
-    style(
-        &mut out,
-        "Signature",
-        "Signature",
-        right,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "Date",
-        "Date",
-        right,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "Note",
-        "Note Heading",
-        &indent2,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "CopyTo",
-        "CopyTo",
-        flush,
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "AttachmentNote",
-        "AttachmentNote",
-        "",
-        Face::Body,
-        ts::BODY_SIZE,
-        None,
-    );
-    let table_line = format!(
-        "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
-        ts::TABLE_LINE
-    );
-    style(
-        &mut out,
-        "TableText",
-        "TableText",
-        &format!("{table_line}<w:jc w:val=\"left\"/>"),
-        Face::Body,
-        ts::TABLE_SIZE,
-        None,
-    );
-    style(
-        &mut out,
-        "TableHeader",
-        "TableHeader",
-        &format!("{table_line}<w:jc w:val=\"center\"/>"),
-        Face::Hei,
-        ts::TABLE_SIZE,
-        None,
-    );
-    style(&mut out, "Footer", "footer", "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"280\" w:lineRule=\"exact\"/>", Face::Song, ts::PAGE_NUMBER_SIZE, None);
+    styles.extend([
+        (
+            "Signature".into(),
+            "Signature".into(),
+            right.clone(),
+            Face::Body,
+            body,
+            None,
+        ),
+        ("Date".into(), "Date".into(), right, Face::Body, body, None),
+        (
+            "Note".into(),
+            "Note Heading".into(),
+            indent2,
+            Face::Body,
+            body,
+            None,
+        ),
+        (
+            "CopyTo".into(),
+            "CopyTo".into(),
+            flush.clone(),
+            Face::Body,
+            body,
+            None,
+        ),
+        (
+            "AttachmentNote".into(),
+            "AttachmentNote".into(),
+            String::new(),
+            Face::Body,
+            body,
+            None,
+        ),
+        (
+            "AttachmentLabel".into(),
+            "AttachmentLabel".into(),
+            flush.clone(),
+            Face::Hei,
+            body,
+            None,
+        ),
+        (
+            "Issuer".into(),
+            "Issuer".into(),
+            center,
+            Face::Title,
+            ts::TITLE_SIZE,
+            None,
+        ),
+        (
+            "DocNumber".into(),
+            "DocNumber".into(),
+            flush,
+            Face::Body,
+            body,
+            None,
+        ),
+        (
+            "Imprint".into(),
+            "Imprint".into(),
+            exact(ts::LINE_PITCH),
+            Face::Body,
+            ts::IMPRINT_SIZE,
+            None,
+        ),
+        (
+            "TableText".into(),
+            "TableText".into(),
+            format!("{}<w:jc w:val=\"left\"/>", exact(ts::TABLE_LINE)),
+            Face::Body,
+            ts::TABLE_SIZE,
+            None,
+        ),
+        (
+            "TableHeader".into(),
+            "TableHeader".into(),
+            format!("{}<w:jc w:val=\"center\"/>", exact(ts::TABLE_LINE)),
+            Face::Hei,
+            ts::TABLE_SIZE,
+            None,
+        ),
+        (
+            "Footer".into(),
+            "footer".into(),
+            exact(280),
+            Face::Song,
+            ts::PAGE_NUMBER_SIZE,
+            None,
+        ),
+    ]);
+    for (id, name, ppr, face, size, outline) in &styles {
+        style(&mut out, id, name, ppr, *face, *size, *outline);
+    }
     out.push_str(
         "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:tblPr>\
          <w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\

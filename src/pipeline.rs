@@ -40,10 +40,19 @@ pub fn render_source(
     let mut errors = Vec::new();
     for p in papers {
         match engine.render(p.template, &p.context) {
-            Ok(document) => out.push(Rendered {
-                stem: p.stem,
-                document,
-            }),
+            Ok(mut document) => {
+                let attachments: Vec<(String, Vec<String>)> = p
+                    .frame
+                    .attachments
+                    .iter()
+                    .map(|a| (a.title.clone(), a.body.clone()))
+                    .collect();
+                document.frame(p.frame.letterhead, &attachments, p.frame.imprint);
+                out.push(Rendered {
+                    stem: p.stem,
+                    document,
+                })
+            }
             Err(e) => errors.push(Diagnostic::whole_file(
                 &src.name,
                 format!("第 {} 份文书无法套用模板：{e}", p.index),

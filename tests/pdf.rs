@@ -322,3 +322,105 @@ fn pdf_and_docx_break_at_the_same_places() {
         assert!(share >= 95.0, "fidelity below 95 %: {line}\n{report}");
     }
 }
+
+/// 版头, 附件 and 版记 in both outputs: the red issuer mark and rule, the
+/// 签发人 of an upward paper, the attachment from a new page, the 版记 at the
+/// foot of an even last page.
+#[test]
+fn letterhead_attachments_and_imprint_are_set_in_both_formats() {
+    let out = scratch("frame");
+    let o = wenshu(&[
+        "render",
+        "fixtures/转段申请-1.yaml",
+        "fixtures/阶段小结-2.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docx = out.join("转段申请-江滨区财政局机关党委-第1阶段.docx");
+    let xml = docx_part(&docx, "word/document.xml");
+    assert!(
+        xml.contains("<w:color w:val=\"FF0000\"/>"),
+        "issuer mark not red"
+    );
+    assert!(
+        xml.contains("w:color=\"FF0000\"/></w:pBdr>"),
+        "no red rule under the document number"
+    );
+    // The text with the markup taken out (runs split Latin from CJK).
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let xml = plain;
+    for text in [
+        "中共江滨区财政局机关委员会",
+        "区财党〔2026〕3号",
+        "签发人：",
+        "王建国",
+        "000003",
+        "加急",
+        "印发",
+    ] {
+        assert!(xml.contains(text), "{text} missing from the DOCX");
+    }
+    let pdf = docx.with_extension("pdf");
+    let pages: usize = run_tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert_eq!(pages % 2, 0, "the 版记 page must be even");
+    let last = run_tool(
+        "pdftotext",
+        &[
+            "-f",
+            &pages.to_string(),
+            "-l",
+            &pages.to_string(),
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
+    let last: String = last.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        last.contains("抄送：区委先教办第三督导组。") && last.contains("2026年3月5日印发"),
+        "{last}"
+    );
+    let first = run_tool(
+        "pdftotext",
+        &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        first.starts_with("000003加急中共江滨区财政局机关委员会区财党〔2026〕3号签发人：王建国"),
+        "{first}"
+    );
+
+    let summary = out.join("阶段小结-江滨区财政局机关党委-第2阶段.pdf");
+    let text = run_tool("pdftotext", &[summary.to_str().unwrap(), "-"]);
+    let pages: Vec<String> = text
+        .split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let attachment = pages
+        .iter()
+        .position(|p| p.starts_with("附件分析评议阶段满意度测评结果统计表"))
+        .expect("attachment page");
+    assert!(
+        pages[..attachment]
+            .iter()
+            .any(|p| p.contains("附件：分析评议阶段满意度测评结果统计表")),
+        "附件说明 missing"
+    );
+    let docx = docx_part(&summary.with_extension("docx"), "word/document.xml");
+    assert!(
+        docx.contains("<w:pageBreakBefore/>")
+            && docx.contains("附件：分析评议阶段满意度测评结果统计表")
+    );
+}

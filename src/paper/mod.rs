@@ -8,6 +8,7 @@
 
 mod analysis;
 pub mod fields;
+pub mod frame;
 mod rectification;
 mod summary;
 mod transfer;
@@ -89,6 +90,8 @@ pub struct Paper {
     pub context: minijinja::Value,
     /// Which document of the file it came from (1-based).
     pub index: usize,
+    /// 版头, 附件 and 版记, if the paper has them.
+    pub frame: frame::Frame,
 }
 
 /// The campaign phases.
@@ -213,6 +216,7 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
         obj.finish_silently();
         return None;
     };
+    let frame = frame::read(ctx, &mut obj);
     let paper = match kind {
         "两个具体" => two_specifics::decode(ctx, &mut obj),
         "党性分析材料" => analysis::decode(ctx, &mut obj),
@@ -235,6 +239,7 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
         stem,
         context,
         index: doc.index,
+        frame: frame?,
     })
 }
 

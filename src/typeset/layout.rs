@@ -98,6 +98,18 @@ pub struct Layout {
     pub pages: Vec<Page>,
     /// Every body line as text, in order (for tests and fidelity checks).
     pub lines: Vec<String>,
+    /// Where the 版记 went, for the DOCX writer to put it in the same place.
+    pub imprint: Option<ImprintPlace>,
+}
+
+/// The 版记's place: its last rule is always on the bottom of the text block
+/// of an even page (7.4).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ImprintPlace {
+    /// On the last page of the text, this much space (pt) above it.
+    LastPage { gap: f32 },
+    /// After `blank` empty pages, at the foot of a page of its own.
+    OwnPage { blank: usize },
 }
 
 /// A vertical box: one line of text or one table row.
@@ -109,6 +121,8 @@ struct Box_ {
     page_break_before: bool,
     /// For table rows: the header row to repeat after a page break.
     repeat_header: Option<usize>,
+    /// The 版记: placed at the foot of the last page, not in the flow.
+    imprint: bool,
     text: String,
 }
 
@@ -121,6 +135,7 @@ impl Box_ {
             keep_with_next: false,
             page_break_before: false,
             repeat_header: None,
+            imprint: false,
             text: String::new(),
         }
     }
@@ -388,7 +403,263 @@ impl<'f> Typesetter<'f> {
                 }
             }
             Block::Table(t) => self.table(t, out),
+            Block::Letterhead(l) => self.letterhead(l, out),
+            Block::Attachment { label, title } => {
+                let n = out.len();
+                let shape = ParaShape {
+                    first_indent: 0.0,
+                    ..ParaShape::body()
+                };
+                self.paragraph(
+                    &[Span {
+                        text: label,
+                        role: Face::Hei,
+                        size: BODY,
+                    }],
+                    &shape,
+                    out,
+                );
+                out[n].page_break_before = true;
+                out.push(Box_::new(LINE));
+                self.block(&Block::Title(title.clone()), out);
+                out.push(Box_::new(LINE));
+            }
+            Block::Imprint(i) => {
+                let mut b = self.imprint(i);
+                b.imprint = true;
+                out.push(b);
+            }
         }
+    }
+
+    /// 版头: see `docx::letterhead`; the same heights, from `typeset`.
+    fn letterhead(&self, l: &crate::document::Letterhead, out: &mut Vec<Box_>) {
+        let flush = ParaShape {
+            first_indent: 0.0,
+            ..ParaShape::body()
+        };
+        let mut lines = 0;
+        if let Some(c) = &l.copy_no {
+            self.paragraph(
+                &[Span {
+                    text: c,
+                    role: Face::Body,
+                    size: BODY,
+                }],
+                &flush,
+                out,
+            );
+            lines += 1;
+        }
+        for t in [&l.secrecy, &l.urgency].into_iter().flatten() {
+            self.paragraph(
+                &[Span {
+                    text: t,
+                    role: Face::Hei,
+                    size: BODY,
+                }],
+                &flush,
+                out,
+            );
+            lines += 1;
+        }
+        out.push(Box_::new(ts::issuer_space_before(lines) as f32 / 20.0));
+        let size = ts::issuer_size(&l.issuer) as f32 / 2.0;
+        let shape = ParaShape {
+            first_indent: 0.0,
+            indent: 0.0,
+            width: WIDTH,
+            align: Align::Center,
+            metric: Metric::Free,
+            line: ts::issuer_line(&l.issuer) as f32 / 20.0,
+        };
+        let n = out.len();
+        self.paragraph(
+            &[Span {
+                text: &l.issuer,
+                role: Face::Title,
+                size,
+            }],
+            &shape,
+            out,
+        );
+        for b in &mut out[n..] {
+            for t in &mut b.texts {
+                t.color = RED;
+            }
+        }
+        out.push(Box_::new(LINE));
+        out.push(Box_::new(LINE));
+        let n = out.len();
+        match &l.signer {
+            None => {
+                let shape = ParaShape {
+                    align: Align::Center,
+                    ..ParaShape {
+                        first_indent: 0.0,
+                        ..ParaShape::body()
+                    }
+                };
+                self.paragraph(
+                    &[Span {
+                        text: &l.number,
+                        role: Face::Body,
+                        size: BODY,
+                    }],
+                    &shape,
+                    out,
+                );
+            }
+            Some(signer) => {
+                // 发文字号 one character in from the left, 签发人 one in from the right.
+                let shape = ParaShape {
+                    first_indent: CELL,
+                    ..ParaShape::body()
+                };
+                self.paragraph(
+                    &[Span {
+                        text: &l.number,
+                        role: Face::Body,
+                        size: BODY,
+                    }],
+                    &ParaShape {
+                        align: Align::Start,
+                        ..shape
+                    },
+                    out,
+                );
+                let mut right = Vec::new();
+                let shape = ParaShape {
+                    first_indent: 0.0,
+                    align: Align::Right(CELL),
+                    ..ParaShape::body()
+                };
+                self.paragraph(
+                    &[
+                        Span {
+                            text: "签发人：",
+                            role: Face::Body,
+                            size: BODY,
+                        },
+                        Span {
+                            text: signer,
+                            role: Face::Kai,
+                            size: BODY,
+                        },
+                    ],
+                    &shape,
+                    &mut right,
+                );
+                let line = &mut out[n];
+                line.texts.extend(right.remove(0).texts);
+                line.text.push_str("签发人：");
+                line.text.push_str(signer);
+            }
+        }
+        let gap = ts::RULE_GAP_PT as f32;
+        let line = &mut out[n];
+        line.rules.push(Rule {
+            x1: LEFT,
+            y1: LINE + gap,
+            x2: LEFT + WIDTH,
+            y2: LINE + gap,
+            width: ts::THICK_RULE_PT as f32,
+            color: RED,
+        });
+        line.height = LINE + gap + ts::THICK_RULE_PT as f32;
+        out.push(Box_::new(LINE));
+        out.push(Box_::new(LINE));
+    }
+
+    /// 版记: the 抄送 line and the 印发 line, 14 pt, between rules; placed by
+    /// the paginator at the foot of the last page.
+    fn imprint(&self, i: &crate::document::Imprint) -> Box_ {
+        let size = ts::IMPRINT_SIZE as f32 / 2.0;
+        let thick = ts::THICK_RULE_PT as f32;
+        let thin = ts::THIN_RULE_PT as f32;
+        let mut lines: Vec<Box_> = Vec::new();
+        let inset = ParaShape {
+            first_indent: CELL,
+            indent: CELL,
+            width: WIDTH - CELL,
+            align: Align::Start,
+            metric: Metric::Free,
+            line: LINE,
+        };
+        if let Some(cc) = &i.cc {
+            let text = format!("抄送：{cc}。");
+            self.paragraph(
+                &[Span {
+                    text: &text,
+                    role: Face::Body,
+                    size,
+                }],
+                &inset,
+                &mut lines,
+            );
+        }
+        let n = lines.len();
+        self.paragraph(
+            &[Span {
+                text: &i.issuer,
+                role: Face::Body,
+                size,
+            }],
+            &ParaShape {
+                indent: CELL,
+                ..inset
+            },
+            &mut lines,
+        );
+        let date = format!("{}印发", i.date);
+        let mut right = Vec::new();
+        self.paragraph(
+            &[Span {
+                text: &date,
+                role: Face::Body,
+                size,
+            }],
+            &ParaShape {
+                first_indent: 0.0,
+                align: Align::Right(CELL),
+                ..inset
+            },
+            &mut right,
+        );
+        lines.truncate(n + 1);
+        lines[n].texts.extend(right.remove(0).texts);
+        lines[n].text.push_str(&date);
+        // Stack the lines into one box with its rules.
+        let mut b = Box_::new(0.0);
+        let mut y = 0.0;
+        b.rules.push(Rule {
+            x1: LEFT,
+            y1: y,
+            x2: LEFT + WIDTH,
+            y2: y,
+            width: thick,
+            color: BLACK,
+        });
+        for (k, line) in lines.iter().enumerate() {
+            for t in &line.texts {
+                let mut t = t.clone();
+                t.y += y;
+                b.texts.push(t);
+            }
+            b.text.push_str(&line.text);
+            y += LINE;
+            let last = k + 1 == lines.len();
+            b.rules.push(Rule {
+                x1: LEFT,
+                y1: y,
+                x2: LEFT + WIDTH,
+                y2: y,
+                width: if last { thick } else { thin },
+                color: BLACK,
+            });
+        }
+        b.height = y;
+        b
     }
 
     /// Splits spans into atoms, measured per the metric.
@@ -863,7 +1134,9 @@ fn break_lines(atoms: &[Atom], shape: &ParaShape) -> Vec<(std::ops::Range<usize>
             continue;
         }
         let next = &atoms[end];
+        // (Not after a Latin run: "1.4%。" moves down whole, as in LibreOffice.)
         let squeeze = shape.metric == Metric::Grid
+            && !atoms[end - 1].latin
             && next.chars.len() == 1
             && SQUEEZABLE.contains(next.chars[0])
             && (end + 1 == atoms.len() || breakable(next, &atoms[end + 1]));
@@ -896,7 +1169,13 @@ fn paginate(boxes: Vec<Box_>) -> Layout {
     let eps = 0.01;
     let mut i = 0;
     let mut pages: Vec<Page> = Vec::new();
+    let mut imprint: Option<&Box_> = None;
     while i < boxes.len() {
+        if boxes[i].imprint {
+            imprint = Some(&boxes[i]);
+            i += 1;
+            continue;
+        }
         // The group that must stay together: this box and every box it keeps with.
         let mut j = i;
         let mut group_h = boxes[i].height;
@@ -935,9 +1214,37 @@ fn paginate(boxes: Vec<Box_>) -> Layout {
     }
     if !page.texts.is_empty() || !page.rules.is_empty() || pages.is_empty() {
         pages.push(page);
+    } else {
+        y = HEIGHT;
     }
     for (n, p) in pages.iter_mut().enumerate() {
         p.number = Some(n + 1);
+    }
+    // 版记: its last rule on the bottom of the text block of the last page,
+    // which must be an even page (printed on the back). If it does not fit
+    // there, or that page is odd, it goes at the foot of the next even page;
+    // a blank page needed before it and the 版记 page carry no number (7.5).
+    if let Some(b) = imprint {
+        let fits = y + b.height <= HEIGHT + eps;
+        if fits && pages.len() % 2 == 0 {
+            layout.imprint = Some(ImprintPlace::LastPage {
+                gap: HEIGHT - b.height - y,
+            });
+        } else {
+            let blank = if pages.len() % 2 == 0 { 1 } else { 0 };
+            for _ in 0..blank + 1 {
+                pages.push(Page::default());
+            }
+            if blank == 0 {
+                // No blank page before it: the 版记 page keeps its number.
+                let n = pages.len();
+                pages[n - 1].number = Some(n);
+            }
+            layout.imprint = Some(ImprintPlace::OwnPage { blank });
+        }
+        let last = pages.last_mut().expect("at least one page");
+        place(last, b, HEIGHT - b.height);
+        layout.lines.push(b.text.clone());
     }
     layout.pages = pages;
     layout

@@ -45,6 +45,38 @@ pub const PAGE_NUMBER_SIZE: u32 = 28; // 4号, 14 pt
 pub const TABLE_SIZE: u32 = 24; // 小四, 12 pt: a table of seven columns needs it
 pub const TABLE_LINE: u32 = 360; // 18 pt line in tables, off the grid
 
+/// 发文机关标志: its top sits 35 mm below the top of the text block (7.2.4).
+pub const ISSUER_TOP_MM: f64 = 35.0;
+/// The 发文字号 line's red rule lies this far under its line (4 mm, 7.2.5);
+/// Word measures a border's space in whole points.
+pub const RULE_GAP_PT: u32 = 11;
+/// The red rule's and the 版记's outer rules' weight (0.35 mm ≈ 1 pt), and
+/// the 版记's inner rule (0.25 mm ≈ 0.75 pt).
+pub const THICK_RULE_PT: f64 = 1.0;
+pub const THIN_RULE_PT: f64 = 0.75;
+/// 版记 text: 4号 (14 pt) 仿宋.
+pub const IMPRINT_SIZE: u32 = 28;
+
+/// The 发文机关标志's size in half-points: large (up to 2 cm characters, the
+/// custom), but never wider than the text block.
+pub fn issuer_size(issuer: &str) -> u32 {
+    let chars = text_width(issuer).max(1.0);
+    let fit_pt = f64::from(TEXT_WIDTH) / 20.0 / chars * 0.95;
+    (fit_pt.min(56.0) * 2.0).floor() as u32
+}
+
+/// Height of the 发文机关标志's line, in twips (exact line spacing).
+pub fn issuer_line(issuer: &str) -> u32 {
+    issuer_size(issuer) * 12 // 1.2 × the size, in twips (size is half-points)
+}
+
+/// Space before the 发文机关标志, in twips, after `lines_before` grid lines
+/// of 份号, 密级 and 紧急程度.
+pub fn issuer_space_before(lines_before: u32) -> u32 {
+    let top = (ISSUER_TOP_MM * TWIPS_PER_MM).round() as u32;
+    top.saturating_sub(lines_before * LINE_PITCH)
+}
+
 /// Word's `w:charSpace`: the grid's extra space per character relative to the
 /// body size, in 1/4096 pt. Rounded down so that 28 characters always fit.
 pub fn doc_grid_char_space() -> i32 {
