@@ -74,8 +74,9 @@ fn main() {
     let mut taken = Vec::new();
     for i in 0..n {
         let src = input::Source::new(path.display().to_string(), text.clone());
-        let rendered = pipeline::render_source(&engine, &src).unwrap();
-        for r in rendered {
+        let result = pipeline::render_source(&engine, &src);
+        assert!(result.errors.is_empty());
+        for r in result.rendered {
             let bytes = docx::write(&r.document);
             bytes_total += bytes.len();
             let target = output::unique_path(&dir, &format!("{}-{i}", r.stem), "docx", &mut taken);

@@ -72,7 +72,7 @@ enum Command {
         #[arg(long = "templates", value_name = "目录")]
         templates: Option<PathBuf>,
     },
-    /// 只检查，不生成；报告文件中的全部错误
+    /// 只检查，不生成；报告文件中的全部错误，阶段记录另列规则核对表
     Check {
         /// 输入的 YAML 文件
         #[arg(required = true, value_name = "文件")]
@@ -134,8 +134,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Renders (or, with `write` false, checks) every file. A file with any error
-/// produces nothing; the others still render. Exit 1 if anything failed.
+/// Renders (or, with `write` false, checks) every file. A file with any input
+/// error produces nothing; the others still render. A 阶段记录 that misses a
+/// rule yields only its 补课清单, and its rule table is printed by `check`.
+/// Exit 1 if anything failed or was refused.
 fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) -> ExitCode {
     let engine = match template::Engine::new(templates) {
         Ok(e) => e,
@@ -152,23 +154,31 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
     }
     let mut failed_files = 0;
     let mut error_count = 0;
+    let mut refused_files = 0;
     let mut written = 0;
     let mut taken = Vec::new();
     for file in files {
-        let rendered = match pipeline::render_file(&engine, file) {
-            Ok(r) => r,
-            Err(diags) => {
-                print_diagnostics(&diags);
-                failed_files += 1;
-                error_count += diags.len();
-                continue;
-            }
-        };
+        let result = pipeline::render_file(&engine, file);
         if !write {
-            eprintln!("通过：{}（{} 份文书）", file.display(), rendered.len());
+            for report in &result.reports {
+                println!("{report}");
+            }
+        }
+        print_diagnostics(&result.errors);
+        if result.rendered.is_empty() && !result.errors.is_empty() {
+            failed_files += 1;
+            error_count += result.errors.len();
             continue;
         }
-        for r in rendered {
+        let refused = !result.errors.is_empty();
+        refused_files += usize::from(refused);
+        if !write {
+            if !refused {
+                eprintln!("通过：{}（{} 份文书）", file.display(), result.rendered.len());
+            }
+            continue;
+        }
+        for r in result.rendered {
             let path = output::unique_path(out, &r.stem, "docx", &mut taken);
             let bytes = crate::docx::write(&r.document);
             if let Err(e) = output::write_atomic(&path, &bytes) {
@@ -181,11 +191,16 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
             written += 1;
         }
     }
+    if refused_files > 0 {
+        eprintln!("共 {refused_files} 个阶段记录有规则未达标，不能结束本阶段，只能生成补课清单。");
+    }
     if failed_files > 0 {
         eprintln!(
             "共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。",
             failed_files, error_count
         );
+    }
+    if failed_files > 0 || refused_files > 0 {
         ExitCode::from(1)
     } else {
         if write {

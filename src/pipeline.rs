@@ -1,8 +1,11 @@
 //! The pipeline for one input file: read → parse → papers → documents.
 //!
-//! Owns the order of the stages and the rule that a file is all-or-nothing:
-//! if any document in it is wrong, no document of it is rendered. Shared by
-//! `render`, `check` and the benchmark so that they exercise the same path.
+//! Owns the order of the stages and the rule that a file is all-or-nothing
+//! for input errors: if any document in it is wrong, no document of it is
+//! rendered. A valid 阶段记录 that misses a campaign rule is not an input
+//! error: its closing papers are refused (the refusals are returned as
+//! errors) and its 补课清单 is rendered instead. Shared by `render`, `check`
+//! and the benchmark so that they exercise the same path.
 
 use std::path::Path;
 
@@ -16,24 +19,46 @@ pub struct Rendered {
     pub document: Document,
 }
 
-/// Runs every stage for one file; every problem found is returned at once.
-pub fn render_file(
-    engine: &template::Engine,
-    path: &Path,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    let src = input::read_source(path).map_err(|d| vec![d])?;
-    render_source(engine, &src)
+/// What one file yields: papers, errors, or both (a refused 阶段记录).
+#[derive(Default)]
+pub struct FileResult {
+    pub rendered: Vec<Rendered>,
+    /// Input errors (then nothing is rendered), or the refusals of a
+    /// 阶段记录 that misses a rule (then its 补课清单 is rendered).
+    pub errors: Vec<Diagnostic>,
+    /// For each 阶段记录: the rule table `check` prints.
+    pub reports: Vec<String>,
 }
 
-pub fn render_source(
-    engine: &template::Engine,
-    src: &input::Source,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    let docs = input::parse_yaml(src).map_err(|d| vec![d])?;
-    let papers = paper::decode_file(src, &docs)?;
-    let mut out = Vec::with_capacity(papers.len());
+impl FileResult {
+    fn failed(errors: Vec<Diagnostic>) -> Self {
+        FileResult {
+            errors,
+            ..FileResult::default()
+        }
+    }
+}
+
+/// Runs every stage for one file; every problem found is returned at once.
+pub fn render_file(engine: &template::Engine, path: &Path) -> FileResult {
+    match input::read_source(path) {
+        Ok(src) => render_source(engine, &src),
+        Err(d) => FileResult::failed(vec![d]),
+    }
+}
+
+pub fn render_source(engine: &template::Engine, src: &input::Source) -> FileResult {
+    let docs = match input::parse_yaml(src) {
+        Ok(d) => d,
+        Err(d) => return FileResult::failed(vec![d]),
+    };
+    let content = match paper::decode_file(src, &docs) {
+        Ok(c) => c,
+        Err(diags) => return FileResult::failed(diags),
+    };
+    let mut out = Vec::with_capacity(content.papers.len());
     let mut errors = Vec::new();
-    for p in papers {
+    for p in content.papers {
         match engine.render(p.template, &p.context) {
             Ok(document) => out.push(Rendered {
                 stem: p.stem,
@@ -45,9 +70,12 @@ pub fn render_source(
             )),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return FileResult::failed(errors);
+    }
+    FileResult {
+        rendered: out,
+        errors: content.refusals,
+        reports: content.reports,
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! A 请示 has exactly one addressee (主送) and copies the supervision group;
 //! its ending sentence and 附注 are fixed by custom. Whether the phase met its
-//! rules is decided from the phase record, not from this paper.
+//! rules is decided from the phase record (`crate::record`), not from this
+//! paper; the record builds its own 转段申请 with the same template.
 
 use serde::Serialize;
 
@@ -56,19 +57,13 @@ pub fn single_addressee(ctx: &mut Ctx, obj: &mut Obj, default: &str) -> Option<S
     Some(a.trim_end_matches(['：', ':']).to_string())
 }
 
-pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
-    let unit = obj.text(ctx, "单位", limits::UNIT);
-    let phase = Phase::read(ctx, obj, &[1, 2]);
-    let addressee = single_addressee(ctx, obj, "区委先教办");
-    let copy_to = obj.text(ctx, "抄送", limits::LINE);
-    let date = obj.date(ctx, "日期");
-    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| {
-        Section::read(c, n, p, true)
-    });
-    let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
-    let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
-    let contact = obj.text(ctx, "联系人", limits::NAME);
-    let phone = obj.text(ctx, "联系电话", limits::PHONE);
+/// 联系电话 of the 附注 (required or optional): digits, hyphens, brackets.
+pub fn phone(ctx: &mut Ctx, obj: &mut Obj, required: bool) -> Option<String> {
+    let phone = if required {
+        obj.text(ctx, "联系电话", limits::PHONE)
+    } else {
+        obj.opt_text(ctx, "联系电话", limits::PHONE)
+    };
     if let Some(p) = &phone {
         if !p
             .chars()
@@ -82,6 +77,22 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
             );
         }
     }
+    phone
+}
+
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
+    let unit = obj.text(ctx, "单位", limits::UNIT);
+    let phase = Phase::read(ctx, obj, &[1, 2]);
+    let addressee = single_addressee(ctx, obj, "区委先教办");
+    let copy_to = obj.text(ctx, "抄送", limits::LINE);
+    let date = obj.date(ctx, "日期");
+    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, true)
+    });
+    let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
+    let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
+    let contact = obj.text(ctx, "联系人", limits::NAME);
+    let phone = phone(ctx, obj, true);
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
     let (unit, phase) = (unit?, phase?);
     let paper = Transfer {
