@@ -180,7 +180,11 @@ pub struct Outcome {
 /// Decodes a 阶段记录 (its `文种` already read), checks its rules and builds
 /// its papers. `None` after recording input errors.
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
+    let errors_before = ctx.errors.len();
     let record = read::record(ctx, obj)?;
+    if ctx.errors.len() > errors_before {
+        return None;
+    }
     let checks = rules::evaluate(&record);
     let refusals = papers::refusals(ctx.src, &record, &checks);
     Some(Outcome {
@@ -238,3 +242,6 @@ mod tests {
         assert_eq!(add_days(d("1970-01-01"), 0), d("1970-01-01"));
     }
 }
+
+#[cfg(test)]
+mod rule_tests;

@@ -188,7 +188,7 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
     let members = obj.list(ctx, "党员", 10_000, |c, n, p| {
         member(c, n, p, phase.map(|p| p.0))
     });
-    let mut members = members.and_then(|m| unique_names(ctx, m));
+    let mut members = members.inspect(|m| unique_names(ctx, m));
     let column_issues = opt_count(ctx, obj, "专栏");
     let opinions = opt_count(ctx, obj, "征求意见").map(|a| a.value);
     let talks = opt_count(ctx, obj, "谈心谈话").map(|a| a.value);
@@ -342,45 +342,33 @@ fn member(ctx: &mut Ctx, node: &Node, path: &str, phase: Option<u8>) -> Option<M
         handling: None,
         plan: None,
     };
-    let mut ok = retired.is_some();
     match phase {
         Some(p) => other_phase_keys(ctx, &mut o, p, &MEMBER_KEYS),
         None => MEMBER_KEYS.iter().for_each(|k| o.allow(k)),
     }
+    // A wrong fact records its error and reads as absent: the member still
+    // counts for the checks across members (duplicates, names in lists), and
+    // the record is refused as a whole for the error.
     match phase {
-        Some(1) => {
-            m.reflections = opt_count(ctx, &mut o, "心得");
-            ok &= !o.has("心得") || m.reflections.is_some();
-        }
-        Some(2) => ok &= evaluation_facts(ctx, &mut o, &mut m),
-        Some(3) => match opt_choice(ctx, &mut o, "整改方案", &PLAN_STATES) {
-            Some(p) => m.plan = p,
-            None => ok = false,
-        },
+        Some(1) => m.reflections = opt_count(ctx, &mut o, "心得"),
+        Some(2) => evaluation_facts(ctx, &mut o, &mut m),
+        Some(3) => m.plan = opt_choice(ctx, &mut o, "整改方案", &PLAN_STATES).flatten(),
         _ => {}
     }
     o.finish(ctx);
     m.name = name?;
-    ok.then_some(m)
+    Some(m)
 }
 
 /// A member's phase-2 facts; a retired member may carry none of them but a
 /// verdict.
-fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) -> bool {
-    let mut ok = true;
-    match opt_choice(ctx, o, "党性分析", &ANALYSIS_STATES) {
-        Some(a) => m.analysis = a,
-        None => ok = false,
-    }
-    ok &= o.yes_no(ctx, "重写", false).map(|r| m.rewrote = r).is_some();
+fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) {
+    m.analysis = opt_choice(ctx, o, "党性分析", &ANALYSIS_STATES).flatten();
+    m.rewrote = o.yes_no(ctx, "重写", false).unwrap_or(false);
     if let Some(node) = o.get("测评") {
         m.rating = tally::read_inline_tally(ctx, node, &o.field("测评"), tally::SATISFACTION);
-        ok &= m.rating.is_some();
     }
-    match opt_choice(ctx, o, "评定", &VERDICTS) {
-        Some(v) => m.verdict = v,
-        None => ok = false,
-    }
+    m.verdict = opt_choice(ctx, o, "评定", &VERDICTS).flatten();
     m.handling = o.opt_text(ctx, "处理意见", limits::LINE);
     if m.handling.is_some() && m.verdict.as_ref().is_some_and(|v| v.value != "不合格") {
         let pos = o.key_pos("处理意见");
@@ -389,14 +377,13 @@ fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) -> bool {
             &o.field("处理意见"),
             "只有评定为不合格的党员才有组织处理意见",
         );
-        ok = false;
     }
     if m.retired {
-        let wrote = m.analysis.as_ref().filter(|a| a.value != "未撰写");
+        let wrote = m.analysis.as_ref().is_some_and(|a| a.value != "未撰写");
         for (key, given, message) in [
             (
                 "党性分析",
-                wrote.is_some(),
+                wrote,
                 "离退休职工党员不写党性分析材料；请删除此项",
             ),
             (
@@ -413,16 +400,13 @@ fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) -> bool {
             if given {
                 let pos = o.key_pos(key);
                 ctx.error(pos, &o.field(key), message);
-                ok = false;
             }
         }
     }
-    ok
 }
 
 /// Names must be unique: every rule counts members by name.
-fn unique_names(ctx: &mut Ctx, members: Vec<Member>) -> Option<Vec<Member>> {
-    let mut ok = true;
+fn unique_names(ctx: &mut Ctx, members: &[Member]) {
     for (i, m) in members.iter().enumerate() {
         if let Some(first) = members[..i].iter().find(|o| o.name == m.name) {
             ctx.error(
@@ -433,10 +417,8 @@ fn unique_names(ctx: &mut Ctx, members: Vec<Member>) -> Option<Vec<Member>> {
                     m.name, first.pos.line, m.name
                 ),
             );
-            ok = false;
         }
     }
-    ok.then_some(members)
 }
 
 fn facts(ctx: &mut Ctx, obj: &mut Obj, phase: Phase, members: &mut [Member]) -> Option<Facts> {
