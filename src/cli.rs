@@ -174,7 +174,11 @@ fn render(files: &[PathBuf], out: &Path, templates: Option<&Path>, write: bool) 
         refused_files += usize::from(refused);
         if !write {
             if !refused {
-                eprintln!("通过：{}（{} 份文书）", file.display(), result.rendered.len());
+                eprintln!(
+                    "通过：{}（{} 份文书）",
+                    file.display(),
+                    result.rendered.len()
+                );
             }
             continue;
         }

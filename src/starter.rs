@@ -34,7 +34,16 @@ pub const STARTERS: &[(&str, &str)] = &[
     ),
     ("转段申请", include_str!("../templates/new/转段申请.yaml")),
     ("阶段小结", include_str!("../templates/new/阶段小结.yaml")),
-    ("阶段记录-1", include_str!("../templates/new/阶段记录-1.yaml")),
-    ("阶段记录-2", include_str!("../templates/new/阶段记录-2.yaml")),
-    ("阶段记录-3", include_str!("../templates/new/阶段记录-3.yaml")),
+    (
+        "阶段记录-1",
+        include_str!("../templates/new/阶段记录-1.yaml"),
+    ),
+    (
+        "阶段记录-2",
+        include_str!("../templates/new/阶段记录-2.yaml"),
+    ),
+    (
+        "阶段记录-3",
+        include_str!("../templates/new/阶段记录-3.yaml"),
+    ),
 ];

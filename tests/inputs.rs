@@ -332,8 +332,15 @@ fn refused_records_name_their_unmet_rules_and_write_only_the_remedial_list() {
         assert_eq!(stderr(&o), expected, "{rel}: messages differ");
         let written = files_in(&out);
         assert_eq!(written.len(), 1, "{rel}: wrote {written:?}");
-        let name = written[0].file_name().unwrap().to_string_lossy().into_owned();
-        assert!(name.starts_with("补课清单-") && name.ends_with(".docx"), "{name}");
+        let name = written[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with("补课清单-") && name.ends_with(".docx"),
+            "{name}"
+        );
 
         let c = wenshu(&["check", &rel]);
         assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
@@ -351,7 +358,10 @@ fn refused_records_name_their_unmet_rules_and_write_only_the_remedial_list() {
                 .find(|l| l.starts_with(&format!("{rule} ")))
                 .unwrap_or_else(|| panic!("{rel}: no row for {rule} in\n{table}"));
             assert!(row.contains("未达标"), "{rel}: {row}");
-            assert!(row.contains(&format!("{rel}:")), "{rel}: row names no line: {row}");
+            assert!(
+                row.contains(&format!("{rel}:")),
+                "{rel}: row names no line: {row}"
+            );
         }
         assert!(table.contains("结论："), "{table}");
     }
@@ -362,14 +372,28 @@ fn a_record_that_meets_every_rule_yields_its_summary_and_transfer_request() {
     let c = wenshu(&["check", "fixtures/阶段记录-1.yaml"]);
     assert!(c.status.success(), "{}", stderr(&c));
     let table = stdout(&c);
-    for rule in ["学时", "集中培训", "每次学时", "学习心得", "两个具体", "布标", "专栏"] {
+    for rule in [
+        "学时",
+        "集中培训",
+        "每次学时",
+        "学习心得",
+        "两个具体",
+        "布标",
+        "专栏",
+    ] {
         let row = table
             .lines()
             .find(|l| l.starts_with(&format!("{rule} ")))
             .unwrap_or_else(|| panic!("no row for {rule}"));
-        assert!(row.contains("达标") && row.contains("fixtures/阶段记录-1.yaml:"), "{row}");
+        assert!(
+            row.contains("达标") && row.contains("fixtures/阶段记录-1.yaml:"),
+            "{row}"
+        );
     }
-    assert!(table.contains("结论：12 条规则全部达标，可以申请转入分析评议阶段。"), "{table}");
+    assert!(
+        table.contains("结论：12 条规则全部达标，可以申请转入分析评议阶段。"),
+        "{table}"
+    );
     // The phase-2 record passes one rule by an approved exception and says so.
     let c = wenshu(&["check", "fixtures/阶段记录-2.yaml"]);
     assert!(c.status.success(), "{}", stderr(&c));
@@ -378,7 +402,9 @@ fn a_record_that_meets_every_rule_yields_its_summary_and_transfer_request() {
         table.contains("按例外处理，区委先教办第三督导组于2026年3月26日批准"),
         "{table}"
     );
-    assert!(table.contains("满意度测评") && table.contains("fixtures/阶段记录-2-满意度测评.csv:2-147"));
+    assert!(
+        table.contains("满意度测评") && table.contains("fixtures/阶段记录-2-满意度测评.csv:2-147")
+    );
     assert!(table.contains("重点帮助（“满意”票不足60%，须重写党性分析材料）：苏晓东"));
     assert!(table.contains("评定为不合格、须作组织处理：无"));
 }
@@ -411,6 +437,12 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
         .collect();
     assert_eq!(names, ["补课清单-江滨区财政局机关党委-第2阶段.docx"]);
     // No flag forces it.
-    let forced = wenshu(&["render", rec.to_str().unwrap(), "--force", "-o", out.to_str().unwrap()]);
+    let forced = wenshu(&[
+        "render",
+        rec.to_str().unwrap(),
+        "--force",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(forced.status.code(), Some(2));
 }

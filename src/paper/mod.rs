@@ -18,7 +18,8 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::input::{Source, YamlDoc};
 use fields::{Ctx, Obj};
-pub use transfer::{phone as transfer_phone, single_addressee};
+pub use summary::Summary;
+pub use transfer::{phone as transfer_phone, single_addressee, Transfer};
 
 /// Length limits shared by every kind, in characters.
 pub mod limits {
@@ -69,7 +70,8 @@ pub const KINDS: &[KindInfo] = &[
     },
     KindInfo {
         name: "阶段记录-2",
-        doc: "分析评议阶段记录：核对规则、统计测评票，生成阶段小结和转段申请（未达标则生成补课清单）",
+        doc:
+            "分析评议阶段记录：核对规则、统计测评票，生成阶段小结和转段申请（未达标则生成补课清单）",
     },
     KindInfo {
         name: "阶段记录-3",
@@ -114,6 +116,15 @@ impl Phase {
 
     pub fn name(self) -> &'static str {
         Self::NAMES[usize::from(self.0 - 1)]
+    }
+
+    /// The report that closes the phase: 小结, or 总结 for the last phase.
+    pub fn report_kind(self) -> &'static str {
+        if self.0 == 3 {
+            "总结"
+        } else {
+            "小结"
+        }
     }
 
     /// Reads `阶段`: 1–3 or the phase's name. `allowed` limits the numbers.

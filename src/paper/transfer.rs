@@ -10,34 +10,42 @@ use serde::Serialize;
 use super::fields::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
 
+/// The 请示's context; `W` is a work section (the record's carry tables).
 #[derive(Serialize)]
-struct Transfer {
+pub struct Transfer<W> {
     #[serde(rename = "单位")]
-    unit: String,
+    pub unit: String,
     #[serde(rename = "阶段")]
-    phase: u8,
+    pub phase: u8,
     #[serde(rename = "阶段名称")]
-    phase_name: &'static str,
+    pub phase_name: &'static str,
     #[serde(rename = "下一阶段名称")]
-    next_name: &'static str,
+    pub next_name: &'static str,
     #[serde(rename = "主送")]
-    addressee: String,
+    pub addressee: String,
     #[serde(rename = "抄送")]
-    copy_to: String,
+    pub copy_to: String,
     #[serde(rename = "日期")]
-    date: Date,
+    pub date: Date,
     #[serde(rename = "工作情况")]
-    work: Vec<Section>,
+    pub work: Vec<W>,
     #[serde(rename = "主要成效")]
-    results: Paragraphs,
+    pub results: Paragraphs,
     #[serde(rename = "存在不足")]
-    shortcomings: Paragraphs,
+    pub shortcomings: Paragraphs,
     #[serde(rename = "联系人")]
-    contact: String,
+    pub contact: String,
     #[serde(rename = "联系电话")]
-    phone: String,
+    pub phone: String,
     #[serde(rename = "落款")]
-    signature: String,
+    pub signature: String,
+}
+
+impl<W> Transfer<W> {
+    /// The output file stem: 转段申请-单位-第N阶段.
+    pub fn stem(&self) -> String {
+        format!("转段申请-{}-第{}阶段", self.unit, self.phase)
+    }
 }
 
 /// 主送 of a 请示 must name one organ: separators betray several.
@@ -110,6 +118,5 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         phone: phone?,
         unit,
     };
-    let stem = format!("转段申请-{}-第{}阶段", paper.unit, phase.0);
-    Some(("转段申请", stem, context(&paper)))
+    Some(("转段申请", paper.stem(), context(&paper)))
 }

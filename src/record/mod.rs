@@ -90,6 +90,25 @@ impl Member {
     pub fn serving(&self) -> bool {
         !self.retired
     }
+
+    /// Study reflections written; none if the record says nothing.
+    pub fn reflections_written(&self) -> u32 {
+        self.reflections.as_ref().map_or(0, |r| r.value)
+    }
+
+    /// The analysis's state; 未撰写 if the record says nothing.
+    pub fn analysis_state(&self) -> &'static str {
+        self.analysis.as_ref().map_or("未撰写", |a| a.value)
+    }
+
+    /// The personal plan's state; 未制定 if the record says nothing.
+    pub fn plan_state(&self) -> &'static str {
+        self.plan.as_ref().map_or("未制定", |p| p.value)
+    }
+
+    pub fn judged(&self, verdict: &str) -> bool {
+        self.verdict.as_ref().is_some_and(|v| v.value == verdict)
+    }
 }
 
 /// A rule the unit may pass by exception, approved by someone with the

@@ -12,19 +12,20 @@ use serde::Serialize;
 use crate::diag::{cell_width, Diagnostic};
 use crate::input::Source;
 use crate::paper::fields::{Date, Paragraphs};
-use crate::paper::{context, Paper, Phase};
+use crate::paper::{context, Paper, Phase, Summary, Transfer};
 
-use super::read::{Evaluation, Rectification, Study, Survey, ACTIVITIES};
+use super::read::{Evaluation, Rectification, Study, StudySums, Survey, ACTIVITIES};
 use super::rules::{
     self, hours, low_rated, month_day, names, unqualified, unused_exceptions, Check,
     HIGH_SATISFIED_PERCENT, LOW_SATISFIED_PERCENT, MIN_SESSION_HOURS, MIN_STUDY_HOURS,
     QUESTIONNAIRE_REDO_PERCENT, REDO_PERCENT,
 };
 use super::tally::{at_least_percent, share, share_tenths, Tally};
-use super::{Facts, Record};
+use super::{Facts, Member, Record};
 
 /// How every share in the papers is computed, stated once per paper.
-pub const ROUNDING: &str = "占比按四舍五入保留一位小数；是否达到规定比例按原始数字精确计算，“以上”“不少于”均含本数。";
+pub const ROUNDING: &str =
+    "占比按四舍五入保留一位小数；是否达到规定比例按原始数字精确计算，“以上”“不少于”均含本数。";
 
 /// The rounding rule as a paper states it, once, under its first share.
 fn rounding_note() -> String {
@@ -80,62 +81,13 @@ struct Comparison {
     notes: Paragraphs,
 }
 
+/// The record's 转段申请: the paper's context plus the rule comparison.
 #[derive(Serialize)]
 struct TransferCtx {
-    #[serde(rename = "单位")]
-    unit: String,
-    #[serde(rename = "阶段")]
-    phase: u8,
-    #[serde(rename = "阶段名称")]
-    phase_name: &'static str,
-    #[serde(rename = "下一阶段名称")]
-    next_name: &'static str,
-    #[serde(rename = "主送")]
-    addressee: String,
-    #[serde(rename = "抄送")]
-    copy_to: String,
-    #[serde(rename = "日期")]
-    date: Date,
-    #[serde(rename = "工作情况")]
-    work: Vec<Work>,
+    #[serde(flatten)]
+    paper: Transfer<Work>,
     #[serde(rename = "对照检查")]
     comparison: Comparison,
-    #[serde(rename = "主要成效")]
-    results: Paragraphs,
-    #[serde(rename = "存在不足")]
-    shortcomings: Paragraphs,
-    #[serde(rename = "联系人")]
-    contact: String,
-    #[serde(rename = "联系电话")]
-    phone: String,
-    #[serde(rename = "落款")]
-    signature: String,
-}
-
-#[derive(Serialize)]
-struct SummaryCtx {
-    #[serde(rename = "文种")]
-    kind: &'static str,
-    #[serde(rename = "单位")]
-    unit: String,
-    #[serde(rename = "阶段")]
-    phase: u8,
-    #[serde(rename = "阶段名称")]
-    phase_name: &'static str,
-    #[serde(rename = "主送")]
-    addressee: Option<String>,
-    #[serde(rename = "日期")]
-    date: Date,
-    #[serde(rename = "主要工作")]
-    work: Vec<Work>,
-    #[serde(rename = "主要成效")]
-    results: Paragraphs,
-    #[serde(rename = "存在问题")]
-    problems: Paragraphs,
-    #[serde(rename = "下步打算")]
-    plans: Paragraphs,
-    #[serde(rename = "落款")]
-    signature: String,
 }
 
 #[derive(Serialize)]
@@ -179,28 +131,22 @@ pub fn papers(rec: &Record, checks: &[Check], index: usize) -> Vec<Paper> {
             context(&remedial(rec, checks)),
         )];
     }
-    let work = work(rec);
-    let kind = if phase.0 == 3 { "总结" } else { "小结" };
-    let summary = SummaryCtx {
-        kind,
+    let summary = Summary {
+        kind: phase.report_kind(),
         unit: rec.unit.clone(),
         phase: phase.0,
         phase_name: phase.name(),
         addressee: Some(rec.addressee.clone()),
         date: rec.date,
-        work,
+        work: work(rec),
         results: rec.results.clone(),
         problems: rec.shortcomings.clone(),
         plans: rec.plans.clone(),
         signature: rec.signature.clone(),
     };
-    let mut out = vec![paper(
-        "阶段小结",
-        format!("阶段{kind}-{}-第{}阶段", rec.unit, phase.0),
-        context(&summary),
-    )];
+    let mut out = vec![paper("阶段小结", summary.stem(), context(&summary))];
     if phase.0 < 3 {
-        let transfer = TransferCtx {
+        let transfer = Transfer {
             unit: rec.unit.clone(),
             phase: phase.0,
             phase_name: phase.name(),
@@ -208,19 +154,19 @@ pub fn papers(rec: &Record, checks: &[Check], index: usize) -> Vec<Paper> {
             addressee: rec.addressee.clone(),
             copy_to: rec.copy_to.clone(),
             date: rec.date,
-            work: self::work(rec),
-            comparison: comparison(checks),
+            work: work(rec),
             results: rec.results.clone(),
             shortcomings: rec.shortcomings.clone(),
             contact: rec.contact.clone(),
             phone: rec.phone.clone(),
             signature: rec.signature.clone(),
         };
-        out.push(paper(
-            "转段申请",
-            format!("转段申请-{}-第{}阶段", rec.unit, phase.0),
-            context(&transfer),
-        ));
+        let stem = transfer.stem();
+        let ctx = TransferCtx {
+            paper: transfer,
+            comparison: comparison(checks),
+        };
+        out.push(paper("转段申请", stem, context(&ctx)));
     }
     out
 }
@@ -243,7 +189,10 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
     let mut out: Vec<Diagnostic> = failed
         .iter()
         .map(|c| {
-            let mut message = format!("未达到规则「{}」：要求{}，实际{}", c.id, c.required, c.actual);
+            let mut message = format!(
+                "未达到规则「{}」：要求{}，实际{}",
+                c.id, c.required, c.actual
+            );
             if let Some(d) = &c.detail {
                 message.push_str(&format!("（{d}）"));
             }
@@ -262,7 +211,11 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
         })
         .collect();
     let (deadline, _) = rec.remedy_deadline();
-    let closing = if rec.phase.0 < 3 { "转段申请和阶段小结" } else { "总结" };
+    let closing = if rec.phase.0 < 3 {
+        "转段申请和阶段小结"
+    } else {
+        "总结"
+    };
     out.push(
         src.error(
             rec.pos,
@@ -308,7 +261,11 @@ fn members_sentence(rec: &Record) -> String {
     if !absent.is_empty() {
         s.push_str(&format!(
             "，{}未参加",
-            names(absent.iter().map(|m| format!("{}（{}）", m.name, m.absent.as_deref().unwrap_or_default())))
+            names(absent.iter().map(|m| format!(
+                "{}（{}）",
+                m.name,
+                m.absent.as_deref().unwrap_or_default()
+            )))
         ));
     }
     s.push('。');
@@ -335,23 +292,18 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
     let mut out = Vec::new();
     if let Some(sessions) = &s.sessions {
         let list = &sessions.value;
-        let sum: u32 = list.iter().map(|x| x.tenths).sum();
-        let training: Vec<_> = list.iter().filter(|x| x.training).collect();
-        let mut days: Vec<Date> = training.iter().map(|x| x.date).collect();
-        days.sort();
-        days.dedup();
-        let others: Vec<_> = list.iter().filter(|x| !x.training).collect();
+        let sums = StudySums::of(list);
         let body = vec![
             members_sentence(rec),
             format!(
                 "本阶段共组织学习{}次，累计{}学时（规定不少于{MIN_STUDY_HOURS}学时）。其中，利用{}举办集中培训{}天、{}学时；其余{}次专题学习每次不少于{MIN_SESSION_HOURS}学时，共{}学时。",
                 list.len(),
-                hours(sum),
-                names(days.iter().map(|d| month_day(*d))),
-                days.len(),
-                hours(training.iter().map(|x| x.tenths).sum()),
-                others.len(),
-                hours(others.iter().map(|x| x.tenths).sum()),
+                hours(sums.total_tenths),
+                names(sums.training_days.iter().map(|d| month_day(*d))),
+                sums.training_days.len(),
+                hours(sums.training_tenths),
+                sums.others.len(),
+                hours(sums.other_tenths),
             ),
         ];
         let mut rows: Vec<[String; 5]> = list
@@ -361,7 +313,12 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
                 [
                     (i + 1).to_string(),
                     x.date.to_string(),
-                    if x.training { "集中培训" } else { "专题学习" }.to_string(),
+                    if x.training {
+                        "集中培训"
+                    } else {
+                        "专题学习"
+                    }
+                    .to_string(),
                     x.topic.clone().unwrap_or_default(),
                     hours(x.tenths),
                 ]
@@ -372,24 +329,23 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
             String::new(),
             String::new(),
             format!("{}次", list.len()),
-            hours(sum),
+            hours(sums.total_tenths),
         ]);
         out.push(Work::new(
             "集中学习和专题学习",
             body,
-            vec![table([3, 8, 5, 16, 4], ["序号", "日期", "形式", "内容", "学时"], rows)],
+            vec![table(
+                [3, 8, 5, 16, 4],
+                ["序号", "日期", "形式", "内容", "学时"],
+                rows,
+            )],
         ));
     }
-    let written: u32 = rec
-        .members
-        .iter()
-        .filter_map(|m| m.reflections.as_ref())
-        .map(|r| r.value)
-        .sum();
+    let written: u32 = rec.members.iter().map(Member::reflections_written).sum();
     let lacking = rec
         .members
         .iter()
-        .filter(|m| m.reflections.as_ref().is_none_or(|r| r.value == 0))
+        .filter(|m| m.reflections_written() == 0)
         .count();
     out.push(Work::new(
         "撰写学习心得体会",
@@ -428,7 +384,9 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
         out.push(Work::new(
             "实现“五个覆盖”",
             vec![
-                format!("区委领导动员报告、领导上党课、理论辅导、先进事迹报告和大讨论五项活动{reach}。"),
+                format!(
+                    "区委领导动员报告、领导上党课、理论辅导、先进事迹报告和大讨论五项活动{reach}。"
+                ),
                 rounding_note(),
             ],
             vec![table(
@@ -529,12 +487,14 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
             ],
             vec![table(
                 [4, 3, 4, 3, 4, 3, 4, 3],
-                ["代表", "人数", "代表", "人数", "代表", "人数", "代表", "人数"],
+                [
+                    "代表", "人数", "代表", "人数", "代表", "人数", "代表", "人数",
+                ],
                 rows,
             )],
         ));
     }
-    let state = |m: &super::Member| m.analysis.as_ref().map_or("未撰写", |a| a.value);
+    let state = Member::analysis_state;
     let published = serving.iter().filter(|m| state(m) == "已公示").count();
     let cannot = serving.iter().filter(|m| state(m) == "不能书写").count();
     let mut body = vec![format!(
@@ -560,7 +520,10 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     out.push(Work::new("撰写和公示党性分析材料", body, Vec::new()));
 
     // Democratic evaluation: bands of 满意 share, the members helped, verdicts.
-    let rated: Vec<_> = serving.iter().filter_map(|m| m.rating.as_ref().map(|t| (*m, t))).collect();
+    let rated: Vec<_> = serving
+        .iter()
+        .filter_map(|m| m.rating.as_ref().map(|t| (*m, t)))
+        .collect();
     let ballots: u32 = rated.iter().map(|(_, t)| t.total()).sum();
     let band = |t: &Tally| {
         let s = t.count("满意");
@@ -579,7 +542,9 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     let n = rated.len() as u32;
     let labels = [
         format!("{HIGH_SATISFIED_PERCENT}%以上"),
-        format!("{LOW_SATISFIED_PERCENT}%至{HIGH_SATISFIED_PERCENT}%（不含{HIGH_SATISFIED_PERCENT}%）"),
+        format!(
+            "{LOW_SATISFIED_PERCENT}%至{HIGH_SATISFIED_PERCENT}%（不含{HIGH_SATISFIED_PERCENT}%）"
+        ),
         format!("不足{LOW_SATISFIED_PERCENT}%（满意度较低）"),
     ];
     let mut rows: Vec<[String; 3]> = labels
@@ -621,15 +586,19 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
             .collect();
         tables.push(table(
             [4, 3, 3, 3, 4, 4],
-            ["姓名", "满意", "基本满意", "不满意", "“满意”票占比", "党性分析材料"],
+            [
+                "姓名",
+                "满意",
+                "基本满意",
+                "不满意",
+                "“满意”票占比",
+                "党性分析材料",
+            ],
             rows,
         ));
     }
     let failed = unqualified(rec);
-    let qualified = serving
-        .iter()
-        .filter(|m| m.verdict.as_ref().is_some_and(|v| v.value == "合格"))
-        .count();
+    let qualified = serving.iter().filter(|m| m.judged("合格")).count();
     body.push(format!(
         "经各支部评定并逐人书面反馈，合格{qualified}名，不合格{}名。",
         failed.len()
@@ -672,10 +641,7 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
     let passed = |branch: &str| {
         serving
             .iter()
-            .filter(|m| {
-                m.branch.as_deref() == Some(branch)
-                    && m.plan.as_ref().is_some_and(|p| p.value == "已通过")
-            })
+            .filter(|m| m.branch.as_deref() == Some(branch) && m.plan_state() == "已通过")
             .count()
     };
     let total_passed: usize = r.meetings.iter().map(|m| passed(&m.branch)).sum();
@@ -689,9 +655,12 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
     ];
     if let Some(p) = &r.unit_plan {
         let v = &p.value;
-        if let (Some(d), Some(scope), Some(a), Some(who)) =
-            (v.publicity.date, &v.publicity.scope, v.approved, &v.approver)
-        {
+        if let (Some(d), Some(scope), Some(a), Some(who)) = (
+            v.publicity.date,
+            &v.publicity.scope,
+            v.approved,
+            &v.approver,
+        ) {
             let mut s = format!("单位整改方案于{d}在{scope}公示，{a}经{who}批准");
             if let Some(pd) = v.published {
                 s.push_str(&format!("，{pd}向社会公开"));
@@ -748,10 +717,18 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
         let v = &c.value;
         let mut parts = Vec::new();
         if !v.members.is_empty() {
-            parts.push(format!("优秀共产党员{}名（{}）", v.members.len(), names(&v.members)));
+            parts.push(format!(
+                "优秀共产党员{}名（{}）",
+                v.members.len(),
+                names(&v.members)
+            ));
         }
         if !v.organisations.is_empty() {
-            parts.push(format!("先进党组织{}个（{}）", v.organisations.len(), names(&v.organisations)));
+            parts.push(format!(
+                "先进党组织{}个（{}）",
+                v.organisations.len(),
+                names(&v.organisations)
+            ));
         }
         body.push(format!("表彰{}。", parts.join("、")));
     }

@@ -53,6 +53,35 @@ pub struct Study {
     pub banners: Option<At<u32>>,
 }
 
+/// The study sessions summed up, as the rules check and the papers print.
+pub struct StudySums<'a> {
+    pub total_tenths: u32,
+    pub training: Vec<&'a Session>,
+    /// Distinct days of concentrated training, in order.
+    pub training_days: Vec<Date>,
+    pub training_tenths: u32,
+    pub others: Vec<&'a Session>,
+    pub other_tenths: u32,
+}
+
+impl<'a> StudySums<'a> {
+    pub fn of(sessions: &'a [Session]) -> Self {
+        let (training, others): (Vec<&Session>, Vec<&Session>) =
+            sessions.iter().partition(|x| x.training);
+        let mut training_days: Vec<Date> = training.iter().map(|x| x.date).collect();
+        training_days.sort();
+        training_days.dedup();
+        let sum = |v: &[&Session]| v.iter().map(|x| x.tenths).sum();
+        StudySums {
+            total_tenths: sessions.iter().map(|x| x.tenths).sum(),
+            training_tenths: sum(&training),
+            other_tenths: sum(&others),
+            training,
+            training_days,
+            others,
+        }
+    }
+}
 
 /// One study session.
 #[derive(Debug)]
@@ -178,7 +207,10 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
     } else {
         (
             Some(obj.opt_text(ctx, "抄送", limits::LINE).unwrap_or_default()),
-            Some(obj.opt_text(ctx, "联系人", limits::NAME).unwrap_or_default()),
+            Some(
+                obj.opt_text(ctx, "联系人", limits::NAME)
+                    .unwrap_or_default(),
+            ),
             Some(transfer_phone(ctx, obj, false).unwrap_or_default()),
         )
     };
@@ -405,19 +437,51 @@ fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) {
     }
 }
 
-/// Names must be unique: every rule counts members by name.
-fn unique_names(ctx: &mut Ctx, members: &[Member]) {
-    for (i, m) in members.iter().enumerate() {
-        if let Some(first) = members[..i].iter().find(|o| o.name == m.name) {
+/// A plan is passed or approved after it was publicised: an error at `key`
+/// of `o` otherwise.
+fn publicised_first(
+    ctx: &mut Ctx,
+    o: &Obj,
+    publicised: Option<Date>,
+    key: &str,
+    later: Option<Date>,
+    why: &str,
+) {
+    if let (Some(a), Some(b)) = (publicised, later) {
+        if b < a {
             ctx.error(
-                m.pos,
-                &format!("党员[{}].姓名", i + 1),
-                format!(
-                    "党员「{}」重复列出（第 {} 行已列出）；同名党员请在姓名后加以区分，如「{}（预算科）」",
-                    m.name, first.pos.line, m.name
-                ),
+                o.key_pos(key),
+                &o.field(key),
+                format!("{key}（{b}）早于公示日期（{a}）：{why}"),
             );
         }
+    }
+}
+
+/// The items whose key repeats an earlier item's: (1-based index, item,
+/// the earlier item).
+fn repeats<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<(usize, &T, &T)> {
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| {
+            let first = items[..i].iter().find(|y| key(y) == key(x))?;
+            Some((i + 1, x, first))
+        })
+        .collect()
+}
+
+/// Names must be unique: every rule counts members by name.
+fn unique_names(ctx: &mut Ctx, members: &[Member]) {
+    for (i, m, first) in repeats(members, |m| &m.name) {
+        ctx.error(
+            m.pos,
+            &format!("党员[{i}].姓名"),
+            format!(
+                "党员「{}」重复列出（第 {} 行已列出）；同名党员请在姓名后加以区分，如「{}（预算科）」",
+                m.name, first.pos.line, m.name
+            ),
+        );
     }
 }
 
@@ -520,7 +584,12 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// One of the five activities: `覆盖人数` or `未覆盖`, exactly one.
-fn coverage(ctx: &mut Ctx, o: &mut Obj, activity: &'static str, members: &[Member]) -> Option<Coverage> {
+fn coverage(
+    ctx: &mut Ctx,
+    o: &mut Obj,
+    activity: &'static str,
+    members: &[Member],
+) -> Option<Coverage> {
     let date = o.opt_date(ctx, "日期");
     let sessions = opt_count(ctx, o, "场次").map(|a| a.value);
     let note = o.opt_text(ctx, "说明", limits::LINE);
@@ -625,11 +694,7 @@ fn survey(
                 c.error(
                     h.pos,
                     &o.field("发放"),
-                    format!(
-                        "发放 {} 份，少于收回的 {} 票",
-                        h.value,
-                        tally.total()
-                    ),
+                    format!("发放 {} 份，少于收回的 {} 票", h.value, tally.total()),
                 );
                 return None;
             }
@@ -737,7 +802,10 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
             ctx.error(
                 inline.loc.pos,
                 &format!("党员[{}].测评", i + 1),
-                format!("「{}」的测评票已在「民主测评票」文件中统计，不能再写「测评」", m.name),
+                format!(
+                    "「{}」的测评票已在「民主测评票」文件中统计，不能再写「测评」",
+                    m.name
+                ),
             );
             ok = false;
             continue;
@@ -760,18 +828,14 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
         let branch = o.text(c, "支部", limits::UNIT);
         let publicised = o.date(c, "公示日期");
         let passed = o.date(c, "通过日期");
-        if let (Some(a), Some(b)) = (publicised, passed) {
-            if b < a {
-                let pos = o.key_pos("通过日期");
-                c.error(
-                    pos,
-                    &o.field("通过日期"),
-                    format!("通过日期（{b}）早于公示日期（{a}）：个人整改方案应先在支部内公示、后经支部党员大会通过"),
-                );
-                o.finish(c);
-                return None;
-            }
-        }
+        publicised_first(
+            c,
+            &o,
+            publicised,
+            "通过日期",
+            passed,
+            "个人整改方案应先在支部内公示、后经支部党员大会通过",
+        );
         o.finish(c);
         Some(BranchMeeting {
             branch: branch?,
@@ -780,20 +844,14 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
             pos: n.pos,
         })
     });
-    let meetings = meetings.and_then(|m| {
-        let m = m.map_or_else(Vec::new, |a| a.value);
-        for (i, x) in m.iter().enumerate() {
-            if m[..i].iter().any(|y| y.branch == x.branch) {
-                ctx.error(
-                    x.pos,
-                    &format!("支部党员大会[{}].支部", i + 1),
-                    format!("支部「{}」重复列出", x.branch),
-                );
-                return None;
-            }
-        }
-        Some(m)
-    });
+    let meetings = meetings.map(|m| m.map_or_else(Vec::new, |a| a.value));
+    for (i, x, _) in repeats(meetings.as_deref().unwrap_or_default(), |x| &x.branch) {
+        ctx.error(
+            x.pos,
+            &format!("支部党员大会[{i}].支部"),
+            format!("支部「{}」重复列出", x.branch),
+        );
+    }
     let unit_plan = section(ctx, obj, "单位整改方案", |c, o| {
         let scope = o.opt_text(c, "公示范围", limits::UNIT);
         let publicised = o.opt_date(c, "公示日期");
@@ -801,17 +859,14 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
         let approved = o.opt_date(c, "批准日期");
         let published = o.opt_date(c, "向社会公开日期");
         let commitment = o.yes_no(c, "公开承诺", false);
-        if let (Some(a), Some(b)) = (publicised, approved) {
-            if b < a {
-                let pos = o.key_pos("批准日期");
-                c.error(
-                    pos,
-                    &o.field("批准日期"),
-                    format!("批准日期（{b}）早于公示日期（{a}）：方案应先在本单位公示、后报上级党组织批准"),
-                );
-                return None;
-            }
-        }
+        publicised_first(
+            c,
+            o,
+            publicised,
+            "批准日期",
+            approved,
+            "方案应先在本单位公示、后报上级党组织批准",
+        );
         Some(UnitPlan {
             publicity: Publicity {
                 scope,
@@ -863,7 +918,12 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
     })
 }
 
-fn exceptions(ctx: &mut Ctx, obj: &mut Obj, phase: Phase, date: Option<Date>) -> Option<Vec<Exception>> {
+fn exceptions(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    phase: Phase,
+    date: Option<Date>,
+) -> Option<Vec<Exception>> {
     if !obj.has("例外") {
         obj.allow(&["例外"]);
         return Some(Vec::new());
@@ -896,15 +956,12 @@ fn exceptions(ctx: &mut Ctx, obj: &mut Obj, phase: Phase, date: Option<Date>) ->
             pos: n.pos,
         })
     })?;
-    for (i, e) in list.iter().enumerate() {
-        if list[..i].iter().any(|x| x.rule == e.rule) {
-            ctx.error(
-                e.pos,
-                &format!("例外[{}].规则", i + 1),
-                format!("规则「{}」的例外重复列出", e.rule),
-            );
-            return None;
-        }
+    for (i, e, _) in repeats(&list, |e| e.rule) {
+        ctx.error(
+            e.pos,
+            &format!("例外[{i}].规则"),
+            format!("规则「{}」的例外重复列出", e.rule),
+        );
     }
     Some(list)
 }

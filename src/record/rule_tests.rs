@@ -154,7 +154,9 @@ fn study_hours_at_least_45() {
     let over = with(PHASE1, "学时: 9, 集中培训: 是", "学时: 9.1, 集中培训: 是");
     assert!(!met(&under, "学时"));
     assert_eq!(rule(&under, "学时").actual, "44.9学时（13次）");
-    assert!(rule(&under, "学时").remedy.contains("再组织学习不少于0.1学时"));
+    assert!(rule(&under, "学时")
+        .remedy
+        .contains("再组织学习不少于0.1学时"));
     assert!(met(PHASE1, "学时"));
     assert!(met(&over, "学时"));
 }
@@ -267,11 +269,20 @@ fn analyses_written_and_publicised_by_every_member_able_to_write() {
     let written = with(PHASE2, a, "{姓名: 甲, 党性分析: 已撰写");
     let missing = with(PHASE2, a, "{姓名: 甲");
     let unable = with(PHASE2, a, "{姓名: 甲, 党性分析: 不能书写");
-    assert_eq!(rule(&written, "党性分析").detail.as_deref(), Some("未公示：甲"));
-    assert_eq!(rule(&missing, "党性分析").detail.as_deref(), Some("未撰写：甲"));
+    assert_eq!(
+        rule(&written, "党性分析").detail.as_deref(),
+        Some("未公示：甲")
+    );
+    assert_eq!(
+        rule(&missing, "党性分析").detail.as_deref(),
+        Some("未撰写：甲")
+    );
     assert!(!met(&written, "党性分析") && !met(&missing, "党性分析"));
     assert!(met(&unable, "党性分析"));
-    assert_eq!(rule(&unable, "党性分析").actual, "1/1名已撰写并公示（另1名不能书写）");
+    assert_eq!(
+        rule(&unable, "党性分析").actual,
+        "1/1名已撰写并公示（另1名不能书写）"
+    );
     let unit = with(PHASE2, "公示日期: 2026-03-27}", "}");
     assert!(!met(&unit, "单位党性分析"));
 }
@@ -301,7 +312,11 @@ fn every_serving_member_is_rated_and_judged() {
     assert_eq!(c.field, "党员[2].测评");
     let unjudged = with(PHASE2, "基本满意], 评定: 合格}", "基本满意]}");
     assert!(!met(&unjudged, "评定"));
-    let failed = with(PHASE2, "基本满意], 评定: 合格}", "基本满意], 评定: 不合格, 处理意见: 限期改正}");
+    let failed = with(
+        PHASE2,
+        "基本满意], 评定: 合格}",
+        "基本满意], 评定: 不合格, 处理意见: 限期改正}",
+    );
     assert!(met(&failed, "评定"), "a 不合格 verdict is a verdict");
     let rec = decode(&failed).unwrap();
     let listed: Vec<&str> = super::rules::unqualified(&rec)
@@ -332,8 +347,16 @@ fn retired_members_attend_the_special_meeting_and_are_never_rated() {
 #[test]
 fn thirty_percent_or_more_poor_answers_means_redo() {
     let base = "计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}";
-    let at = with(PHASE2, base, "计数: {好: 50, 较好: 20, 一般化: 20, 走了过场: 10}");
-    let over = with(PHASE2, base, "计数: {好: 50, 较好: 19, 一般化: 20, 走了过场: 11}");
+    let at = with(
+        PHASE2,
+        base,
+        "计数: {好: 50, 较好: 20, 一般化: 20, 走了过场: 10}",
+    );
+    let over = with(
+        PHASE2,
+        base,
+        "计数: {好: 50, 较好: 19, 一般化: 20, 走了过场: 11}",
+    );
     assert!(met(PHASE2, "满意度测评"));
     assert_eq!(rule(PHASE2, "满意度测评").actual, "29/100票，占29.0%");
     assert!(!met(&at, "满意度测评"), "以上 includes the bound");
@@ -344,7 +367,11 @@ fn thirty_percent_or_more_poor_answers_means_redo() {
     assert!(c.met, "{}", c.actual);
     assert_eq!(c.actual, "2999/10000票，占30.0%");
     // One line per ballot counts the same.
-    let ballots = with(PHASE2, base, "选票: [好, 好, 较好, 一般化, 好, 好, 走了过场, 好, 较好, 好]");
+    let ballots = with(
+        PHASE2,
+        base,
+        "选票: [好, 好, 较好, 一般化, 好, 好, 走了过场, 好, 较好, 好]",
+    );
     assert_eq!(rule(&ballots, "满意度测评").actual, "2/10票，占20.0%");
     let typo = with(PHASE2, base, "选票: [好, 一般]");
     assert!(errors(&typo)[0].contains("「一般」不是测评等次"));
@@ -402,17 +429,14 @@ fn an_approved_exception_passes_a_failing_rule_and_is_stated() {
     assert!(!c.met && c.passes());
     assert_eq!(c.status(), "例外");
     assert_eq!(c.exception.unwrap().approver, "第三督导组");
-    let unknown = format!(
-        "{short}例外:\n  - {{规则: 布条, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n"
-    );
+    let unknown =
+        format!("{short}例外:\n  - {{规则: 布条, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n");
     assert!(errors(&unknown)[0].contains("是否应为「布标」"));
-    let late = format!(
-        "{short}例外:\n  - {{规则: 布标, 理由: 某, 批准: 某, 批准日期: 2026-03-06}}\n"
-    );
+    let late =
+        format!("{short}例外:\n  - {{规则: 布标, 理由: 某, 批准: 某, 批准日期: 2026-03-06}}\n");
     assert!(errors(&late)[0].contains("晚于记录的日期"));
-    let other_phase = format!(
-        "{short}例外:\n  - {{规则: 万人评风, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n"
-    );
+    let other_phase =
+        format!("{short}例外:\n  - {{规则: 万人评风, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n");
     assert!(errors(&other_phase)[0].contains("不是可选值"));
 }
 
@@ -422,7 +446,11 @@ fn keys_of_another_phase_are_named_as_such() {
     let e = errors(&y);
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].contains("「万人评风」属于分析评议阶段（阶段: 2）的记录"));
-    let m = with(PHASE1, "{姓名: 乙, 心得: 2}", "{姓名: 乙, 心得: 2, 评定: 合格}");
+    let m = with(
+        PHASE1,
+        "{姓名: 乙, 心得: 2}",
+        "{姓名: 乙, 心得: 2, 评定: 合格}",
+    );
     assert!(errors(&m)[0].contains("「评定」属于分析评议阶段"));
 }
 
@@ -430,7 +458,10 @@ fn keys_of_another_phase_are_named_as_such() {
 fn members_are_listed_once() {
     let y = with(PHASE1, "{姓名: 乙, 心得: 2}", "{姓名: 甲, 心得: 2}");
     let e = errors(&y);
-    assert!(e[0].contains("党员「甲」重复列出（第 9 行已列出）"), "{e:?}");
+    assert!(
+        e[0].contains("党员「甲」重复列出（第 9 行已列出）"),
+        "{e:?}"
+    );
 }
 
 #[test]

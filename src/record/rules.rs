@@ -12,7 +12,7 @@ use crate::diag::Pos;
 use crate::paper::fields::Date;
 use crate::paper::Phase;
 
-use super::read::{Evaluation, Rectification, Study, ACTIVITIES};
+use super::read::{Evaluation, Rectification, Study, StudySums, ACTIVITIES};
 use super::tally::{at_least_percent, share, Tally};
 use super::{Exception, Facts, Loc, Member, Record};
 
@@ -58,31 +58,131 @@ pub struct Rule {
 
 /// Every rule, in the order the check table prints them.
 pub const RULES: &[Rule] = &[
-    Rule { id: "学时", phase: 1, requirement: "学习培训累计不少于45学时" },
-    Rule { id: "集中培训", phase: 1, requirement: "集中培训不少于3天" },
-    Rule { id: "每次学时", phase: 1, requirement: "集中培训以外的每次学习不少于2学时" },
-    Rule { id: "学习心得", phase: 1, requirement: "每名党员至少撰写1篇学习心得体会" },
-    Rule { id: "两个具体", phase: 1, requirement: "大讨论形成书面的“两个具体”" },
-    Rule { id: "动员报告覆盖", phase: 1, requirement: "区委领导动员报告覆盖全体党员" },
-    Rule { id: "领导党课覆盖", phase: 1, requirement: "领导上党课覆盖全体党员" },
-    Rule { id: "理论辅导覆盖", phase: 1, requirement: "理论辅导覆盖全体党员" },
-    Rule { id: "先进事迹报告覆盖", phase: 1, requirement: "先进事迹报告覆盖全体党员" },
-    Rule { id: "大讨论覆盖", phase: 1, requirement: "大讨论覆盖全体党员" },
-    Rule { id: "布标", phase: 1, requirement: "悬挂布标不少于3条" },
-    Rule { id: "万人评风", phase: 2, requirement: "每名“万人评风”代表征求意见不少于20人" },
-    Rule { id: "党性分析", phase: 2, requirement: "能书写的在职党员都撰写党性分析材料并公示" },
-    Rule { id: "单位党性分析", phase: 2, requirement: "单位党性分析材料撰写并公示" },
-    Rule { id: "民主测评", phase: 2, requirement: "每名在职党员按满意、基本满意、不满意三个等次测评" },
-    Rule { id: "重写", phase: 2, requirement: "满意度较低（满意票不足60%）的党员经重点帮助后重写党性分析材料" },
-    Rule { id: "离退休组织生活会", phase: 2, requirement: "离退休党员参加一次专题组织生活会" },
-    Rule { id: "评定", phase: 2, requirement: "支部对每名在职党员作出书面评定（合格或不合格）" },
-    Rule { id: "满意度测评", phase: 2, requirement: "认为“一般化”“走了过场”的不到30%（达到30%须重新补课）" },
-    Rule { id: "个人方案", phase: 3, requirement: "在职党员个人整改方案在支部内公示、经支部党员大会通过" },
-    Rule { id: "单位方案", phase: 3, requirement: "单位整改方案在本单位公示、经上级党组织批准" },
-    Rule { id: "部门方案", phase: 3, requirement: "部门的整改方案向社会公开并作出公开承诺" },
-    Rule { id: "问卷测评", phase: 3, requirement: "问卷测评“不满意”不到30%（达到30%须补课）" },
-    Rule { id: "表彰", phase: 3, requirement: "表彰优秀党员和先进党组织" },
-    Rule { id: "专栏", phase: 0, requirement: "本阶段专栏出刊不少于3期" },
+    Rule {
+        id: "学时",
+        phase: 1,
+        requirement: "学习培训累计不少于45学时",
+    },
+    Rule {
+        id: "集中培训",
+        phase: 1,
+        requirement: "集中培训不少于3天",
+    },
+    Rule {
+        id: "每次学时",
+        phase: 1,
+        requirement: "集中培训以外的每次学习不少于2学时",
+    },
+    Rule {
+        id: "学习心得",
+        phase: 1,
+        requirement: "每名党员至少撰写1篇学习心得体会",
+    },
+    Rule {
+        id: "两个具体",
+        phase: 1,
+        requirement: "大讨论形成书面的“两个具体”",
+    },
+    Rule {
+        id: "动员报告覆盖",
+        phase: 1,
+        requirement: "区委领导动员报告覆盖全体党员",
+    },
+    Rule {
+        id: "领导党课覆盖",
+        phase: 1,
+        requirement: "领导上党课覆盖全体党员",
+    },
+    Rule {
+        id: "理论辅导覆盖",
+        phase: 1,
+        requirement: "理论辅导覆盖全体党员",
+    },
+    Rule {
+        id: "先进事迹报告覆盖",
+        phase: 1,
+        requirement: "先进事迹报告覆盖全体党员",
+    },
+    Rule {
+        id: "大讨论覆盖",
+        phase: 1,
+        requirement: "大讨论覆盖全体党员",
+    },
+    Rule {
+        id: "布标",
+        phase: 1,
+        requirement: "悬挂布标不少于3条",
+    },
+    Rule {
+        id: "万人评风",
+        phase: 2,
+        requirement: "每名“万人评风”代表征求意见不少于20人",
+    },
+    Rule {
+        id: "党性分析",
+        phase: 2,
+        requirement: "能书写的在职党员都撰写党性分析材料并公示",
+    },
+    Rule {
+        id: "单位党性分析",
+        phase: 2,
+        requirement: "单位党性分析材料撰写并公示",
+    },
+    Rule {
+        id: "民主测评",
+        phase: 2,
+        requirement: "每名在职党员按满意、基本满意、不满意三个等次测评",
+    },
+    Rule {
+        id: "重写",
+        phase: 2,
+        requirement: "满意度较低（满意票不足60%）的党员经重点帮助后重写党性分析材料",
+    },
+    Rule {
+        id: "离退休组织生活会",
+        phase: 2,
+        requirement: "离退休党员参加一次专题组织生活会",
+    },
+    Rule {
+        id: "评定",
+        phase: 2,
+        requirement: "支部对每名在职党员作出书面评定（合格或不合格）",
+    },
+    Rule {
+        id: "满意度测评",
+        phase: 2,
+        requirement: "认为“一般化”“走了过场”的不到30%（达到30%须重新补课）",
+    },
+    Rule {
+        id: "个人方案",
+        phase: 3,
+        requirement: "在职党员个人整改方案在支部内公示、经支部党员大会通过",
+    },
+    Rule {
+        id: "单位方案",
+        phase: 3,
+        requirement: "单位整改方案在本单位公示、经上级党组织批准",
+    },
+    Rule {
+        id: "部门方案",
+        phase: 3,
+        requirement: "部门的整改方案向社会公开并作出公开承诺",
+    },
+    Rule {
+        id: "问卷测评",
+        phase: 3,
+        requirement: "问卷测评“不满意”不到30%（达到30%须补课）",
+    },
+    Rule {
+        id: "表彰",
+        phase: 3,
+        requirement: "表彰优秀党员和先进党组织",
+    },
+    Rule {
+        id: "专栏",
+        phase: 0,
+        requirement: "本阶段专栏出刊不少于3期",
+    },
 ];
 
 /// The rules of a phase, by name, in table order.
@@ -242,14 +342,17 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
     let total = rec.members.len() as u32;
     match &s.sessions {
         None => {
-            let r = format!("组织学习不少于{MIN_STUDY_HOURS}学时，其中集中培训不少于{MIN_TRAINING_DAYS}天");
+            let r = format!(
+                "组织学习不少于{MIN_STUDY_HOURS}学时，其中集中培训不少于{MIN_TRAINING_DAYS}天"
+            );
             for id in ["学时", "集中培训", "每次学时"] {
                 out.push(missing(rec, id, "学习", "未记录学习", r.clone()));
             }
         }
         Some(sessions) => {
             let list = &sessions.value;
-            let sum: u32 = list.iter().map(|x| x.tenths).sum();
+            let sums = StudySums::of(list);
+            let sum = sums.total_tenths;
             let need = MIN_STUDY_HOURS * 10;
             out.push(
                 Check::new(
@@ -264,12 +367,8 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
                     hours(need.saturating_sub(sum))
                 )),
             );
-            let training: Vec<_> = list.iter().filter(|x| x.training).collect();
-            let mut days: Vec<Date> = training.iter().map(|x| x.date).collect();
-            days.sort();
-            days.dedup();
-            let training_hours: u32 = training.iter().map(|x| x.tenths).sum();
-            let at = training.first().map_or(sessions.pos, |x| x.pos);
+            let days = &sums.training_days;
+            let at = sums.training.first().map_or(sessions.pos, |x| x.pos);
             let actual = if days.is_empty() {
                 "0天".to_string()
             } else {
@@ -277,17 +376,23 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
                     "{}天（{}，共{}学时）",
                     days.len(),
                     names(days.iter().map(|d| month_day(*d))),
-                    hours(training_hours)
+                    hours(sums.training_tenths)
                 )
             };
             out.push(
-                Check::new("集中培训", days.len() >= MIN_TRAINING_DAYS, actual, rec.loc(at), "学习")
-                    .remedy(format!(
-                        "再利用周末或工作时间以外组织集中培训{}天",
-                        MIN_TRAINING_DAYS.saturating_sub(days.len())
-                    )),
+                Check::new(
+                    "集中培训",
+                    days.len() >= MIN_TRAINING_DAYS,
+                    actual,
+                    rec.loc(at),
+                    "学习",
+                )
+                .remedy(format!(
+                    "再利用周末或工作时间以外组织集中培训{}天",
+                    MIN_TRAINING_DAYS.saturating_sub(days.len())
+                )),
             );
-            let others: Vec<_> = list.iter().filter(|x| !x.training).collect();
+            let others = &sums.others;
             let short: Vec<_> = others
                 .iter()
                 .filter(|x| x.tenths < MIN_SESSION_HOURS * 10)
@@ -316,14 +421,9 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
     let lacking: Vec<&Member> = rec
         .members
         .iter()
-        .filter(|m| m.reflections.as_ref().map_or(0, |r| r.value) < MIN_REFLECTIONS)
+        .filter(|m| m.reflections_written() < MIN_REFLECTIONS)
         .collect();
-    let written: u32 = rec
-        .members
-        .iter()
-        .filter_map(|m| m.reflections.as_ref())
-        .map(|r| r.value)
-        .sum();
+    let written: u32 = rec.members.iter().map(Member::reflections_written).sum();
     let who = names(lacking.iter().map(|m| m.name.as_str()));
     let (loc, field) = at_member(rec, lacking.first().copied(), "心得", |m| {
         m.reflections.as_ref().map(|r| r.pos)
@@ -341,8 +441,14 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
             loc,
             &field,
         )
-        .detail(if who.is_empty() { String::new() } else { format!("未撰写：{who}") })
-        .remedy(format!("{who}补写学习心得体会，每人至少{MIN_REFLECTIONS}篇")),
+        .detail(if who.is_empty() {
+            String::new()
+        } else {
+            format!("未撰写：{who}")
+        })
+        .remedy(format!(
+            "{who}补写学习心得体会，每人至少{MIN_REFLECTIONS}篇"
+        )),
     );
 
     out.push(match &s.two_specifics {
@@ -468,10 +574,7 @@ pub fn low_rated(rec: &Record) -> Vec<&Member> {
 
 /// Members the branch judged 不合格, for organisational handling.
 pub fn unqualified(rec: &Record) -> Vec<&Member> {
-    rec.members
-        .iter()
-        .filter(|m| m.verdict.as_ref().is_some_and(|v| v.value == "不合格"))
-        .collect()
+    rec.members.iter().filter(|m| m.judged("不合格")).collect()
 }
 
 fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
@@ -501,27 +604,45 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
             let actual = if short.is_empty() {
                 format!("{}名代表，每人{min}至{max}人，共{sum}人", list.len())
             } else {
-                format!("{}名代表中{}名不足{MIN_PEOPLE_PER_REPRESENTATIVE}人", list.len(), short.len())
+                format!(
+                    "{}名代表中{}名不足{MIN_PEOPLE_PER_REPRESENTATIVE}人",
+                    list.len(),
+                    short.len()
+                )
             };
             let detail = names(short.iter().map(|r| format!("{}{}人", r.name, r.people)));
             let at = short.first().map_or(reps.pos, |r| r.pos);
-            Check::new("万人评风", short.is_empty(), actual, rec.loc(at), "万人评风")
-                .detail(detail.clone())
-                .remedy(format!(
-                    "{}补充走访，每人征求意见不少于{MIN_PEOPLE_PER_REPRESENTATIVE}人",
-                    names(short.iter().map(|r| r.name.as_str()))
-                ))
+            Check::new(
+                "万人评风",
+                short.is_empty(),
+                actual,
+                rec.loc(at),
+                "万人评风",
+            )
+            .detail(detail.clone())
+            .remedy(format!(
+                "{}补充走访，每人征求意见不少于{MIN_PEOPLE_PER_REPRESENTATIVE}人",
+                names(short.iter().map(|r| r.name.as_str()))
+            ))
         }
     });
 
-    let state = |m: &Member| m.analysis.as_ref().map_or("未撰写", |a| a.value);
+    let state = Member::analysis_state;
     let writers: Vec<&Member> = serving
         .iter()
         .copied()
         .filter(|m| state(m) != "不能书写")
         .collect();
-    let unwritten: Vec<&Member> = writers.iter().copied().filter(|m| state(m) == "未撰写").collect();
-    let unpublished: Vec<&Member> = writers.iter().copied().filter(|m| state(m) == "已撰写").collect();
+    let unwritten: Vec<&Member> = writers
+        .iter()
+        .copied()
+        .filter(|m| state(m) == "未撰写")
+        .collect();
+    let unpublished: Vec<&Member> = writers
+        .iter()
+        .copied()
+        .filter(|m| state(m) == "已撰写")
+        .collect();
     let cannot = n_serving - writers.len();
     let done = writers.len() - unwritten.len() - unpublished.len();
     let mut actual = format!("{done}/{}名已撰写并公示", writers.len());
@@ -541,7 +662,9 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
         remedy.push(format!("{w}的党性分析材料在支部内公示"));
     }
     let first = unwritten.first().or(unpublished.first()).copied();
-    let (loc, field) = at_member(rec, first, "党性分析", |m| m.analysis.as_ref().map(|a| a.pos));
+    let (loc, field) = at_member(rec, first, "党性分析", |m| {
+        m.analysis.as_ref().map(|a| a.pos)
+    });
     out.push(
         Check::new("党性分析", first.is_none(), actual, loc, &field)
             .detail(detail.join("；"))
@@ -567,7 +690,11 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
         }
     });
 
-    let unrated: Vec<&Member> = serving.iter().copied().filter(|m| m.rating.is_none()).collect();
+    let unrated: Vec<&Member> = serving
+        .iter()
+        .copied()
+        .filter(|m| m.rating.is_none())
+        .collect();
     let who = names(unrated.iter().map(|m| m.name.as_str()));
     let (loc, field) = at_member(rec, unrated.first().copied(), "测评", |_| None);
     out.push(
@@ -578,7 +705,11 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
             loc,
             &field,
         )
-        .detail(if who.is_empty() { String::new() } else { format!("未测评：{who}") })
+        .detail(if who.is_empty() {
+            String::new()
+        } else {
+            format!("未测评：{who}")
+        })
         .remedy(format!("对{who}按满意、基本满意、不满意三个等次进行测评")),
     );
 
@@ -593,8 +724,14 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
     let (loc, field) = at_member(rec, not_rewritten.first().copied(), "重写", |_| None);
     out.push(
         Check::new("重写", not_rewritten.is_empty(), actual, loc, &field)
-            .detail(if who.is_empty() { String::new() } else { format!("未重写：{who}") })
-            .remedy(format!("对{who}进行重点帮助，重新撰写党性分析材料并再次公示")),
+            .detail(if who.is_empty() {
+                String::new()
+            } else {
+                format!("未重写：{who}")
+            })
+            .remedy(format!(
+                "对{who}进行重点帮助，重新撰写党性分析材料并再次公示"
+            )),
     );
 
     let retired = rec.members.iter().filter(|m| m.retired).count() as u32;
@@ -626,13 +763,12 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
         )),
     });
 
-    let no_verdict: Vec<&Member> = serving.iter().copied().filter(|m| m.verdict.is_none()).collect();
-    let verdict = |v: &str| {
-        serving
-            .iter()
-            .filter(|m| m.verdict.as_ref().is_some_and(|x| x.value == v))
-            .count()
-    };
+    let no_verdict: Vec<&Member> = serving
+        .iter()
+        .copied()
+        .filter(|m| m.verdict.is_none())
+        .collect();
+    let verdict = |v: &str| serving.iter().filter(|m| m.judged(v)).count();
     let who = names(no_verdict.iter().map(|m| m.name.as_str()));
     let (loc, field) = at_member(rec, no_verdict.first().copied(), "评定", |_| None);
     out.push(
@@ -649,7 +785,11 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
             loc,
             &field,
         )
-        .detail(if who.is_empty() { String::new() } else { format!("未评定：{who}") })
+        .detail(if who.is_empty() {
+            String::new()
+        } else {
+            format!("未评定：{who}")
+        })
         .remedy(format!("支部对{who}作出书面评定（合格或不合格）")),
     );
 
@@ -682,7 +822,7 @@ fn rectification(rec: &Record, r: &Rectification) -> Vec<Check> {
     let serving: Vec<&Member> = rec.serving().collect();
     let mut failing: Vec<(&Member, String)> = Vec::new();
     for m in &serving {
-        let state = m.plan.as_ref().map_or("未制定", |p| p.value);
+        let state = m.plan_state();
         let why = if state != "已通过" {
             Some(state.to_string())
         } else {
@@ -744,8 +884,14 @@ fn rectification(rec: &Record, r: &Rectification) -> Vec<Check> {
                 }
                 _ => lacks.join("；"),
             };
-            Check::new("单位方案", lacks.is_empty(), actual, rec.loc(p.pos), "单位整改方案")
-                .remedy("单位整改方案在本单位公示，报上级党组织批准")
+            Check::new(
+                "单位方案",
+                lacks.is_empty(),
+                actual,
+                rec.loc(p.pos),
+                "单位整改方案",
+            )
+            .remedy("单位整改方案在本单位公示，报上级党组织批准")
         }
     });
 
@@ -806,19 +952,17 @@ fn rectification(rec: &Record, r: &Rectification) -> Vec<Check> {
     });
 
     out.push(match &r.commended {
-        Some(c) if !(c.value.members.is_empty() && c.value.organisations.is_empty()) => {
-            Check::new(
-                "表彰",
-                true,
-                format!(
-                    "优秀党员{}名、先进党组织{}个",
-                    c.value.members.len(),
-                    c.value.organisations.len()
-                ),
-                rec.loc(c.pos),
-                "表彰",
-            )
-        }
+        Some(c) if !(c.value.members.is_empty() && c.value.organisations.is_empty()) => Check::new(
+            "表彰",
+            true,
+            format!(
+                "优秀党员{}名、先进党组织{}个",
+                c.value.members.len(),
+                c.value.organisations.len()
+            ),
+            rec.loc(c.pos),
+            "表彰",
+        ),
         _ => missing(
             rec,
             "表彰",

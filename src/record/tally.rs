@@ -161,14 +161,6 @@ pub fn read_inline_tally(
     }
 }
 
-fn loc_of(ctx: &Ctx, pos: Pos) -> Loc {
-    Loc {
-        file: ctx.src.name.clone(),
-        pos,
-        end_line: None,
-    }
-}
-
 fn nonzero(ctx: &mut Ctx, node: &Node, field: &str, counts: &[u32]) -> bool {
     let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
     if total == 0 {
@@ -206,10 +198,26 @@ fn read_counts(
         }
     }
     o.finish(ctx);
+    inline_tally(ctx, node, field, grades, counts, ok)
+}
+
+/// The tally of counts typed in the record at `node`, if all were valid.
+fn inline_tally(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+    counts: Vec<u32>,
+    ok: bool,
+) -> Option<Tally> {
     (ok && nonzero(ctx, node, field, &counts)).then(|| Tally {
         grades,
         counts,
-        loc: loc_of(ctx, node.pos),
+        loc: Loc {
+            file: ctx.src.name.clone(),
+            pos: node.pos,
+            end_line: None,
+        },
     })
 }
 
@@ -239,11 +247,7 @@ fn read_ballot_list(
             }
         }
     }
-    (ok && nonzero(ctx, node, field, &counts)).then(|| Tally {
-        grades,
-        counts,
-        loc: loc_of(ctx, node.pos),
-    })
+    inline_tally(ctx, node, field, grades, counts, ok)
 }
 
 /// The index of a ballot's grade, or the message for a wrong one.
@@ -482,7 +486,12 @@ fn parse_csv(text: &str) -> Result<Vec<CsvRecord>, (Pos, String)> {
                 at_field_start = false;
                 field_col = here.col;
             }
-            Some('"') => return Err((here, "引号只能出现在字段开头（字段中的引号请写成两个）".into())),
+            Some('"') => {
+                return Err((
+                    here,
+                    "引号只能出现在字段开头（字段中的引号请写成两个）".into(),
+                ))
+            }
             Some(',') | Some('\n') | None => {
                 let value = if after_quote {
                     std::mem::take(&mut field)
@@ -586,7 +595,10 @@ mod tests {
         );
         let r = parse_csv("a,b\n1,  好").unwrap();
         assert_eq!(r[1].cells[1], ("好".to_string(), 5));
-        assert_eq!(cells("a\n\"多\n行\"\nx")[1], (2, vec!["多\n行".to_string()]));
+        assert_eq!(
+            cells("a\n\"多\n行\"\nx")[1],
+            (2, vec!["多\n行".to_string()])
+        );
         assert!(parse_csv("a,\"b\n").is_err());
         assert!(parse_csv("a,b\"c\n").is_err());
         assert_eq!(cells("a,,b\n").len(), 1);

@@ -42,9 +42,9 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The good fixtures (fixtures/*.yaml), sorted.
-pub fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
+/// The YAML files directly in `dir` (relative to the root), sorted.
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
@@ -53,16 +53,15 @@ pub fn fixtures() -> Vec<PathBuf> {
     v
 }
 
+/// The good fixtures (fixtures/*.yaml), sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    yaml_files("fixtures")
+}
+
 /// The records that miss a rule (fixtures/refused/*.yaml), sorted: each
 /// yields only its 补课清单.
 pub fn refused_fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/refused"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    v.sort();
-    v
+    yaml_files("fixtures/refused")
 }
 
 /// How many papers a good fixture yields: a 阶段记录 of phase 1 or 2 yields
