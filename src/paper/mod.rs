@@ -3,8 +3,10 @@
 //!
 //! Owns the meaning of every YAML key. Produces, for each valid document, a
 //! [`Paper`]: the typed data plus what the template layer needs (template
-//! name, context, output file stem). It never formats a page and never writes
-//! a file.
+//! name, context, output file stem). A 阶段记录 is handed to
+//! [`crate::record`], which checks the campaign's rules and returns its
+//! papers, its rule table and any refusal. It never formats a page and never
+//! writes a file.
 
 mod analysis;
 pub mod fields;
@@ -235,7 +237,9 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Di
     if ctx.errors.is_empty() {
         Ok(content)
     } else {
-        ctx.errors.sort_by_key(|d| d.pos);
+        // The file's own errors in reading order, then those found in files
+        // it refers to (a 阶段记录's ballot CSV).
+        ctx.errors.sort_by_key(|d| (d.file != src.name, d.pos));
         Err(ctx.errors)
     }
 }

@@ -581,6 +581,36 @@ mod tests {
     }
 
     #[test]
+    fn csv_files_from_excel_utf8_bom_or_gbk_are_read_utf16_refused() {
+        let dir = std::env::temp_dir().join(format!("wenshu-csv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "编号,评价\r\n1,好\r\n2,一般化\r\n";
+        let cases: [(&str, Vec<u8>); 2] = [
+            (
+                "bom.csv",
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            ),
+            ("gbk.csv", encoding_rs::GBK.encode(text).0.into_owned()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            assert_eq!(
+                read_text(&path).unwrap(),
+                "编号,评价\n1,好\n2,一般化\n",
+                "{name}"
+            );
+        }
+        let path = dir.join("utf16.csv");
+        std::fs::write(&path, b"\xFF\xFE,\x00").unwrap();
+        assert!(read_text(&path).unwrap_err().contains("UTF-16"));
+        assert!(read_text(&dir.join("missing.csv"))
+            .unwrap_err()
+            .contains("不存在"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn csv_quotes_blank_lines_and_positions() {
         let got = cells("编号,评价\n1,好\n\n2,\"较,好\"\n3 , 一般化 \n\"4\",\"a\"\"b\"\n");
         assert_eq!(
