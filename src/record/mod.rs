@@ -166,6 +166,15 @@ impl Record {
         self.members.iter().filter(|m| m.serving())
     }
 
+    /// Study reflections written by all members. A u64: each member's count
+    /// is capped, the number of members is not.
+    pub fn reflections_total(&self) -> u64 {
+        self.members
+            .iter()
+            .map(|m| u64::from(m.reflections_written()))
+            .sum()
+    }
+
     /// The 补课 deadline and how it was set.
     pub fn remedy_deadline(&self) -> (Date, String) {
         match self.deadline {

@@ -20,7 +20,7 @@ use super::rules::{
     HIGH_SATISFIED_PERCENT, LOW_SATISFIED_PERCENT, MIN_SESSION_HOURS, MIN_STUDY_HOURS,
     QUESTIONNAIRE_REDO_PERCENT, REDO_PERCENT,
 };
-use super::tally::{at_least_percent, share, share_tenths, Tally};
+use super::tally::{at_least_percent, share, Tally};
 use super::{Facts, Member, Record};
 
 /// How every share in the papers is computed, stated once per paper.
@@ -282,8 +282,9 @@ fn opinions_sentence(rec: &Record) -> String {
 }
 
 /// An average with one decimal place, rounded half up.
-fn average(sum: u32, n: u32) -> String {
-    let t = share_tenths(sum, n * 100);
+fn average(sum: u64, n: u32) -> String {
+    let n = u64::from(n.max(1));
+    let t = (sum * 20 + n) / (2 * n);
     format!("{}.{}", t / 10, t % 10)
 }
 
@@ -341,7 +342,7 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
             )],
         ));
     }
-    let written: u32 = rec.members.iter().map(Member::reflections_written).sum();
+    let written = rec.reflections_total();
     let lacking = rec
         .members
         .iter()
@@ -462,7 +463,7 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     let retired = rec.members.len() - serving.len();
     if let Some(reps) = &e.representatives {
         let list = &reps.value;
-        let sum: u32 = list.iter().map(|r| r.people).sum();
+        let sum: u64 = list.iter().map(|r| u64::from(r.people)).sum();
         let min = list.iter().map(|r| r.people).min().unwrap_or(0);
         let max = list.iter().map(|r| r.people).max().unwrap_or(0);
         let mut rows = Vec::new();
@@ -524,7 +525,7 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
         .iter()
         .filter_map(|m| m.rating.as_ref().map(|t| (*m, t)))
         .collect();
-    let ballots: u32 = rated.iter().map(|(_, t)| t.total()).sum();
+    let ballots: u64 = rated.iter().map(|(_, t)| u64::from(t.total())).sum();
     let band = |t: &Tally| {
         let s = t.count("满意");
         if at_least_percent(s, t.total(), HIGH_SATISFIED_PERCENT) {

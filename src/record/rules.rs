@@ -423,7 +423,7 @@ fn study(rec: &Record, s: &Study) -> Vec<Check> {
         .iter()
         .filter(|m| m.reflections_written() < MIN_REFLECTIONS)
         .collect();
-    let written: u32 = rec.members.iter().map(Member::reflections_written).sum();
+    let written = rec.reflections_total();
     let who = names(lacking.iter().map(|m| m.name.as_str()));
     let (loc, field) = at_member(rec, lacking.first().copied(), "心得", |m| {
         m.reflections.as_ref().map(|r| r.pos)
@@ -596,7 +596,7 @@ fn evaluation(rec: &Record, e: &Evaluation) -> Vec<Check> {
                 .iter()
                 .filter(|r| r.people < MIN_PEOPLE_PER_REPRESENTATIVE)
                 .collect();
-            let sum: u32 = list.iter().map(|r| r.people).sum();
+            let sum: u64 = list.iter().map(|r| u64::from(r.people)).sum();
             let (min, max) = (
                 list.iter().map(|r| r.people).min().unwrap_or(0),
                 list.iter().map(|r| r.people).max().unwrap_or(0),
