@@ -315,7 +315,7 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1), "the refused record fails the run");
-    let files = files_in(&out);
+    let files = docx_in(&out);
     let names: Vec<String> = files
         .iter()
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
