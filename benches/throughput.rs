@@ -93,8 +93,9 @@ fn main() {
                         for i in (w..n).step_by(workers) {
                             let src = input::Source::new(path.display().to_string(), text.clone());
                             let fonts_for_check = if want_pdf { Some(fonts) } else { None };
-                            for r in pipeline::render_source(engine, &src, fonts_for_check).unwrap()
-                            {
+                            let result = pipeline::render_source(engine, &src, fonts_for_check);
+                            assert!(result.errors.is_empty());
+                            for r in result.rendered {
                                 let stem = output::safe_stem(&format!("{}-{i}", r.stem));
                                 if want_docx {
                                     let bytes = docx::write(&r.document, None);

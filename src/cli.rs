@@ -79,7 +79,7 @@ enum Command {
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
     },
-    /// 只检查，不生成；报告文件中的全部错误
+    /// 只检查，不生成；报告文件中的全部错误，阶段记录另列规则核对表
     Check {
         /// 输入的 YAML 文件
         #[arg(required = true, value_name = "文件")]
@@ -189,8 +189,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
-/// Renders (or, without `formats`, checks) every file. A file with any error
-/// produces nothing; the others still render. Exit 1 if anything failed.
+/// Renders (or, without `formats`, checks) every file. A file with any input
+/// error produces nothing; the others still render. A 阶段记录 that misses a
+/// rule yields only its 补课清单, and its rule table is printed by `check`.
+/// Exit 1 if anything failed or was refused.
 fn render(
     files: &[PathBuf],
     out: &Path,
@@ -229,25 +231,35 @@ fn render(
     }
     let mut failed_files = 0;
     let mut error_count = 0;
+    let mut refused_files = 0;
     let mut written = 0;
     let mut taken = Vec::new();
     for file in files {
-        let rendered =
-            match pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf)) {
-                Ok(r) => r,
-                Err(diags) => {
-                    print_diagnostics(&diags);
-                    failed_files += 1;
-                    error_count += diags.len();
-                    continue;
-                }
-            };
+        let result = pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf));
         if !write {
-            eprintln!("通过：{}（{} 份文书）", file.display(), rendered.len());
+            for report in &result.reports {
+                println!("{report}");
+            }
+        }
+        print_diagnostics(&result.errors);
+        if result.rendered.is_empty() && !result.errors.is_empty() {
+            failed_files += 1;
+            error_count += result.errors.len();
             continue;
         }
-        for r in rendered {
-            let formats = formats.expect("writing");
+        let refused = !result.errors.is_empty();
+        refused_files += usize::from(refused);
+        let Some(formats) = formats else {
+            if !refused {
+                eprintln!(
+                    "通过：{}（{} 份文书）",
+                    file.display(),
+                    result.rendered.len()
+                );
+            }
+            continue;
+        };
+        for r in result.rendered {
             // One layout serves the PDF and tells the DOCX where the 版记 goes.
             let layout = fonts
                 .as_ref()
@@ -274,11 +286,16 @@ fn render(
             }
         }
     }
+    if refused_files > 0 {
+        eprintln!("共 {refused_files} 个阶段记录有规则未达标，不能结束本阶段，只能生成补课清单。");
+    }
     if failed_files > 0 {
         eprintln!(
             "共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。",
             failed_files, error_count
         );
+    }
+    if failed_files > 0 || refused_files > 0 {
         ExitCode::from(1)
     } else {
         if write {

@@ -67,7 +67,7 @@ impl Diagnostic {
 
 /// Display width of a character on a terminal: CJK and full-width forms take
 /// two cells, so the caret must move two cells for them.
-fn cell_width(c: char) -> usize {
+pub fn cell_width(c: char) -> usize {
     let u = c as u32;
     let wide = matches!(u,
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |

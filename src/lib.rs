@@ -2,7 +2,8 @@
 //! laid out per GB/T 9704-2012.
 //!
 //! The stages follow the data: [`input`] (bytes → located YAML) → [`paper`]
-//! (typed fields and rules) → [`template`] (minijinja → markup →
+//! (typed fields and rules; a 阶段记录 goes to [`record`], which checks the
+//! campaign's rules and builds its papers) → [`template`] (minijinja → markup →
 //! [`document`]) → [`typeset`] (the grid) → [`docx`] (the package) →
 //! [`output`] (safe names, atomic writes). [`pipeline`] strings them
 //! together; [`cli`] is the thin command line.
@@ -21,6 +22,7 @@ pub mod output;
 pub mod paper;
 pub mod pdf;
 pub mod pipeline;
+pub mod record;
 pub mod starter;
 pub mod template;
 pub mod typeset;

@@ -1,8 +1,11 @@
 //! The pipeline for one input file: read → parse → papers → documents.
 //!
-//! Owns the order of the stages and the rule that a file is all-or-nothing:
-//! if any document in it is wrong, no document of it is rendered. Shared by
-//! `render`, `check` and the benchmark so that they exercise the same path.
+//! Owns the order of the stages and the rule that a file is all-or-nothing
+//! for input errors: if any document in it is wrong, no document of it is
+//! rendered. A valid 阶段记录 that misses a campaign rule is not an input
+//! error: its closing papers are refused (the refusals are returned as
+//! errors) and its 补课清单 is rendered instead. Shared by `render`, `check`
+//! and the benchmark so that they exercise the same path.
 
 use std::path::Path;
 
@@ -17,28 +20,52 @@ pub struct Rendered {
     pub document: Document,
 }
 
+/// What one file yields: papers, errors, or both (a refused 阶段记录).
+#[derive(Default)]
+pub struct FileResult {
+    pub rendered: Vec<Rendered>,
+    /// Input errors (then nothing is rendered), or the refusals of a
+    /// 阶段记录 that misses a rule (then its 补课清单 is rendered).
+    pub errors: Vec<Diagnostic>,
+    /// For each 阶段记录: the rule table `check` prints.
+    pub reports: Vec<String>,
+}
+
+impl FileResult {
+    fn failed(errors: Vec<Diagnostic>) -> Self {
+        FileResult {
+            errors,
+            ..FileResult::default()
+        }
+    }
+}
+
 /// Runs every stage for one file; every problem found is returned at once.
 /// With `fonts`, every character must also be drawable by some face (a PDF
-/// is going to be made): one that is not is a located error.
-pub fn render_file(
-    engine: &template::Engine,
-    path: &Path,
-    fonts: Option<&Fonts>,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    let src = input::read_source(path).map_err(|d| vec![d])?;
-    render_source(engine, &src, fonts)
+/// is going to be made): one that is not is a located input error.
+pub fn render_file(engine: &template::Engine, path: &Path, fonts: Option<&Fonts>) -> FileResult {
+    match input::read_source(path) {
+        Ok(src) => render_source(engine, &src, fonts),
+        Err(d) => FileResult::failed(vec![d]),
+    }
 }
 
 pub fn render_source(
     engine: &template::Engine,
     src: &input::Source,
     fonts: Option<&Fonts>,
-) -> Result<Vec<Rendered>, Vec<Diagnostic>> {
-    let docs = input::parse_yaml(src).map_err(|d| vec![d])?;
-    let papers = paper::decode_file(src, &docs)?;
-    let mut out = Vec::with_capacity(papers.len());
+) -> FileResult {
+    let docs = match input::parse_yaml(src) {
+        Ok(d) => d,
+        Err(d) => return FileResult::failed(vec![d]),
+    };
+    let content = match paper::decode_file(src, &docs) {
+        Ok(c) => c,
+        Err(diags) => return FileResult::failed(diags),
+    };
+    let mut out = Vec::with_capacity(content.papers.len());
     let mut errors = Vec::new();
-    for p in papers {
+    for p in content.papers {
         match engine.render(p.template, &p.context) {
             Ok(mut document) => {
                 let attachments: Vec<(String, Vec<String>)> = p
@@ -77,9 +104,12 @@ pub fn render_source(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return FileResult::failed(errors);
+    }
+    FileResult {
+        rendered: out,
+        errors: content.refusals,
+        reports: content.reports,
     }
 }

@@ -1,12 +1,14 @@
 //! Starter YAML for `wenshu new`: every field with a Chinese explanation.
 
 /// The starter for a kind name as listed by `wenshu kinds` (a bare
-/// `党性分析材料` or `整改方案` means the personal variant, `总结` the 阶段小结).
+/// `党性分析材料` or `整改方案` means the personal variant, `总结` the 阶段小结,
+/// a bare `阶段记录` the first phase's record).
 pub fn starter(kind: &str) -> Option<&'static str> {
     let name = match kind {
         "党性分析材料" => "党性分析材料-个人",
         "整改方案" => "整改方案-个人",
         "总结" => "阶段小结",
+        "阶段记录" => "阶段记录-1",
         k => k,
     };
     STARTERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
@@ -32,4 +34,16 @@ pub const STARTERS: &[(&str, &str)] = &[
     ),
     ("转段申请", include_str!("../templates/new/转段申请.yaml")),
     ("阶段小结", include_str!("../templates/new/阶段小结.yaml")),
+    (
+        "阶段记录-1",
+        include_str!("../templates/new/阶段记录-1.yaml"),
+    ),
+    (
+        "阶段记录-2",
+        include_str!("../templates/new/阶段记录-2.yaml"),
+    ),
+    (
+        "阶段记录-3",
+        include_str!("../templates/new/阶段记录-3.yaml"),
+    ),
 ];

@@ -51,6 +51,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("转段申请", include_str!("../templates/转段申请.xml")),
     ("阶段小结", include_str!("../templates/阶段小结.xml")),
+    ("补课清单", include_str!("../templates/补课清单.xml")),
 ];
 
 /// File extension of template files in `templates/` and `--templates DIR`.

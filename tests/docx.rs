@@ -55,8 +55,7 @@ fn python_docx_reports(files: &[std::path::PathBuf]) -> Vec<Report> {
 
 #[test]
 fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
-    let (_, files) = render_fixtures("pydocx");
-    assert_eq!(files.len(), fixtures().len());
+    let (_, files) = render_all_papers("pydocx");
     let reports = python_docx_reports(&files);
     assert_eq!(reports.len(), files.len());
     let expect_titles = [
@@ -166,7 +165,7 @@ fn escaping_prints_ampersands_and_angle_brackets_literally() {
 
 #[test]
 fn libreoffice_converts_every_fixture_and_pdftotext_finds_the_text() {
-    let (out, files) = render_fixtures("lo");
+    let (out, files) = render_all_papers("lo");
     libreoffice_to_pdf(&files, &out);
     for docx in &files {
         let pdf = docx.with_extension("pdf");
@@ -216,7 +215,7 @@ fn libreoffice_converts_every_fixture_and_pdftotext_finds_the_text() {
 
 #[test]
 fn openxml_validator_finds_no_schema_error() {
-    let (out, _) = render_fixtures("audit");
+    let (out, files) = render_all_papers("audit");
     let report = run_tool(
         "openxml-audit",
         &[
@@ -230,7 +229,7 @@ fn openxml_validator_finds_no_schema_error() {
     );
     let v: serde_json::Value = serde_json::from_str(&report).unwrap();
     let items = v.as_array().unwrap();
-    assert_eq!(items.len(), fixtures().len());
+    assert_eq!(items.len(), files.len());
     for item in items {
         assert_eq!(item["error_count"], 0, "{item}");
         assert_eq!(item["valid"], true, "{item}");
@@ -299,5 +298,142 @@ fn user_templates_override_shipped_ones_and_undefined_variables_fail() {
         stderr(&o).contains("两个具体.xml") && stderr(&o).contains("第 2 行"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// Papers written from 阶段记录 carry the record's figures, the tallies as
+/// tables with their shares, the rule-by-rule comparison and the stated
+/// exception; a refused record yields its 补课清单 naming each unmet rule.
+#[test]
+fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
+    let out = scratch("records");
+    let o = wenshu(&[
+        "render",
+        "fixtures/阶段记录-1.yaml",
+        "fixtures/阶段记录-2.yaml",
+        "fixtures/阶段记录-3.yaml",
+        "fixtures/refused/阶段记录-2-满意度测评补课.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "the refused record fails the run");
+    let files = docx_in(&out);
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "补课清单-江滨区财政局下属事业单位党支部-第2阶段",
+            "转段申请-江滨区财政局机关党委-第1阶段",
+            "转段申请-江滨区财政局机关党委-第2阶段",
+            "阶段小结-江滨区财政局机关党委-第1阶段",
+            "阶段小结-江滨区财政局机关党委-第2阶段",
+            "阶段总结-江滨区财政局机关党委-第3阶段",
+        ]
+    );
+    let reports = python_docx_reports(&files);
+    let by = |stem: &str| {
+        reports
+            .iter()
+            .find(|r| r.file.ends_with(&format!("{stem}.docx")))
+            .unwrap_or_else(|| panic!("no {stem}"))
+    };
+    let contains_all = |r: &Report, needles: &[&str]| {
+        for n in needles {
+            assert!(r.text.contains(n), "{}: lacks {n:?} in\n{}", r.file, r.text);
+        }
+    };
+
+    let t1 = by("转段申请-江滨区财政局机关党委-第1阶段");
+    assert_eq!(t1.title, "江滨区财政局机关党委关于转入分析评议阶段的请示");
+    assert_eq!(
+        t1.headings.iter().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "一、本阶段主要工作",
+            "（一）集中学习和专题学习",
+            "（二）撰写学习心得体会",
+            "（三）实现“五个覆盖”",
+            "（四）开展大讨论和宣传发动",
+            "（五）加强组织领导，精心部署动员",
+            "（六）坚持边学边改，及时回应关切",
+            "二、对照本阶段要求检查情况",
+            "三、主要成效",
+            "四、存在的不足",
+        ]
+    );
+    contains_all(
+        t1,
+        &[
+            // Derived from the member list and the sessions, never typed.
+            "本单位共有党员96名，其中在职党员78名、离退休党员18名",
+            "累计52学时（规定不少于45学时）",
+            "举办集中培训3天、24学时；其余14次专题学习",
+            "共撰写学习心得体会213篇，人均2.2篇",
+            "均覆盖全体96名党员",
+            "100.0%",
+            "四舍五入",
+            // The 请示 form.
+            "\n区委先教办：\n",
+            "已达到本阶段要求，特申请转入分析评议阶段。\n妥否，请批示。",
+            "（联系人：孙琳，联系电话：0577-86521039）",
+            "抄送：区委先教办第三督导组。",
+            // The comparison table.
+            "学习培训累计不少于45学时\n52学时（17次）\n达到",
+        ],
+    );
+
+    let t2 = by("转段申请-江滨区财政局机关党委-第2阶段");
+    contains_all(
+        t2,
+        &[
+            "选派“万人评风”代表32名，每名代表征求意见20至28人，共征求716人",
+            // Tallies: the CSV's 146 ballots, counted and shared.
+            "好\n98\n67.1%",
+            "走了过场\n1\n0.7%",
+            "合计\n146\n100.0%",
+            "合计7份，占4.8%，低于30%的补课标准",
+            // Members: bands of 满意 share, focused help, verdicts.
+            "80%以上\n72",
+            "不足60%（满意度较低）\n2",
+            "苏晓东\n15\n15\n4\n44.1%\n已重写",
+            "合格78名，不合格0名",
+            // The exception, stated.
+            "经区委先教办第三督导组于2026年3月26日批准，按例外处理",
+            "特申请转入整改提高阶段。",
+        ],
+    );
+
+    let s3 = by("阶段总结-江滨区财政局机关党委-第3阶段");
+    assert_eq!(
+        s3.title,
+        "江滨区财政局机关党委保持共产党员先进性教育活动工作总结"
+    );
+    contains_all(
+        s3,
+        &[
+            "78名的个人整改方案在支部内公示后，经3个支部的党员大会讨论通过",
+            "满意\n161\n82.6%",
+            "不满意\n4\n2.1%",
+            "表彰优秀共产党员8名",
+        ],
+    );
+
+    let remedial = by("补课清单-江滨区财政局下属事业单位党支部-第2阶段");
+    assert_eq!(
+        remedial.title,
+        "江滨区财政局下属事业单位党支部分析评议阶段补课清单"
+    );
+    contains_all(
+        remedial,
+        &[
+            "本单位有4项未达到要求，暂不申请转入整改提高阶段",
+            "万人评风：每名“万人评风”代表征求意见不少于20人",
+            "孙辉补充走访",
+            "对王永红进行重点帮助，重新撰写党性分析材料",
+            "30/100票，占30.0%",
+            "补课期限：2026年4月22日（记录未定期限，按成文日期后15日计）",
+        ],
     );
 }

@@ -16,7 +16,8 @@ fn pdfs(files: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
 fn every_fixture_pdf_passes_qpdf_and_embeds_only_subset_fonts() {
     let (_, files) = render_fixtures_as("pdf-check", "pdf");
     let pdfs = pdfs(&files);
-    assert_eq!(pdfs.len(), fixtures().len());
+    // One PDF per paper; a 阶段记录 yields two (小结 and 转段申请).
+    assert!(pdfs.len() > fixtures().len());
     for pdf in &pdfs {
         let p = pdf.to_str().unwrap();
         run_tool("qpdf", &["--check", p]);

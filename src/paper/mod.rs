@@ -3,8 +3,10 @@
 //!
 //! Owns the meaning of every YAML key. Produces, for each valid document, a
 //! [`Paper`]: the typed data plus what the template layer needs (template
-//! name, context, output file stem). It never formats a page and never writes
-//! a file.
+//! name, context, output file stem). A 阶段记录 is handed to
+//! [`crate::record`], which checks the campaign's rules and returns its
+//! papers, its rule table and any refusal. It never formats a page and never
+//! writes a file.
 
 mod analysis;
 pub mod fields;
@@ -19,6 +21,8 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::input::{Source, YamlDoc};
 use fields::{Ctx, Obj};
+pub use summary::Summary;
+pub use transfer::{phone as transfer_phone, single_addressee, Transfer};
 
 /// Length limits shared by every kind, in characters.
 pub mod limits {
@@ -63,6 +67,19 @@ pub const KINDS: &[KindInfo] = &[
         name: "阶段小结",
         doc: "各阶段结束：阶段小结（第三阶段为总结），报告",
     },
+    KindInfo {
+        name: "阶段记录-1",
+        doc: "学习动员阶段记录：核对规则，生成阶段小结和转段申请（未达标则生成补课清单）",
+    },
+    KindInfo {
+        name: "阶段记录-2",
+        doc:
+            "分析评议阶段记录：核对规则、统计测评票，生成阶段小结和转段申请（未达标则生成补课清单）",
+    },
+    KindInfo {
+        name: "阶段记录-3",
+        doc: "整改提高阶段记录：核对规则、统计问卷，生成总结（未达标则生成补课清单）",
+    },
 ];
 
 pub struct KindInfo {
@@ -78,6 +95,7 @@ const KIND_NAMES: &[&str] = &[
     "转段申请",
     "阶段小结",
     "总结",
+    crate::record::KIND,
 ];
 
 /// One valid paper, ready for its template.
@@ -103,6 +121,15 @@ impl Phase {
 
     pub fn name(self) -> &'static str {
         Self::NAMES[usize::from(self.0 - 1)]
+    }
+
+    /// The report that closes the phase: 小结, or 总结 for the last phase.
+    pub fn report_kind(self) -> &'static str {
+        if self.0 == 3 {
+            "总结"
+        } else {
+            "小结"
+        }
     }
 
     /// Reads `阶段`: 1–3 or the phase's name. `allowed` limits the numbers.
@@ -176,11 +203,23 @@ impl Section {
     }
 }
 
-/// Decodes every document of a parsed file. Returns the papers only if the
+/// What a valid file yields.
+#[derive(Default)]
+pub struct FileContent {
+    /// Every paper to render, in file order.
+    pub papers: Vec<Paper>,
+    /// For each 阶段记录: the rule table `check` prints.
+    pub reports: Vec<String>,
+    /// For each 阶段记录 that misses a rule: why its closing paper was
+    /// refused (its 补课清单 is among `papers`).
+    pub refusals: Vec<Diagnostic>,
+}
+
+/// Decodes every document of a parsed file. Returns its content only if the
 /// whole file is valid, else every diagnostic found.
-pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<Vec<Paper>, Vec<Diagnostic>> {
+pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Diagnostic>> {
     let mut ctx = Ctx::new(src);
-    let mut papers = Vec::new();
+    let mut content = FileContent::default();
     if docs.is_empty() {
         ctx.errors.push(
             Diagnostic::whole_file(&src.name, "文件是空的：没有任何文书")
@@ -189,9 +228,7 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<Vec<Paper>, Vec<Dia
     }
     for doc in docs {
         let before = ctx.errors.len();
-        if let Some(p) = decode_doc(&mut ctx, doc) {
-            papers.push(p);
-        }
+        decode_doc(&mut ctx, doc, &mut content);
         if docs.len() > 1 {
             // In a multi-document file, say which paper a field belongs to.
             for d in &mut ctx.errors[before..] {
@@ -201,14 +238,16 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<Vec<Paper>, Vec<Dia
         }
     }
     if ctx.errors.is_empty() {
-        Ok(papers)
+        Ok(content)
     } else {
-        ctx.errors.sort_by_key(|d| d.pos);
+        // The file's own errors in reading order, then those found in files
+        // it refers to (a 阶段记录's ballot CSV).
+        ctx.errors.sort_by_key(|d| (d.file != src.name, d.pos));
         Err(ctx.errors)
     }
 }
 
-fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
+fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()> {
     let errors_before = ctx.errors.len();
     let mut obj = Obj::open(ctx, &doc.root, "")?;
     let kind = obj.choice(ctx, "文种", KIND_NAMES, None);
@@ -216,6 +255,17 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
         obj.finish_silently();
         return None;
     };
+    if kind == crate::record::KIND {
+        let outcome = crate::record::decode(ctx, &mut obj, doc.index);
+        obj.finish(ctx);
+        let Some(outcome) = outcome else {
+            return gave_up(ctx, doc, kind, errors_before);
+        };
+        out.papers.extend(outcome.papers);
+        out.reports.push(outcome.report);
+        out.refusals.extend(outcome.refusals);
+        return Some(());
+    }
     let frame = frame::read(ctx, &mut obj);
     let paper = match kind {
         "两个具体" => two_specifics::decode(ctx, &mut obj),
@@ -225,22 +275,29 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc) -> Option<Paper> {
         _ => summary::decode(ctx, &mut obj, kind),
     };
     obj.finish(ctx);
-    if paper.is_none() && ctx.errors.len() == errors_before {
-        // A decoder gave up without saying why: never pass that off as success.
+    let (Some((template, stem, context)), Some(frame)) = (paper, frame) else {
+        return gave_up(ctx, doc, kind, errors_before);
+    };
+    out.papers.push(Paper {
+        template,
+        stem,
+        context,
+        index: doc.index,
+        frame,
+    });
+    Some(())
+}
+
+/// A decoder gave up: if it did not say why, never pass that off as success.
+fn gave_up(ctx: &mut Ctx, doc: &YamlDoc, kind: &str, errors_before: usize) -> Option<()> {
+    if ctx.errors.len() == errors_before {
         ctx.errors.push(ctx.src.error(
             doc.root.pos,
             Some(kind),
             "内部错误：此文书未能解析，但没有给出原因；请报告此问题",
         ));
     }
-    let (template, stem, context) = paper?;
-    Some(Paper {
-        template,
-        stem,
-        context,
-        index: doc.index,
-        frame: frame?,
-    })
+    None
 }
 
 /// What a kind's decoder returns: template, file stem, context.

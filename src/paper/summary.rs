@@ -5,30 +5,38 @@ use serde::Serialize;
 use super::fields::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
 
+/// The 报告's context; `W` is a work section (the record's carry tables).
 #[derive(Serialize)]
-struct Summary {
+pub struct Summary<W> {
     #[serde(rename = "文种")]
-    kind: &'static str,
+    pub kind: &'static str,
     #[serde(rename = "单位")]
-    unit: String,
+    pub unit: String,
     #[serde(rename = "阶段")]
-    phase: u8,
+    pub phase: u8,
     #[serde(rename = "阶段名称")]
-    phase_name: &'static str,
+    pub phase_name: &'static str,
     #[serde(rename = "主送")]
-    addressee: Option<String>,
+    pub addressee: Option<String>,
     #[serde(rename = "日期")]
-    date: Date,
+    pub date: Date,
     #[serde(rename = "主要工作")]
-    work: Vec<Section>,
+    pub work: Vec<W>,
     #[serde(rename = "主要成效")]
-    results: Paragraphs,
+    pub results: Paragraphs,
     #[serde(rename = "存在问题")]
-    problems: Paragraphs,
+    pub problems: Paragraphs,
     #[serde(rename = "下步打算")]
-    plans: Paragraphs,
+    pub plans: Paragraphs,
     #[serde(rename = "落款")]
-    signature: String,
+    pub signature: String,
+}
+
+impl<W> Summary<W> {
+    /// The output file stem: 阶段小结-单位-第N阶段 (阶段总结 for phase 3).
+    pub fn stem(&self) -> String {
+        format!("阶段{}-{}-第{}阶段", self.kind, self.unit, self.phase)
+    }
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decoded> {
@@ -45,9 +53,8 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decode
     let plans = obj.paragraphs(ctx, "下步打算", limits::PARAGRAPH);
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
     let (unit, phase) = (unit?, phase?);
-    let kind = if phase.0 == 3 { "总结" } else { "小结" };
     let paper = Summary {
-        kind,
+        kind: phase.report_kind(),
         signature: signature.unwrap_or_else(|| unit.clone()),
         phase: phase.0,
         phase_name: phase.name(),
@@ -59,6 +66,5 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decode
         plans: plans?,
         unit,
     };
-    let stem = format!("阶段{}-{}-第{}阶段", kind, paper.unit, phase.0);
-    Some(("阶段小结", stem, context(&paper)))
+    Some(("阶段小结", paper.stem(), context(&paper)))
 }

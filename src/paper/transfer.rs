@@ -2,41 +2,50 @@
 //!
 //! A 请示 has exactly one addressee (主送) and copies the supervision group;
 //! its ending sentence and 附注 are fixed by custom. Whether the phase met its
-//! rules is decided from the phase record, not from this paper.
+//! rules is decided from the phase record (`crate::record`), not from this
+//! paper; the record builds its own 转段申请 with the same template.
 
 use serde::Serialize;
 
 use super::fields::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
 
+/// The 请示's context; `W` is a work section (the record's carry tables).
 #[derive(Serialize)]
-struct Transfer {
+pub struct Transfer<W> {
     #[serde(rename = "单位")]
-    unit: String,
+    pub unit: String,
     #[serde(rename = "阶段")]
-    phase: u8,
+    pub phase: u8,
     #[serde(rename = "阶段名称")]
-    phase_name: &'static str,
+    pub phase_name: &'static str,
     #[serde(rename = "下一阶段名称")]
-    next_name: &'static str,
+    pub next_name: &'static str,
     #[serde(rename = "主送")]
-    addressee: String,
+    pub addressee: String,
     #[serde(rename = "抄送")]
-    copy_to: String,
+    pub copy_to: String,
     #[serde(rename = "日期")]
-    date: Date,
+    pub date: Date,
     #[serde(rename = "工作情况")]
-    work: Vec<Section>,
+    pub work: Vec<W>,
     #[serde(rename = "主要成效")]
-    results: Paragraphs,
+    pub results: Paragraphs,
     #[serde(rename = "存在不足")]
-    shortcomings: Paragraphs,
+    pub shortcomings: Paragraphs,
     #[serde(rename = "联系人")]
-    contact: String,
+    pub contact: String,
     #[serde(rename = "联系电话")]
-    phone: String,
+    pub phone: String,
     #[serde(rename = "落款")]
-    signature: String,
+    pub signature: String,
+}
+
+impl<W> Transfer<W> {
+    /// The output file stem: 转段申请-单位-第N阶段.
+    pub fn stem(&self) -> String {
+        format!("转段申请-{}-第{}阶段", self.unit, self.phase)
+    }
 }
 
 /// 主送 of a 请示 must name one organ: separators betray several.
@@ -56,19 +65,13 @@ pub fn single_addressee(ctx: &mut Ctx, obj: &mut Obj, default: &str) -> Option<S
     Some(a.trim_end_matches(['：', ':']).to_string())
 }
 
-pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
-    let unit = obj.text(ctx, "单位", limits::UNIT);
-    let phase = Phase::read(ctx, obj, &[1, 2]);
-    let addressee = single_addressee(ctx, obj, "区委先教办");
-    let copy_to = obj.text(ctx, "抄送", limits::LINE);
-    let date = obj.date(ctx, "日期");
-    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| {
-        Section::read(c, n, p, true)
-    });
-    let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
-    let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
-    let contact = obj.text(ctx, "联系人", limits::NAME);
-    let phone = obj.text(ctx, "联系电话", limits::PHONE);
+/// 联系电话 of the 附注 (required or optional): digits, hyphens, brackets.
+pub fn phone(ctx: &mut Ctx, obj: &mut Obj, required: bool) -> Option<String> {
+    let phone = if required {
+        obj.text(ctx, "联系电话", limits::PHONE)
+    } else {
+        obj.opt_text(ctx, "联系电话", limits::PHONE)
+    };
     if let Some(p) = &phone {
         if !p
             .chars()
@@ -82,6 +85,22 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
             );
         }
     }
+    phone
+}
+
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
+    let unit = obj.text(ctx, "单位", limits::UNIT);
+    let phase = Phase::read(ctx, obj, &[1, 2]);
+    let addressee = single_addressee(ctx, obj, "区委先教办");
+    let copy_to = obj.text(ctx, "抄送", limits::LINE);
+    let date = obj.date(ctx, "日期");
+    let work = obj.list(ctx, "工作情况", limits::ITEMS, |c, n, p| {
+        Section::read(c, n, p, true)
+    });
+    let results = obj.paragraphs(ctx, "主要成效", limits::PARAGRAPH);
+    let shortcomings = obj.paragraphs(ctx, "存在不足", limits::PARAGRAPH);
+    let contact = obj.text(ctx, "联系人", limits::NAME);
+    let phone = phone(ctx, obj, true);
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
     let (unit, phase) = (unit?, phase?);
     let paper = Transfer {
@@ -99,6 +118,5 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         phone: phone?,
         unit,
     };
-    let stem = format!("转段申请-{}-第{}阶段", paper.unit, phase.0);
-    Some(("转段申请", stem, context(&paper)))
+    Some(("转段申请", paper.stem(), context(&paper)))
 }

@@ -42,15 +42,37 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The good fixtures (fixtures/*.yaml), sorted.
-pub fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
+/// The YAML files directly in `dir` (relative to the root), sorted.
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     v.sort();
     v
+}
+
+/// The good fixtures (fixtures/*.yaml), sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    yaml_files("fixtures")
+}
+
+/// The records that miss a rule (fixtures/refused/*.yaml), sorted: each
+/// yields only its 补课清单.
+pub fn refused_fixtures() -> Vec<PathBuf> {
+    yaml_files("fixtures/refused")
+}
+
+/// How many papers a good fixture yields: a 阶段记录 of phase 1 or 2 yields
+/// its 小结 and its 转段申请, every other fixture one paper.
+pub fn papers_of(fixture: &Path) -> usize {
+    let name = fixture.file_name().unwrap().to_string_lossy();
+    if name.starts_with("阶段记录-1") || name.starts_with("阶段记录-2") {
+        2
+    } else {
+        1
+    }
 }
 
 /// Files in `dir`, sorted by name.
@@ -83,6 +105,31 @@ pub fn render_fixtures_as(name: &str, format: &str) -> (PathBuf, Vec<PathBuf>) {
     let o = wenshu(&argv);
     assert!(o.status.success(), "render failed: {}", stderr(&o));
     let files = files_in(&out);
+    (out, files)
+}
+
+/// The DOCX files in `dir`, sorted by name (a run may also write other
+/// formats beside them).
+pub fn docx_in(dir: &Path) -> Vec<PathBuf> {
+    files_in(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect()
+}
+
+/// Renders every good fixture and, beside them, the 补课清单 of every
+/// refused record, so that one batch of each client sees every kind of paper.
+pub fn render_all_papers(name: &str) -> (PathBuf, Vec<PathBuf>) {
+    let (out, _) = render_fixtures(name);
+    for f in refused_fixtures() {
+        let rel = f.strip_prefix(root()).unwrap().display().to_string();
+        let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{rel}: {}", stderr(&o));
+    }
+    let files = docx_in(&out);
+    let expected: usize =
+        fixtures().iter().map(|f| papers_of(f)).sum::<usize>() + refused_fixtures().len();
+    assert_eq!(files.len(), expected, "{files:?}");
     (out, files)
 }
 

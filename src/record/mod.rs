@@ -1,0 +1,275 @@
+//! 阶段记录: one unit's facts of one phase, the campaign's rules with numbers
+//! checked against them, and the papers written from them.
+//!
+//! Owns the meaning of every key of a 阶段记录 ([`read`]), the rules of
+//! docs/domain.md "Rules with numbers" and their verdicts ([`rules`]), the
+//! ballots, counts and shares ([`tally`]) and the contexts of the papers a
+//! record yields ([`papers`]): the 阶段小结 (phase 3: 总结) and, for phases 1
+//! and 2, the 转段申请, or, when a rule is not met, a 补课清单 instead of the
+//! paper that closes the phase. A figure is typed once, in the record;
+//! totals and shares are computed, never typed.
+//!
+//! It never formats a page or writes a file, and there is no switch that
+//! passes a failing rule: an exception is a fact of the record (the rule, the
+//! reason, who approved it and when) and the papers state it.
+
+pub mod papers;
+pub mod read;
+pub mod rules;
+pub mod tally;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::paper::fields::{Ctx, Date, Obj, Paragraphs};
+use crate::paper::{Paper, Phase, Section};
+
+pub use rules::Check;
+pub use tally::Tally;
+
+/// The value of `文种`.
+pub const KIND: &str = "阶段记录";
+
+/// Days from the record's date to the 补课 deadline when the record names
+/// none.
+pub const DEFAULT_REMEDY_DAYS: i64 = 15;
+
+/// Where a figure stands: a file (the record, or a CSV file beside it) and a
+/// line, or a range of lines for a whole CSV file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loc {
+    pub file: String,
+    pub pos: Pos,
+    pub end_line: Option<usize>,
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.pos.line)?;
+        match self.end_line {
+            Some(e) if e > self.pos.line => write!(f, "-{e}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A value and where it was typed.
+#[derive(Clone, Debug)]
+pub struct At<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// One member of the unit as the record lists them. Which of the
+/// phase-specific facts are read depends on the record's phase.
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    pub pos: Pos,
+    pub branch: Option<String>,
+    /// 离退休职工党员: no party-spirit report, no rating.
+    pub retired: bool,
+    /// Did not take part in the phase, and why.
+    pub absent: Option<String>,
+    /// Phase 1: study reflections written (absent: none).
+    pub reflections: Option<At<u32>>,
+    /// Phase 2: 已公示 | 已撰写 | 未撰写 | 不能书写 (absent: 未撰写).
+    pub analysis: Option<At<&'static str>>,
+    /// Phase 2: rewrote the analysis after focused help.
+    pub rewrote: bool,
+    /// Phase 2: the democratic evaluation's ballots on this member.
+    pub rating: Option<Tally>,
+    /// Phase 2: 合格 | 不合格.
+    pub verdict: Option<At<&'static str>>,
+    /// Phase 2: the organisational handling decided for a 不合格 member.
+    pub handling: Option<String>,
+    /// Phase 3: 已通过 | 已公示 | 已制定 | 未制定 (absent: 未制定).
+    pub plan: Option<At<&'static str>>,
+}
+
+impl Member {
+    /// Serving members: the ones rated and writing analyses and plans.
+    pub fn serving(&self) -> bool {
+        !self.retired
+    }
+
+    /// Study reflections written; none if the record says nothing.
+    pub fn reflections_written(&self) -> u32 {
+        self.reflections.as_ref().map_or(0, |r| r.value)
+    }
+
+    /// The analysis's state; 未撰写 if the record says nothing.
+    pub fn analysis_state(&self) -> &'static str {
+        self.analysis.as_ref().map_or("未撰写", |a| a.value)
+    }
+
+    /// The personal plan's state; 未制定 if the record says nothing.
+    pub fn plan_state(&self) -> &'static str {
+        self.plan.as_ref().map_or("未制定", |p| p.value)
+    }
+
+    pub fn judged(&self, verdict: &str) -> bool {
+        self.verdict.as_ref().is_some_and(|v| v.value == verdict)
+    }
+}
+
+/// A rule the unit may pass by exception, approved by someone with the
+/// standing to do so.
+#[derive(Clone, Debug)]
+pub struct Exception {
+    pub rule: &'static str,
+    pub reason: String,
+    pub approver: String,
+    pub approved: Date,
+    pub pos: Pos,
+}
+
+/// A validated 阶段记录.
+pub struct Record {
+    /// The record's file, for figures' locations.
+    pub file: String,
+    /// The record's first key: where a missing section is reported.
+    pub pos: Pos,
+    pub phase: Phase,
+    pub unit: String,
+    pub date: Date,
+    pub addressee: String,
+    pub copy_to: String,
+    pub contact: String,
+    pub phone: String,
+    pub signature: String,
+    /// The 补课 deadline, if the record names one.
+    pub deadline: Option<Date>,
+    pub members: Vec<Member>,
+    pub members_pos: Pos,
+    /// Campaign-column issues of this phase.
+    pub column_issues: Option<At<u32>>,
+    /// Opinions collected and talks held in this phase (figures only).
+    pub opinions: Option<u32>,
+    pub talks: Option<u32>,
+    pub results: Paragraphs,
+    pub shortcomings: Paragraphs,
+    pub plans: Paragraphs,
+    pub other_work: Vec<Section>,
+    pub exceptions: Vec<Exception>,
+    pub facts: Facts,
+}
+
+impl Record {
+    pub fn loc(&self, pos: Pos) -> Loc {
+        Loc {
+            file: self.file.clone(),
+            pos,
+            end_line: None,
+        }
+    }
+
+    pub fn serving(&self) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(|m| m.serving())
+    }
+
+    /// Study reflections written by all members. A u64: each member's count
+    /// is capped, the number of members is not.
+    pub fn reflections_total(&self) -> u64 {
+        self.members
+            .iter()
+            .map(|m| u64::from(m.reflections_written()))
+            .sum()
+    }
+
+    /// The 补课 deadline and how it was set.
+    pub fn remedy_deadline(&self) -> (Date, String) {
+        match self.deadline {
+            Some(d) => (d, "记录所定期限".to_string()),
+            None => (
+                add_days(self.date, DEFAULT_REMEDY_DAYS),
+                format!("记录未定期限，按成文日期后{DEFAULT_REMEDY_DAYS}日计"),
+            ),
+        }
+    }
+}
+
+/// The facts only one phase has.
+#[derive(Debug)]
+pub enum Facts {
+    Study(read::Study),
+    Evaluation(read::Evaluation),
+    Rectification(read::Rectification),
+}
+
+/// What one decoded record yields.
+pub struct Outcome {
+    /// The papers to render: 小结 and 转段申请, or the 补课清单.
+    pub papers: Vec<Paper>,
+    /// One per unmet rule, plus one that says what was refused.
+    pub refusals: Vec<Diagnostic>,
+    /// The rule table and member lists `check` prints.
+    pub report: String,
+}
+
+/// Decodes a 阶段记录 (its `文种` already read), checks its rules and builds
+/// its papers. `None` after recording input errors.
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
+    let errors_before = ctx.errors.len();
+    let record = read::record(ctx, obj)?;
+    if ctx.errors.len() > errors_before {
+        return None;
+    }
+    let checks = rules::evaluate(&record);
+    let refusals = papers::refusals(ctx.src, &record, &checks);
+    Some(Outcome {
+        papers: papers::papers(&record, &checks, index),
+        report: papers::report(&record, &checks),
+        refusals,
+    })
+}
+
+/// `date` plus `days` calendar days (proleptic Gregorian).
+pub fn add_days(date: Date, days: i64) -> Date {
+    let n = days_from_civil(date) + days;
+    civil_from_days(n)
+}
+
+/// Days since 1970-01-01 (H. Hinnant's algorithm).
+fn days_from_civil(d: Date) -> i64 {
+    let (m, day) = (i64::from(d.month), i64::from(d.day));
+    let y = i64::from(d.year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Date {
+        year: u16::try_from(year).unwrap_or(u16::MAX),
+        month: month as u8,
+        day: day as u8,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_added_across_months_and_leap_years() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(add_days(d("2026-03-05"), 15), d("2026-03-20"));
+        assert_eq!(add_days(d("2026-04-20"), 15), d("2026-05-05"));
+        assert_eq!(add_days(d("2028-02-20"), 15), d("2028-03-06"));
+        assert_eq!(add_days(d("2026-12-25"), 15), d("2027-01-09"));
+        assert_eq!(add_days(d("1970-01-01"), 0), d("1970-01-01"));
+    }
+}
+
+#[cfg(test)]
+mod rule_tests;

@@ -1,0 +1,637 @@
+//! Tallies: ballots counted per grade, their shares, and the CSV files that
+//! hold one ballot a line.
+//!
+//! Owns how a tally is read (counts, one YAML item per ballot, or a CSV file
+//! beside the record), how a share is computed and printed (a percentage with
+//! one decimal place, rounded half up) and the exact comparison behind every
+//! "N% or more" rule (integers, never the rounded share). It never decides
+//! which rule a tally serves or what its verdict means: `rules` does that.
+
+use std::path::Path;
+
+use crate::diag::Pos;
+use crate::input::{Node, Source, Value};
+use crate::paper::fields::{self, Ctx, Obj};
+
+use super::Loc;
+
+/// Grades of a member's democratic evaluation and of the closing
+/// questionnaire.
+pub const SATISFACTION: &[&str] = &["满意", "基本满意", "不满意"];
+/// Answers of the end-of-phase-2 survey on the phase's work.
+pub const PHASE_SURVEY: &[&str] = &["好", "较好", "一般化", "走了过场"];
+
+/// Most ballots one tally may hold: far above any unit, low enough that a
+/// sum can never overflow.
+pub const MAX_BALLOTS: u32 = 1_000_000;
+
+/// Ballots counted per grade, and where the figure came from.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    pub grades: &'static [&'static str],
+    pub counts: Vec<u32>,
+    pub loc: Loc,
+}
+
+impl Tally {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    pub fn count(&self, grade: &str) -> u32 {
+        self.grades
+            .iter()
+            .position(|g| *g == grade)
+            .map_or(0, |i| self.counts[i])
+    }
+
+    /// The count of several grades together.
+    pub fn count_of(&self, grades: &[&str]) -> u32 {
+        grades.iter().map(|g| self.count(g)).sum()
+    }
+}
+
+/// A share in tenths of a percent, rounded half up: 98 of 146 → 671
+/// (67.1%), 1 of 16 → 63 (6.3%). `total` 0 gives 0.
+pub fn share_tenths(part: u32, total: u32) -> u64 {
+    if total == 0 {
+        return 0;
+    }
+    let (part, total) = (u64::from(part), u64::from(total));
+    (part * 2000 + total) / (2 * total)
+}
+
+/// A share as printed: one decimal place, rounded half up, e.g. `67.1%`.
+pub fn share(part: u32, total: u32) -> String {
+    let t = share_tenths(part, total);
+    format!("{}.{}%", t / 10, t % 10)
+}
+
+/// Whether `part` is `percent`% of `total` or more ("以上" includes the
+/// bound), compared exactly in integers.
+pub fn at_least_percent(part: u32, total: u32, percent: u32) -> bool {
+    u64::from(part) * 100 >= u64::from(percent) * u64::from(total)
+}
+
+/// A non-negative whole number, e.g. a count of people or banners.
+pub fn count(ctx: &mut Ctx, node: &Node, field: &str) -> Option<u32> {
+    let s = fields::scalar(ctx, node, field)?.trim();
+    match s.parse::<u32>() {
+        Ok(n) if n <= MAX_BALLOTS && s.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+        _ => {
+            ctx.error(
+                node.pos,
+                field,
+                format!("应为不大于 {MAX_BALLOTS} 的非负整数（如 12），实为「{s}」"),
+            );
+            None
+        }
+    }
+}
+
+/// How a tally is given in a section such as `满意度测评`: exactly one of
+/// `计数`, `选票` or `文件`.
+pub const SOURCES: [&str; 3] = ["计数", "选票", "文件"];
+
+/// Reads a survey section's ballots: `计数` (a count per grade), `选票` (one
+/// item per ballot) or `文件` (a CSV file, one ballot a line, with a column
+/// `评价`). Exactly one must be present.
+pub fn read_section_tally(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    grades: &'static [&'static str],
+) -> Option<Tally> {
+    let given: Vec<&'static str> = SOURCES.iter().copied().filter(|k| obj.has(k)).collect();
+    obj.allow(&SOURCES);
+    let [key] = given.as_slice() else {
+        let message = if given.is_empty() {
+            "缺少票数：请写「计数」（各等次的票数）、「选票」（每票一项）或「文件」（CSV 文件，每行一票）三者之一".to_string()
+        } else {
+            format!("「{}」只能写一种，不能同时写", given.join("」「"))
+        };
+        let path = obj.path.clone();
+        ctx.error(obj.pos, &path, message);
+        return None;
+    };
+    let field = obj.field(key);
+    let node = obj.get(key)?;
+    match *key {
+        "计数" => read_counts(ctx, node, &field, grades),
+        "选票" => read_ballot_list(ctx, node, &field, grades),
+        _ => {
+            let csv = open_csv(ctx, node, &field, &["评价"])?;
+            let mut counts = vec![0; grades.len()];
+            let mut ok = true;
+            for row in &csv.rows {
+                match csv.grade(ctx, row, 0, grades) {
+                    Some(i) => counts[i] += 1,
+                    None => ok = false,
+                }
+            }
+            (ok && nonzero(ctx, node, &field, &counts)).then(|| Tally {
+                grades,
+                counts,
+                loc: csv.loc(),
+            })
+        }
+    }
+}
+
+/// A member's rating given inline: a mapping of counts or a list of ballots.
+pub fn read_inline_tally(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+) -> Option<Tally> {
+    match &node.value {
+        Value::Map(_) => read_counts(ctx, node, field, grades),
+        Value::Seq(_) => read_ballot_list(ctx, node, field, grades),
+        _ => {
+            ctx.error(
+                node.pos,
+                field,
+                format!(
+                    "应为各等次的票数（如 {{满意: 20, 基本满意: 3, 不满意: 0}}）或每票一项的列表，实为{}",
+                    node.type_name()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn nonzero(ctx: &mut Ctx, node: &Node, field: &str, counts: &[u32]) -> bool {
+    let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    if total == 0 {
+        ctx.error(node.pos, field, "票数合计为 0：没有可统计的票");
+        return false;
+    }
+    if total > u64::from(MAX_BALLOTS) {
+        ctx.error(
+            node.pos,
+            field,
+            format!("票数合计 {total} 超过上限 {MAX_BALLOTS}"),
+        );
+        return false;
+    }
+    true
+}
+
+/// `{满意: 20, 基本满意: 3, 不满意: 0}`: a grade left out counts 0.
+fn read_counts(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+) -> Option<Tally> {
+    let mut o = Obj::open(ctx, node, field)?;
+    let mut counts = Vec::with_capacity(grades.len());
+    let mut ok = true;
+    for g in grades {
+        match o.get(g) {
+            Some(n) => match count(ctx, n, &o.field(g)) {
+                Some(c) => counts.push(c),
+                None => ok = false,
+            },
+            None => counts.push(0),
+        }
+    }
+    o.finish(ctx);
+    inline_tally(ctx, node, field, grades, counts, ok)
+}
+
+/// The tally of counts typed in the record at `node`, if all were valid.
+fn inline_tally(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+    counts: Vec<u32>,
+    ok: bool,
+) -> Option<Tally> {
+    (ok && nonzero(ctx, node, field, &counts)).then(|| Tally {
+        grades,
+        counts,
+        loc: Loc {
+            file: ctx.src.name.clone(),
+            pos: node.pos,
+            end_line: None,
+        },
+    })
+}
+
+/// `[满意, 满意, 基本满意]`: one item per ballot.
+fn read_ballot_list(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+) -> Option<Tally> {
+    let Value::Seq(items) = &node.value else {
+        return None;
+    };
+    let mut counts = vec![0; grades.len()];
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let f = format!("{field}[{}]", i + 1);
+        let Some(s) = fields::scalar(ctx, item, &f) else {
+            ok = false;
+            continue;
+        };
+        match grade_index(s, grades) {
+            Ok(g) => counts[g] += 1,
+            Err(message) => {
+                ctx.error(item.pos, &f, message);
+                ok = false;
+            }
+        }
+    }
+    inline_tally(ctx, node, field, grades, counts, ok)
+}
+
+/// The index of a ballot's grade, or the message for a wrong one.
+fn grade_index(s: &str, grades: &[&'static str]) -> Result<usize, String> {
+    let s = s.trim();
+    grades.iter().position(|g| *g == s).ok_or_else(|| {
+        let near = crate::diag::suggest(s, grades)
+            .map(|n| format!("是否应为「{n}」？"))
+            .unwrap_or_default();
+        format!(
+            "「{s}」不是测评等次；应为 {} 之一。{near}",
+            grades.join("、")
+        )
+    })
+}
+
+// ---- CSV ----
+
+/// A ballot file read beside the record: its text (for quoting lines in
+/// messages) and its rows after the header, with the wanted columns picked.
+pub struct Csv {
+    pub source: Source,
+    pub rows: Vec<CsvRow>,
+}
+
+/// One data row: its line, and for each wanted column its text and column.
+pub struct CsvRow {
+    pub line: usize,
+    pub cells: Vec<(String, usize)>,
+}
+
+impl Csv {
+    pub fn loc(&self) -> Loc {
+        Loc {
+            file: self.source.name.clone(),
+            pos: Pos { line: 2, col: 1 },
+            end_line: Some(self.rows.last().map_or(1, |r| r.line)),
+        }
+    }
+
+    /// A located error in this CSV file, recorded with the record's errors.
+    pub fn error(&self, ctx: &mut Ctx, row: &CsvRow, column: usize, message: impl Into<String>) {
+        let pos = Pos {
+            line: row.line,
+            col: row.cells[column].1,
+        };
+        ctx.errors.push(self.source.error(pos, None, message));
+    }
+
+    /// The grade in `column` of `row`, or a located error.
+    pub fn grade(
+        &self,
+        ctx: &mut Ctx,
+        row: &CsvRow,
+        column: usize,
+        grades: &[&'static str],
+    ) -> Option<usize> {
+        match grade_index(&row.cells[column].0, grades) {
+            Ok(i) => Some(i),
+            Err(message) => {
+                self.error(ctx, row, column, message);
+                None
+            }
+        }
+    }
+}
+
+/// Opens the CSV file named by `node` (relative to the record) and picks the
+/// columns named in `wanted` from its header. Every problem is a located
+/// error: in the record for a missing file, in the CSV file for its content.
+pub fn open_csv(ctx: &mut Ctx, node: &Node, field: &str, wanted: &[&str]) -> Option<Csv> {
+    let rel = fields::line_text(ctx, node, field, crate::paper::limits::LINE)?;
+    let base = Path::new(&ctx.src.name).parent().unwrap_or(Path::new(""));
+    let path = base.join(&rel);
+    let name = path.display().to_string();
+    let text = match read_text(&path) {
+        Ok(t) => t,
+        Err(why) => {
+            ctx.error(node.pos, field, format!("无法读取 CSV 文件 {name}：{why}"));
+            return None;
+        }
+    };
+    let source = Source::new(name, text);
+    let records = match parse_csv(&source.text) {
+        Ok(r) => r,
+        Err((pos, message)) => {
+            ctx.errors
+                .push(source.error(pos, None, format!("CSV 格式错误：{message}")));
+            return None;
+        }
+    };
+    let mut records = records.into_iter();
+    let Some(header) = records.next() else {
+        ctx.errors.push(crate::diag::Diagnostic::whole_file(
+            &source.name,
+            "CSV 文件是空的：第一行应为表头",
+        ));
+        return None;
+    };
+    let mut columns = Vec::new();
+    for w in wanted {
+        match header.cells.iter().position(|(c, _)| c == w) {
+            Some(i) => columns.push(i),
+            None => {
+                let have: Vec<&str> = header.cells.iter().map(|(c, _)| c.as_str()).collect();
+                ctx.errors.push(
+                    source
+                        .error(
+                            Pos { line: 1, col: 1 },
+                            None,
+                            format!("CSV 表头缺少「{w}」列；现有的列：{}", have.join("、")),
+                        )
+                        .with_help(format!("第一行写表头，须含：{}", wanted.join("、"))),
+                );
+                return None;
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for r in records {
+        let mut cells = Vec::with_capacity(columns.len());
+        for &i in &columns {
+            match r.cells.get(i) {
+                Some(c) => cells.push(c.clone()),
+                None => {
+                    let col = r.cells.last().map_or(1, |c| c.1);
+                    ctx.errors.push(source.error(
+                        Pos { line: r.line, col },
+                        None,
+                        format!(
+                            "此行只有 {} 列，缺少「{}」列",
+                            r.cells.len(),
+                            header.cells[i].0
+                        ),
+                    ));
+                    return None;
+                }
+            }
+        }
+        rows.push(CsvRow {
+            line: r.line,
+            cells,
+        });
+    }
+    Some(Csv { source, rows })
+}
+
+/// Reads a CSV file's text: UTF-8 (with or without BOM), or GB18030 as
+/// Excel on Chinese Windows saves it, accepted only without a single
+/// undecodable byte. The header check that follows catches the rest.
+fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        _ => e.to_string(),
+    })?;
+    if !meta.is_file() {
+        return Err("不是文件".into());
+    }
+    if meta.len() > crate::input::MAX_FILE_BYTES {
+        return Err(format!(
+            "文件过大（{} 字节），上限 {} 字节",
+            meta.len(),
+            crate::input::MAX_FILE_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err("文件是 UTF-16 编码；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”".into());
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|t| t.into_owned())
+            .ok_or("文件既不是 UTF-8 编码，也不是 GBK/GB18030 编码")?,
+    };
+    if text.contains('\0') {
+        return Err("文件含有空字符（NUL），不是文本文件".into());
+    }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// One CSV record: the line it starts on and its fields with their columns.
+struct CsvRecord {
+    line: usize,
+    cells: Vec<(String, usize)>,
+}
+
+/// RFC 4180 CSV: fields separated by commas, optionally in double quotes
+/// (a doubled quote inside stands for one; quoted fields may span lines).
+/// Unquoted fields are trimmed; blank lines are skipped.
+fn parse_csv(text: &str) -> Result<Vec<CsvRecord>, (Pos, String)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    let (mut line, mut col) = (1usize, 1usize);
+    let mut record = CsvRecord {
+        line: 1,
+        cells: Vec::new(),
+    };
+    let mut field = String::new();
+    let mut field_col = 1;
+    let mut quoted = false;
+    let mut at_field_start = true;
+    let mut after_quote = false;
+    loop {
+        let c = chars.next();
+        let here = Pos { line, col };
+        match c {
+            Some('\n') => {
+                line += 1;
+                col = 1;
+            }
+            Some(_) => col += 1,
+            None => {}
+        }
+        if quoted {
+            match c {
+                Some('"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    col += 1;
+                    field.push('"');
+                }
+                Some('"') => {
+                    quoted = false;
+                    after_quote = true;
+                }
+                Some(ch) => field.push(ch),
+                None => return Err((here, "引号没有闭合".into())),
+            }
+            continue;
+        }
+        match c {
+            Some('"') if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+                field_col = here.col;
+            }
+            Some('"') => {
+                return Err((
+                    here,
+                    "引号只能出现在字段开头（字段中的引号请写成两个）".into(),
+                ))
+            }
+            Some(',') | Some('\n') | None => {
+                let value = if after_quote {
+                    std::mem::take(&mut field)
+                } else {
+                    std::mem::take(&mut field).trim().to_string()
+                };
+                let blank_line = record.cells.is_empty() && value.is_empty() && !after_quote;
+                if !(blank_line && c != Some(',')) {
+                    record.cells.push((value, field_col));
+                }
+                after_quote = false;
+                at_field_start = true;
+                field_col = col;
+                if c != Some(',') {
+                    if !record.cells.is_empty() {
+                        out.push(std::mem::replace(
+                            &mut record,
+                            CsvRecord {
+                                line,
+                                cells: Vec::new(),
+                            },
+                        ));
+                    } else {
+                        record.line = line;
+                    }
+                    if c.is_none() {
+                        return Ok(out);
+                    }
+                }
+            }
+            Some(ch) if after_quote && !ch.is_whitespace() => {
+                return Err((here, "右引号后只能是逗号或换行".into()))
+            }
+            Some(ch) => {
+                if at_field_start {
+                    if ch.is_whitespace() {
+                        field_col = col;
+                        continue;
+                    }
+                    at_field_start = false;
+                    field_col = here.col;
+                }
+                if !after_quote {
+                    field.push(ch);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(text: &str) -> Vec<(usize, Vec<String>)> {
+        parse_csv(text)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.line, r.cells.into_iter().map(|c| c.0).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn shares_round_half_up_to_one_decimal() {
+        assert_eq!(share(98, 146), "67.1%");
+        assert_eq!(share(1, 146), "0.7%");
+        assert_eq!(share(7, 146), "4.8%");
+        assert_eq!(share(1, 16), "6.3%"); // 6.25 → 6.3, half up
+        assert_eq!(share(1, 8), "12.5%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(3, 3), "100.0%");
+        assert_eq!(share(0, 0), "0.0%");
+    }
+
+    #[test]
+    fn thirty_percent_or_more_compares_exact_integers() {
+        // 30 of 100: at the bound, included ("以上").
+        assert!(at_least_percent(30, 100, 30));
+        assert!(!at_least_percent(29, 100, 30));
+        assert!(at_least_percent(31, 100, 30));
+        // 299 of 1000 prints as 29.9%; 2999 of 10000 prints as 30.0% but is
+        // under the bound: the rounded share must not decide.
+        assert_eq!(share(2999, 10000), "30.0%");
+        assert!(!at_least_percent(2999, 10000, 30));
+        assert!(at_least_percent(3000, 10000, 30));
+    }
+
+    #[test]
+    fn csv_files_from_excel_utf8_bom_or_gbk_are_read_utf16_refused() {
+        let dir = std::env::temp_dir().join(format!("wenshu-csv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "编号,评价\r\n1,好\r\n2,一般化\r\n";
+        let cases: [(&str, Vec<u8>); 2] = [
+            (
+                "bom.csv",
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            ),
+            ("gbk.csv", encoding_rs::GBK.encode(text).0.into_owned()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            assert_eq!(
+                read_text(&path).unwrap(),
+                "编号,评价\n1,好\n2,一般化\n",
+                "{name}"
+            );
+        }
+        let path = dir.join("utf16.csv");
+        std::fs::write(&path, b"\xFF\xFE,\x00").unwrap();
+        assert!(read_text(&path).unwrap_err().contains("UTF-16"));
+        assert!(read_text(&dir.join("missing.csv"))
+            .unwrap_err()
+            .contains("不存在"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn csv_quotes_blank_lines_and_positions() {
+        let got = cells("编号,评价\n1,好\n\n2,\"较,好\"\n3 , 一般化 \n\"4\",\"a\"\"b\"\n");
+        assert_eq!(
+            got,
+            vec![
+                (1, vec!["编号".into(), "评价".into()]),
+                (2, vec!["1".into(), "好".into()]),
+                (4, vec!["2".into(), "较,好".into()]),
+                (5, vec!["3".into(), "一般化".into()]),
+                (6, vec!["4".into(), "a\"b".into()]),
+            ]
+        );
+        let r = parse_csv("a,b\n1,  好").unwrap();
+        assert_eq!(r[1].cells[1], ("好".to_string(), 5));
+        assert_eq!(
+            cells("a\n\"多\n行\"\nx")[1],
+            (2, vec!["多\n行".to_string()])
+        );
+        assert!(parse_csv("a,\"b\n").is_err());
+        assert!(parse_csv("a,b\"c\n").is_err());
+        assert_eq!(cells("a,,b\n").len(), 1);
+        assert_eq!(cells("a,,b\n")[0].1.len(), 3);
+    }
+}
