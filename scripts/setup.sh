@@ -52,9 +52,10 @@ fi
 need_pip=()
 python3 -c 'import docx' 2>/dev/null || need_pip+=(python-docx)
 python3 -c 'import pdfplumber' 2>/dev/null || need_pip+=(pdfplumber)
+python3 -c 'import openpyxl' 2>/dev/null || need_pip+=(openpyxl)
 command -v openxml-audit >/dev/null 2>&1 || need_pip+=(openxml-audit)
 if ((${#need_pip[@]})); then
   echo "setup: installing ${need_pip[*]}"
-  python3 -m pip install -q --disable-pip-version-check "${need_pip[@]}"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${need_pip[@]}"
 fi
 echo "setup: ok"

@@ -79,6 +79,39 @@ enum Command {
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
     },
+    /// 批量生成：文件、目录、多份文书的文件或花名册，用全部 CPU 核心
+    Batch {
+        /// 输入：YAML 文件、目录（递归查找 *.yaml、*.yml）或花名册 YAML（文种: 花名册）
+        #[arg(required = true, value_name = "输入")]
+        inputs: Vec<PathBuf>,
+        /// 输出目录（不存在则创建），其中写入 manifest.json 和 manifest.csv
+        #[arg(short = 'o', long = "out", value_name = "目录", required = true)]
+        out: PathBuf,
+        /// 并行的线程数（默认：全部核心）
+        #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// 输出格式：docx、pdf 或 docx,pdf
+        #[arg(long = "format", value_name = "格式", default_value = "docx,pdf", value_parser = parse_formats)]
+        format: Formats,
+        /// 另把全部文书合并为一个打印用 PDF（每份从单页起，字体只嵌入一次）
+        #[arg(long = "merge", value_name = "文件.pdf")]
+        merge: Option<PathBuf>,
+        /// 合并与输出的顺序按此字段排序（如 党员.姓名），默认按输入顺序
+        #[arg(long = "sort", value_name = "字段")]
+        sort: Option<String>,
+        /// 续做：清单中输入未变、输出完好的跳过，其余重做
+        #[arg(long = "resume")]
+        resume: bool,
+        /// 分片：只做第 K 片（共 N 片），供多台机器分担，如 --shard 2/4
+        #[arg(long = "shard", value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// 模板目录：其中与内置模板同名的文件优先
+        #[arg(long = "templates", value_name = "目录")]
+        templates: Option<PathBuf>,
+        /// 指定某一角色的字体文件
+        #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
+        fonts: Vec<(FontRole, PathBuf)>,
+    },
     /// 只检查，不生成；报告文件中的全部错误，阶段记录另列规则核对表
     Check {
         /// 输入的 YAML 文件
@@ -133,6 +166,19 @@ fn parse_formats(s: &str) -> Result<Formats, String> {
     Ok(f)
 }
 
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("分片应写作 K/N（1 ≤ K ≤ N），如 2/4；实为「{s}」");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
 fn parse_font(s: &str) -> Result<(FontRole, PathBuf), String> {
     let (role, path) = s
         .split_once('=')
@@ -173,6 +219,51 @@ pub fn run() -> ExitCode {
             render(&files, Path::new("."), templates.as_deref(), None, &[])
         }
         Command::Fonts { files, fonts } => fonts_report(&files, &fonts),
+        Command::Batch {
+            inputs,
+            out,
+            jobs,
+            format,
+            merge,
+            sort,
+            resume,
+            shard,
+            templates,
+            fonts,
+        } => {
+            let engine = match template::Engine::new(templates.as_deref()) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let need_fonts = format.pdf || merge.is_some();
+            let fonts = match Fonts::discover(&fonts) {
+                Ok(f) => Some(f),
+                Err(e) if need_fonts => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+                Err(_) => None,
+            };
+            let opts = crate::batch::Options {
+                inputs,
+                out,
+                jobs: jobs.map(usize::from),
+                docx: format.docx,
+                pdf: format.pdf,
+                merge,
+                sort,
+                resume,
+                shard,
+            };
+            if crate::batch::run(&opts, &engine, fonts.as_ref()) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Command::New { kind } => new(&kind),
         Command::Kinds => {
             for k in paper::KINDS {

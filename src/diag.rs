@@ -110,7 +110,7 @@ impl fmt::Display for Diagnostic {
             // Underline the token: up to the next ':' or the end of line.
             let token: usize = chars[col..end]
                 .iter()
-                .take_while(|&&c| c != ':' && c != '：')
+                .take_while(|&&c| c != ':' && c != '：' && c != ',')
                 .map(|&c| cell_width(c))
                 .sum::<usize>()
                 .clamp(1, 60);

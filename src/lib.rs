@@ -12,6 +12,7 @@
 // nothing measurable.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod cli;
 pub mod diag;
 pub mod document;

@@ -55,11 +55,21 @@ pub fn render_source(
     src: &input::Source,
     fonts: Option<&Fonts>,
 ) -> FileResult {
-    let docs = match input::parse_yaml(src) {
-        Ok(d) => d,
-        Err(d) => return FileResult::failed(vec![d]),
-    };
-    let content = match paper::decode_file(src, &docs) {
+    match input::parse_yaml(src) {
+        Ok(docs) => render_docs(engine, src, &docs, fonts),
+        Err(d) => FileResult::failed(vec![d]),
+    }
+}
+
+/// The stages after parsing, for YAML trees that did not come from parsing
+/// one file (a roster row is the roster's shared fields plus its cells).
+pub fn render_docs(
+    engine: &template::Engine,
+    src: &input::Source,
+    docs: &[input::YamlDoc],
+    fonts: Option<&Fonts>,
+) -> FileResult {
+    let content = match paper::decode_file(src, docs) {
         Ok(c) => c,
         Err(diags) => return FileResult::failed(diags),
     };
@@ -97,7 +107,7 @@ pub fn render_source(
                 let message = format!("字符「{c}」（U+{:04X}）没有任何可用字体能显示", c as u32);
                 let help =
                     "请安装含有此字的字体（如 Noto Serif CJK SC），或用 --font 正文=字体文件 指定";
-                errors.push(match input::locate_char(src, &docs, c) {
+                errors.push(match input::locate_char(src, docs, c) {
                     Some((pos, field)) => src.error(pos, Some(&field), message).with_help(help),
                     None => Diagnostic::whole_file(&src.name, message).with_help(help),
                 });

@@ -348,18 +348,7 @@ fn letterhead_attachments_and_imprint_are_set_in_both_formats() {
         xml.contains("w:color=\"FF0000\"/></w:pBdr>"),
         "no red rule under the document number"
     );
-    // The text with the markup taken out (runs split Latin from CJK).
-    let mut plain = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => plain.push(c),
-            _ => {}
-        }
-    }
-    let xml = plain;
+    let xml = docx_text(&docx);
     for text in [
         "中共江滨区财政局机关委员会",
         "区财党〔2026〕3号",

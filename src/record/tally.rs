@@ -398,7 +398,7 @@ pub fn open_csv(ctx: &mut Ctx, node: &Node, field: &str, wanted: &[&str]) -> Opt
 /// Reads a CSV file's text: UTF-8 (with or without BOM), or GB18030 as
 /// Excel on Chinese Windows saves it, accepted only without a single
 /// undecodable byte. The header check that follows catches the rest.
-fn read_text(path: &Path) -> Result<String, String> {
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
         _ => e.to_string(),
@@ -432,15 +432,15 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// One CSV record: the line it starts on and its fields with their columns.
-struct CsvRecord {
-    line: usize,
-    cells: Vec<(String, usize)>,
+pub(crate) struct CsvRecord {
+    pub line: usize,
+    pub cells: Vec<(String, usize)>,
 }
 
 /// RFC 4180 CSV: fields separated by commas, optionally in double quotes
 /// (a doubled quote inside stands for one; quoted fields may span lines).
 /// Unquoted fields are trimmed; blank lines are skipped.
-fn parse_csv(text: &str) -> Result<Vec<CsvRecord>, (Pos, String)> {
+pub(crate) fn parse_csv(text: &str) -> Result<Vec<CsvRecord>, (Pos, String)> {
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();
     let (mut line, mut col) = (1usize, 1usize);

@@ -174,3 +174,20 @@ pub fn docx_part(path: &Path, part: &str) -> String {
     std::io::Read::read_to_string(&mut entry, &mut s).unwrap();
     s
 }
+
+/// The text of a DOCX's body with the markup taken out (runs split Latin
+/// from CJK, so searching the XML itself would miss "2026年").
+pub fn docx_text(path: &Path) -> String {
+    let xml = docx_part(path, "word/document.xml");
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+}

@@ -1,0 +1,433 @@
+//! Rosters: one paper per row of a CSV or XLSX table.
+//!
+//! A roster is a YAML file of `文种: 花名册` that names the table, gives the
+//! fields every paper shares (`共同字段`, a paper like any other) and maps
+//! table columns to field paths (`列`). Each row becomes that paper with the
+//! row's cells put in at their paths. Owns reading the table (CSV in UTF-8 or
+//! GBK as Excel writes it; XLSX through calamine), building each row's YAML
+//! tree, and moving a problem found in a cell to that cell: file, row,
+//! column and field. It never decides what a field means: `paper` does.
+
+use std::path::Path;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::input::{self, Node, Source, Value, YamlDoc};
+use crate::paper::fields::{self, Ctx, Obj};
+
+/// Marks a YAML file as a roster; checked cheaply while expanding inputs.
+pub const KIND: &str = "花名册";
+
+/// A parsed roster: the shared tree and one set of cells per row.
+pub struct Roster {
+    /// The roster YAML, for messages about the shared fields.
+    pub spec: Source,
+    /// `共同字段`.
+    pub shared: Node,
+    /// (column name, field path split at dots), in 列's order.
+    pub columns: Vec<(String, Vec<String>)>,
+    /// The table file as the user named it (relative to the roster).
+    pub table_name: String,
+    pub rows: Vec<Row>,
+    /// The table's lines, for quoting a row in messages.
+    pub table_lines: Vec<String>,
+    /// sha256 of the roster YAML, part of each row's input hash.
+    pub spec_digest: String,
+}
+
+/// One row: its 1-based line (CSV) or row number (XLSX), and for each of
+/// the roster's columns the cell's text and 1-based column.
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<(String, usize)>,
+}
+
+/// Whether the text of a YAML file declares a roster.
+pub fn is_roster(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l.strip_prefix("文种:")
+            .or_else(|| l.strip_prefix("文种："))
+            .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == KIND)
+    })
+}
+
+/// Reads a roster and its table. Every problem is a located diagnostic.
+pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
+    let src = input::read_source(path).map_err(|d| vec![d])?;
+    let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
+    let spec_digest = super::sha256_hex(src.text.as_bytes());
+    let mut ctx = Ctx::new(&src);
+    let Some(doc) = docs.first() else {
+        return Err(vec![Diagnostic::whole_file(&src.name, "花名册文件是空的")]);
+    };
+    if docs.len() > 1 {
+        ctx.error(
+            docs[1].root.pos,
+            "（文档顶层）",
+            "一个花名册文件只能有一份花名册（不要用 --- 分隔多份）",
+        );
+    }
+    let mut obj = match Obj::open(&mut ctx, &doc.root, "") {
+        Some(o) => o,
+        None => return Err(ctx.errors),
+    };
+    obj.allow(&["文种"]);
+    let table_node = obj.require(&mut ctx, "花名册", "（CSV 或 XLSX 文件，相对于本文件）");
+    let table =
+        table_node.and_then(|n| fields::line_text(&mut ctx, n, "花名册", 260).map(|t| (t, n.pos)));
+    let sheet = obj.opt_text(&mut ctx, "工作表", 60);
+    let shared = obj
+        .require(&mut ctx, "共同字段", "（每份文书共有的字段，须含「文种」）")
+        .cloned();
+    if let Some(s) = &shared {
+        if !matches!(s.value, Value::Map(_)) {
+            ctx.error(
+                s.pos,
+                "共同字段",
+                format!("应为键值表，实为{}", s.type_name()),
+            );
+        }
+    }
+    let mut columns: Vec<(String, Vec<String>, Pos)> = Vec::new();
+    if let Some(node) = obj.require(&mut ctx, "列", "（表格列名: 字段路径，如 姓名: 党员.姓名）")
+    {
+        match &node.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let col = fields::line_text(&mut ctx, k, "列", 60);
+                    let target = fields::line_text(
+                        &mut ctx,
+                        v,
+                        &format!("列.{}", col.as_deref().unwrap_or("?")),
+                        100,
+                    );
+                    if let (Some(col), Some(target)) = (col, target) {
+                        let path: Vec<String> = target
+                            .split(['.', '．'])
+                            .map(|p| p.trim().to_string())
+                            .collect();
+                        if path.iter().any(String::is_empty) || target.contains('[') {
+                            ctx.error(
+                                v.pos,
+                                &format!("列.{col}"),
+                                format!(
+                                    "字段路径「{target}」有误：应写作 党员.姓名 这样以点分隔的键名"
+                                ),
+                            );
+                            continue;
+                        }
+                        columns.push((col, path, k.pos));
+                    }
+                }
+            }
+            _ => ctx.error(
+                node.pos,
+                "列",
+                format!("应为键值表（列名: 字段路径），实为{}", node.type_name()),
+            ),
+        }
+    }
+    obj.finish(&mut ctx);
+    let (Some((table, table_pos)), Some(shared)) = (table, shared) else {
+        return Err(ctx.errors);
+    };
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    let base = path.parent().unwrap_or(Path::new(""));
+    let table_path = base.join(&table);
+    let loaded = if table.to_ascii_lowercase().ends_with(".xlsx") {
+        read_xlsx(&table_path, sheet.as_deref())
+    } else {
+        read_csv(&table_path)
+    };
+    let (header, rows, lines) = match loaded {
+        Ok(t) => t,
+        Err(why) => {
+            ctx.error(
+                table_pos,
+                "花名册",
+                format!("无法读取花名册表格 {}：{why}", table_path.display()),
+            );
+            return Err(ctx.errors);
+        }
+    };
+    // Pick the mapped columns out of the header.
+    let mut picks = Vec::new();
+    for (col, _, pos) in &columns {
+        match header.iter().position(|h| h == col) {
+            Some(i) => picks.push(i),
+            None => ctx.error(
+                *pos,
+                &format!("列.{col}"),
+                format!(
+                    "表格 {} 的表头中没有「{col}」列；表头为：{}",
+                    table_path.display(),
+                    header.join("、")
+                ),
+            ),
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    let rows = rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|(c, _)| !c.trim().is_empty()))
+        .map(|(line, cells)| Row {
+            line,
+            cells: picks
+                .iter()
+                .map(|&i| {
+                    cells
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| (String::new(), i + 1))
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Roster {
+        spec: src,
+        shared,
+        columns: columns.into_iter().map(|(c, p, _)| (c, p)).collect(),
+        table_name: table_path.display().to_string(),
+        rows,
+        table_lines: lines,
+        spec_digest,
+    })
+}
+
+type Table = (Vec<String>, Vec<(usize, Vec<(String, usize)>)>, Vec<String>);
+
+fn read_csv(path: &Path) -> Result<Table, String> {
+    let text = crate::record::tally::read_text(path)?;
+    let records = crate::record::tally::parse_csv(&text)
+        .map_err(|(pos, why)| format!("第 {} 行：{why}", pos.line))?;
+    let mut it = records.into_iter();
+    let header = it.next().ok_or("表格是空的")?;
+    let header: Vec<String> = header
+        .cells
+        .into_iter()
+        .map(|(c, _)| c.trim().trim_start_matches('\u{FEFF}').to_string())
+        .collect();
+    let rows = it.map(|r| (r.line, r.cells)).collect();
+    Ok((header, rows, text.lines().map(str::to_string).collect()))
+}
+
+fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        open_workbook(path).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))?;
+    let names = book.sheet_names().to_vec();
+    let name =
+        match sheet {
+            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
+                format!("没有名为「{s}」的工作表；工作表有：{}", names.join("、"))
+            })?,
+            None => names.first().cloned().ok_or("工作簿中没有工作表")?,
+        };
+    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let (first_row, first_col) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
+    let text = |d: &Data| -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => s.trim().to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Bool(b) => {
+                if *b {
+                    "是".into()
+                } else {
+                    "否".into()
+                }
+            }
+            Data::DateTime(dt) => excel_date(dt.as_f64()),
+            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    };
+    let mut rows_iter = range.rows().enumerate();
+    let header: Vec<String> = rows_iter
+        .next()
+        .ok_or("工作表是空的")?
+        .1
+        .iter()
+        .map(&text)
+        .collect();
+    let mut rows = Vec::new();
+    let mut lines = vec![header.join(" | ")];
+    for (i, row) in rows_iter {
+        let cells: Vec<(String, usize)> = row
+            .iter()
+            .enumerate()
+            .map(|(c, d)| (text(d), first_col + c + 1))
+            .collect();
+        lines.push(
+            cells
+                .iter()
+                .map(|(t, _)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" | "),
+        );
+        rows.push((first_row + i + 1, cells));
+    }
+    // Lines are indexed from the sheet's first row.
+    let mut padded = vec![String::new(); first_row];
+    padded.extend(lines);
+    Ok((header, rows, padded))
+}
+
+/// An Excel serial date (days since 1899-12-30) as 2026-01-05.
+fn excel_date(serial: f64) -> String {
+    // Days since 1970-01-01, then Howard Hinnant's civil-from-days.
+    let z = serial.floor() as i64 - 25_569 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+impl Roster {
+    /// The YAML tree of row `i`: the shared fields with the row's cells put
+    /// in at their paths (a cell left empty leaves the shared value).
+    pub fn row_doc(&self, i: usize) -> YamlDoc {
+        let row = &self.rows[i];
+        let mut root = self.shared.clone();
+        for ((_, path), (text, col)) in self.columns.iter().zip(&row.cells) {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let pos = cell_pos(row.line, *col);
+            set_path(
+                &mut root,
+                path,
+                Node {
+                    pos,
+                    value: Value::Str(text.clone()),
+                },
+            );
+        }
+        YamlDoc { root, index: 1 }
+    }
+
+    /// Moves diagnostics about a cell's field to that cell of the table, and
+    /// names the row in the others.
+    pub fn relocate(&self, i: usize, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let row = &self.rows[i];
+        diags
+            .into_iter()
+            .map(|mut d| {
+                let field = d.field.clone().unwrap_or_default();
+                let cell = self
+                    .columns
+                    .iter()
+                    .zip(&row.cells)
+                    .find(|((_, path), (text, _))| {
+                        !text.trim().is_empty()
+                            && (field == path.join(".")
+                                || field.starts_with(&format!("{}.", path.join("."))))
+                    });
+                match cell {
+                    Some(((col_name, _), (_, col))) => {
+                        d.file = self.table_name.clone();
+                        d.pos = Some(Pos {
+                            line: row.line,
+                            col: *col,
+                        });
+                        d.source_line = self.table_lines.get(row.line - 1).cloned();
+                        d.help = Some(format!("「{col_name}」列，第 {} 行", row.line));
+                    }
+                    None => {
+                        d.help = Some(format!(
+                            "花名册 {} 第 {} 行的文书（共同字段中的问题）",
+                            self.table_name, row.line
+                        ));
+                    }
+                }
+                d
+            })
+            .collect()
+    }
+
+    /// The input hash of row `i`: the roster and the row's cells.
+    pub fn row_digest(&self, i: usize) -> String {
+        let mut text = self.spec_digest.clone();
+        for (c, _) in &self.rows[i].cells {
+            text.push('\u{1f}');
+            text.push_str(c);
+        }
+        super::sha256_hex(text.as_bytes())
+    }
+}
+
+/// Positions of table cells are kept apart from YAML positions: cells sit
+/// in their own file, and `relocate` puts them back there.
+fn cell_pos(line: usize, col: usize) -> Pos {
+    Pos { line, col }
+}
+
+/// Puts `value` at `path` inside the mapping `root`, creating mappings on the
+/// way and replacing what was there.
+fn set_path(root: &mut Node, path: &[String], value: Node) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if !matches!(root.value, Value::Map(_)) {
+        root.value = Value::Map(Vec::new());
+    }
+    let Value::Map(entries) = &mut root.value else {
+        unreachable!()
+    };
+    let pos = value.pos;
+    let idx = match entries
+        .iter()
+        .position(|(k, _)| matches!(&k.value, Value::Str(s) if s == first))
+    {
+        Some(i) => i,
+        None => {
+            let key = Node {
+                pos,
+                value: Value::Str(first.clone()),
+            };
+            entries.push((
+                key,
+                Node {
+                    pos,
+                    value: Value::Map(Vec::new()),
+                },
+            ));
+            entries.len() - 1
+        }
+    };
+    if rest.is_empty() {
+        entries[idx].1 = value;
+    } else {
+        set_path(&mut entries[idx].1, rest, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serial_dates() {
+        assert_eq!(excel_date(46027.0), "2026-01-05");
+        assert_eq!(excel_date(1.0), "1899-12-31");
+    }
+
+    #[test]
+    fn roster_files_are_recognised() {
+        assert!(is_roster("# 花名册\n文种: 花名册\n"));
+        assert!(!is_roster("文种: 整改方案\n"));
+    }
+}

@@ -1,0 +1,427 @@
+//! `wenshu batch`: rosters, all cores, one print file, safe to interrupt.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+
+/// A roster directory: the shipped roster and its CSV, copied so a test can
+/// change the table.
+fn roster_dir(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for f in ["花名册-整改方案.yaml", "第一党支部党员名单.csv"] {
+        std::fs::copy(root().join("fixtures/batch").join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    files_in(dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+fn pdf_pages(path: &Path) -> usize {
+    run_tool("pdfinfo", &[path.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap()
+}
+
+#[test]
+fn a_roster_gives_one_paper_per_row_and_a_bad_row_is_reported_while_the_rest_print() {
+    let dir = roster_dir("roster-bad");
+    let csv = dir.join("第一党支部党员名单.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(
+        &csv,
+        text.replace(
+            "郑晓东,区财政局综合科科员,2026-04-12",
+            "郑晓东,区财政局综合科科员,2026-04-31",
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&[
+        "batch",
+        dir.join("花名册-整改方案.yaml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "a failed row must fail the batch");
+    let err = stderr(&o);
+    assert!(
+        err.contains("第一党支部党员名单.csv:6:15")
+            && err.contains("字段：审批.公示日期")
+            && err.contains("「公示日期」列，第 6 行"),
+        "{err}"
+    );
+    assert!(err.contains("成功 7 项，失败 1 项"), "{err}");
+    let docx: Vec<String> = names(&out)
+        .into_iter()
+        .filter(|n| n.ends_with(".docx"))
+        .collect();
+    assert_eq!(docx.len(), 7);
+    assert!(!docx.iter().any(|n| n.contains("郑晓东")));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let entries = manifest["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 8);
+    let bad = entries.iter().find(|e| e["row"] == 6).unwrap();
+    assert_eq!(bad["status"], "失败");
+    assert!(bad["errors"][0].as_str().unwrap().contains("2026-04-31"));
+    for e in entries.iter().filter(|e| e["status"] == "成功") {
+        let o = &e["outputs"][0];
+        let bytes = std::fs::read(out.join(o["path"].as_str().unwrap())).unwrap();
+        assert_eq!(o["bytes"].as_u64().unwrap(), bytes.len() as u64);
+        assert_eq!(o["sha256"].as_str().unwrap().len(), 64);
+    }
+    assert!(std::fs::read_to_string(out.join("manifest.csv"))
+        .unwrap()
+        .contains("失败"));
+}
+
+#[test]
+fn an_xlsx_roster_reads_like_the_csv() {
+    let dir = roster_dir("roster-xlsx");
+    let xlsx = dir.join("名单.xlsx");
+    let script = format!(
+        "import csv, openpyxl\nwb = openpyxl.Workbook()\nws = wb.active\nfor row in csv.reader(open({:?}, encoding='utf-8')):\n    ws.append(row)\nwb.save({:?})\n",
+        dir.join("第一党支部党员名单.csv").to_str().unwrap(),
+        xlsx.to_str().unwrap()
+    );
+    run_tool("python3", &["-c", &script]);
+    let spec = std::fs::read_to_string(dir.join("花名册-整改方案.yaml"))
+        .unwrap()
+        .replace("第一党支部党员名单.csv", "名单.xlsx");
+    std::fs::write(dir.join("花名册-整改方案.yaml"), spec).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&[
+        "batch",
+        dir.join("花名册-整改方案.yaml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        names(&out).iter().filter(|n| n.ends_with(".docx")).count(),
+        8
+    );
+    let xml = docx_text(&out.join("整改方案-王珺.docx"));
+    assert!(
+        xml.contains("王珺") && xml.contains("于2026年4月12日在"),
+        "the row's cells reach the paper"
+    );
+}
+
+/// Inputs of every shape: a directory (recursively), a multi-document file
+/// and a roster, in one run.
+fn mixed_inputs(dir: &Path) -> Vec<String> {
+    let tree = dir.join("tree/sub");
+    std::fs::create_dir_all(&tree).unwrap();
+    for f in [
+        "两个具体.yaml",
+        "转段申请-1.yaml",
+        "阶段小结-2.yaml",
+        "党性分析材料-个人.yaml",
+    ] {
+        std::fs::copy(root().join("fixtures").join(f), tree.join(f)).unwrap();
+    }
+    let a = std::fs::read_to_string(root().join("fixtures/整改方案-个人.yaml")).unwrap();
+    let b = std::fs::read_to_string(root().join("fixtures/党性分析材料-领导干部.yaml")).unwrap();
+    std::fs::write(dir.join("多份.yaml"), format!("{a}\n---\n{b}")).unwrap();
+    vec![
+        dir.join("tree").display().to_string(),
+        dir.join("多份.yaml").display().to_string(),
+        root()
+            .join("fixtures/batch/花名册-整改方案.yaml")
+            .display()
+            .to_string(),
+    ]
+}
+
+#[test]
+fn any_number_of_threads_gives_byte_identical_files_and_print_file() {
+    let dir = scratch("jobs");
+    let inputs = mixed_inputs(&dir);
+    let mut runs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.join(format!("out-{jobs}"));
+        let merged = dir.join(format!("merged-{jobs}.pdf"));
+        let mut args: Vec<&str> = vec!["batch"];
+        args.extend(inputs.iter().map(String::as_str));
+        args.extend([
+            "-o",
+            out.to_str().unwrap(),
+            "-j",
+            jobs,
+            "--merge",
+            merged.to_str().unwrap(),
+        ]);
+        let o = wenshu(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("进度："),
+            "plain progress lines when not on a terminal"
+        );
+        runs.push((out, merged));
+    }
+    let (a, b) = (&runs[0], &runs[1]);
+    assert_eq!(names(&a.0), names(&b.0));
+    for (x, y) in files_in(&a.0).iter().zip(files_in(&b.0)) {
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(&y).unwrap(),
+            "{} differs between -j 1 and -j 2",
+            x.display()
+        );
+    }
+    assert_eq!(
+        std::fs::read(&a.1).unwrap(),
+        std::fs::read(&b.1).unwrap(),
+        "merged files differ"
+    );
+    // 4 files from the tree + 2 from the multi-document file + 8 roster rows.
+    assert_eq!(
+        names(&a.0).iter().filter(|n| n.ends_with(".pdf")).count(),
+        14
+    );
+}
+
+#[test]
+fn the_merged_print_file_starts_every_paper_on_an_odd_page_and_embeds_each_face_once() {
+    let dir = scratch("merge");
+    let inputs = mixed_inputs(&dir);
+    let out = dir.join("out");
+    let merged = dir.join("合订本.pdf");
+    let mut args: Vec<&str> = vec!["batch"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend([
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--merge",
+        merged.to_str().unwrap(),
+    ]);
+    let o = wenshu(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    run_tool("qpdf", &["--check", merged.to_str().unwrap()]);
+    // Papers in input order, as the manifest lists their outputs.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let mut papers = Vec::new();
+    for e in manifest["entries"].as_array().unwrap() {
+        for o in e["outputs"].as_array().unwrap() {
+            papers.push(out.join(o["path"].as_str().unwrap()));
+        }
+    }
+    let mut expected_first_pages = Vec::new();
+    let mut page = 1;
+    for p in &papers {
+        expected_first_pages.push(page);
+        let n = pdf_pages(p);
+        page += n + n % 2; // the next paper starts on the next odd page
+    }
+    let last = pdf_pages(papers.last().unwrap());
+    let total = pdf_pages(&merged);
+    assert_eq!(total, page - 1 - last % 2, "page count");
+    // Each paper's first page holds its own page 1; the pages before an odd
+    // start that a paper did not fill are blank, with no page number.
+    for (p, first) in papers.iter().zip(&expected_first_pages) {
+        let ours: String = run_tool(
+            "pdftotext",
+            &["-f", "1", "-l", "1", p.to_str().unwrap(), "-"],
+        )
+        .split_whitespace()
+        .collect();
+        let there: String = run_tool(
+            "pdftotext",
+            &[
+                "-f",
+                &first.to_string(),
+                "-l",
+                &first.to_string(),
+                merged.to_str().unwrap(),
+                "-",
+            ],
+        )
+        .split_whitespace()
+        .collect();
+        assert_eq!(ours, there, "{} should start on page {first}", p.display());
+        if *first > 1 && pdf_pages(p) > 0 {
+            let before = first - 1;
+            let prev_text: String = run_tool(
+                "pdftotext",
+                &[
+                    "-f",
+                    &before.to_string(),
+                    "-l",
+                    &before.to_string(),
+                    merged.to_str().unwrap(),
+                    "-",
+                ],
+            )
+            .split_whitespace()
+            .collect();
+            if prev_text.is_empty() {
+                continue; // a blank page: right
+            }
+            assert!(
+                prev_text.contains('—'),
+                "page {before} is neither blank nor numbered"
+            );
+        }
+    }
+    let fonts = run_tool("pdffonts", &[merged.to_str().unwrap()]);
+    let mut faces: Vec<String> = fonts
+        .lines()
+        .skip(2)
+        .map(|l| {
+            l.split_whitespace()
+                .next()
+                .unwrap()
+                .split_once('+')
+                .unwrap()
+                .1
+                .to_string()
+        })
+        .collect();
+    let n = faces.len();
+    faces.sort();
+    faces.dedup();
+    assert_eq!(faces.len(), n, "a face embedded twice:\n{fonts}");
+}
+
+#[test]
+fn an_interrupted_batch_resumed_gives_the_same_output_as_one_run() {
+    let dir = scratch("resume");
+    let inputs = dir.join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let text = std::fs::read_to_string(root().join("fixtures/党性分析材料-个人.yaml")).unwrap();
+    for i in 0..240 {
+        let t = text.replace("林晓雯", &format!("林晓雯{i:03}"));
+        std::fs::write(inputs.join(format!("{i:03}.yaml")), t).unwrap();
+    }
+    // A clean run to compare with.
+    let clean = dir.join("clean");
+    let o = wenshu(&[
+        "batch",
+        inputs.to_str().unwrap(),
+        "-o",
+        clean.to_str().unwrap(),
+        "-j",
+        "2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Start, and kill it once some papers are out.
+    let out = dir.join("out");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .args([
+            "batch",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-j",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let n = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+        if n >= 40 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = names(&out).iter().filter(|n| n.ends_with(".pdf")).count();
+    assert!(
+        done < 240,
+        "the batch finished before it could be interrupted ({done} papers)"
+    );
+    // Nothing written under its final name is partial.
+    for f in files_in(&out) {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&f).unwrap();
+        if name.ends_with(".pdf") {
+            assert!(bytes.ends_with(b"%%EOF\n"), "{name} is partial");
+        } else if name.ends_with(".docx") {
+            assert!(
+                zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok(),
+                "{name} is partial"
+            );
+        }
+    }
+
+    let o = wenshu(&[
+        "batch",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "2",
+        "--resume",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("沿用上次的输出"), "{}", stderr(&o));
+    assert_eq!(names(&out), names(&clean), "no temporary file may remain");
+    for (x, y) in files_in(&out).iter().zip(files_in(&clean)) {
+        assert_eq!(
+            std::fs::read(x).unwrap(),
+            std::fs::read(&y).unwrap(),
+            "{} differs from a clean run",
+            x.display()
+        );
+    }
+}
+
+#[test]
+fn shards_partition_the_inputs() {
+    let dir = scratch("shard");
+    let inputs = mixed_inputs(&dir);
+    let mut seen: Vec<(String, Option<u64>)> = Vec::new();
+    for k in ["1/3", "2/3", "3/3"] {
+        let out = dir.join(format!("out-{}", &k[..1]));
+        let mut args: Vec<&str> = vec!["batch"];
+        args.extend(inputs.iter().map(String::as_str));
+        args.extend([
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "docx",
+            "--shard",
+            k,
+        ]);
+        let o = wenshu(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        for e in m["entries"].as_array().unwrap() {
+            let key = (e["input"].as_str().unwrap().to_string(), e["row"].as_u64());
+            assert!(!seen.contains(&key), "{key:?} in two shards");
+            seen.push(key);
+        }
+    }
+    assert_eq!(seen.len(), 4 + 1 + 8, "every input in exactly one shard");
+    let bad = wenshu(&[
+        "batch",
+        "fixtures",
+        "-o",
+        dir.join("x").to_str().unwrap(),
+        "--shard",
+        "4/3",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
