@@ -324,7 +324,7 @@ fn render(
     let mut error_count = 0;
     let mut refused_files = 0;
     let mut written = 0;
-    let mut taken = Vec::new();
+    let mut taken = output::Names::default();
     for file in files {
         let result = pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf));
         if !write {
@@ -363,7 +363,7 @@ fn render(
             if let (true, Some(fonts), Some(layout)) = (formats.pdf, &fonts, &layout) {
                 outputs.push(("pdf", crate::pdf::write(layout, fonts, &r.document.title())));
             }
-            let stem = output::unique_stem(&r.stem, &mut taken);
+            let stem = taken.unique(&r.stem);
             for (ext, bytes) in outputs {
                 let path = out.join(format!("{stem}.{ext}"));
                 if let Err(e) = output::write_atomic(&path, &bytes) {

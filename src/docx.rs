@@ -45,7 +45,7 @@ pub fn write(doc: &Document, imprint_place: Option<ImprintPlace>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_level(Some(2))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for (name, xml) in &parts {

@@ -160,6 +160,18 @@ pub struct Fonts {
     roles: HashMap<FontRole, usize>,
     /// All faces in fallback order (role faces first, by role order).
     fallback: Vec<usize>,
+    /// (role, char) → (face, glyph, advance in em), filled as papers are
+    /// laid out: a paper repeats a few hundred characters thousands of
+    /// times, and cmap lookups were most of a DOCX's cost in a batch.
+    glyphs: std::sync::RwLock<HashMap<(FontRole, char), Option<Glyph>>>,
+}
+
+/// Where a character is drawn from: face index, glyph id, advance (em).
+#[derive(Clone, Copy, Debug)]
+pub struct Glyph {
+    pub face: usize,
+    pub gid: u16,
+    pub advance_em: f32,
 }
 
 /// A font problem the user must fix (no face for a role, unreadable file).
@@ -294,6 +306,7 @@ impl Fonts {
             faces,
             roles,
             fallback,
+            glyphs: Default::default(),
         })
     }
 
@@ -314,16 +327,42 @@ impl Fonts {
             .find(|&i| self.faces[i].face.glyph_index(c).is_some())
     }
 
+    /// The glyph that draws `c` for `role` (see [`Fonts::face_for`]), cached.
+    pub fn glyph(&self, role: FontRole, c: char) -> Option<Glyph> {
+        if let Some(g) = self.glyphs.read().expect("glyph cache").get(&(role, c)) {
+            return *g;
+        }
+        let g = self.face_for(role, c).map(|face| {
+            let f = &self.faces[face];
+            let gid = f.glyph(c).unwrap_or(0);
+            Glyph {
+                face,
+                gid,
+                advance_em: f.advance_em(gid),
+            }
+        });
+        self.glyphs
+            .write()
+            .expect("glyph cache")
+            .insert((role, c), g);
+        g
+    }
+
     /// Characters of `text` that no available face can draw.
     pub fn missing(&self, text: &str) -> Vec<char> {
-        let parsed: Vec<&ttf_parser::Face<'static>> =
-            self.fallback.iter().map(|&i| &self.faces[i].face).collect();
         let mut out: Vec<char> = Vec::new();
         for c in text.chars() {
             if c.is_whitespace() || c.is_control() || out.contains(&c) {
                 continue;
             }
-            if !parsed.iter().any(|f| f.glyph_index(c).is_some()) {
+            // The body role falls back through every face, so a miss here
+            // is a miss everywhere.
+            let role = if c.is_ascii() {
+                FontRole::Latin
+            } else {
+                FontRole::Cjk(Role::Body)
+            };
+            if self.glyph(role, c).is_none() {
                 out.push(c);
             }
         }

@@ -7,7 +7,7 @@
 //! all, and an interrupted run leaves no half-written paper.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Longest file stem, in characters: Windows paths are limited, and a
 /// paper's name is a kind plus a person or unit.
@@ -45,38 +45,32 @@ pub fn safe_stem(stem: &str) -> String {
     s
 }
 
-/// Picks `dir/stem.ext`, adding `-2`, `-3`, … if an earlier paper of this run
-/// took the name (comparison ignores case, as Windows does).
-pub fn unique_path(dir: &Path, stem: &str, ext: &str, taken: &mut Vec<String>) -> PathBuf {
-    let base = safe_stem(stem);
-    let mut name = format!("{base}.{ext}");
-    let mut n = 1;
-    while taken
-        .iter()
-        .any(|t| t.to_lowercase() == name.to_lowercase())
-    {
-        n += 1;
-        name = format!("{base}-{n}.{ext}");
-    }
-    taken.push(name.clone());
-    dir.join(name)
+/// The file stems taken in one run: each paper gets a unique one, with
+/// `-2`, `-3`, … added in order of arrival (comparison ignores case, as
+/// Windows does), so the same inputs always give the same names.
+#[derive(Default)]
+pub struct Names {
+    taken: std::collections::HashSet<String>,
 }
 
-/// A unique, safe stem for a paper that writes several files (DOCX and PDF
-/// share it); comparison ignores case, as Windows does.
-pub fn unique_stem(stem: &str, taken: &mut Vec<String>) -> String {
-    let base = safe_stem(stem);
-    let mut name = base.clone();
-    let mut n = 1;
-    while taken
-        .iter()
-        .any(|t| t.to_lowercase() == name.to_lowercase())
-    {
-        n += 1;
-        name = format!("{base}-{n}");
+impl Names {
+    /// A safe stem for `stem` that no earlier paper of this run has; the
+    /// DOCX and PDF of one paper share it.
+    pub fn unique(&mut self, stem: &str) -> String {
+        let base = safe_stem(stem);
+        let mut name = base.clone();
+        let mut n = 1;
+        while !self.taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        name
     }
-    taken.push(name.clone());
-    name
+
+    /// Marks a stem as taken (a resumed batch keeps its earlier names).
+    pub fn reserve(&mut self, stem: &str) {
+        self.taken.insert(stem.to_lowercase());
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed,
@@ -118,9 +112,11 @@ mod tests {
 
     #[test]
     fn collisions_get_numbers() {
-        let mut taken = Vec::new();
-        let d = Path::new("o");
-        assert_eq!(unique_path(d, "a", "docx", &mut taken), d.join("a.docx"));
-        assert_eq!(unique_path(d, "A", "docx", &mut taken), d.join("A-2.docx"));
+        let mut names = Names::default();
+        assert_eq!(names.unique("a"), "a");
+        assert_eq!(names.unique("A"), "A-2");
+        names.reserve("b-2");
+        assert_eq!(names.unique("b"), "b");
+        assert_eq!(names.unique("b"), "b-3");
     }
 }

@@ -380,10 +380,16 @@ fn set_stroke(c: &mut Content, color: Color) {
     c.set_stroke_rgb(color.0, color.1, color.2);
 }
 
+/// Content streams are compressed fast (level 3, most of their bytes are
+/// repetitive operators); font programs, compressed once and cached, harder.
 fn deflate(data: &[u8]) -> Vec<u8> {
+    deflate_at(data, 3)
+}
+
+fn deflate_at(data: &[u8], level: u32) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(
         Vec::with_capacity(data.len() / 2),
-        flate2::Compression::new(6),
+        flate2::Compression::new(level),
     );
     e.write_all(data).expect("deflate in memory");
     e.finish().expect("deflate in memory")
@@ -440,7 +446,7 @@ fn subset_face(
         sub
     };
     let tag = subset_tag(&face.ps_name, order);
-    let program = Arc::new(deflate(&program));
+    let program = Arc::new(deflate_at(&program, 6));
     let mut cache = cache.lock().expect("subset cache");
     // A batch's merged file subsets to thousands of glyph sets only once; keep
     // the cache small so memory stays flat.

@@ -337,8 +337,9 @@ fn an_interrupted_batch_resumed_gives_the_same_output_as_one_run() {
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
+        // Wait for some papers and a first manifest (written once a second).
         let n = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
-        if n >= 40 || std::time::Instant::now() > deadline {
+        if (n >= 40 && out.join("manifest.json").exists()) || std::time::Instant::now() > deadline {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));

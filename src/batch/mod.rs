@@ -170,11 +170,12 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
         },
         None => None,
     };
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken = output::Names::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(total);
     let (mut ok, mut failed, mut refused, mut skipped) = (0usize, 0usize, 0usize, 0usize);
     let chunk = 8 * pool.current_num_threads().max(1);
     let mut start = 0;
+    let mut last_manifest = Instant::now();
     while start < total {
         let end = (start + chunk).min(total);
         let slice = &units[start..end];
@@ -209,10 +210,7 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             if let Some(entry) = reused {
                 for o in &entry.outputs {
                     if let Some(stem) = Path::new(&o.path).file_stem() {
-                        let stem = stem.to_string_lossy().into_owned();
-                        if !taken.contains(&stem) {
-                            taken.push(stem);
-                        }
+                        taken.reserve(&stem.to_string_lossy());
                     }
                 }
                 skipped += 1;
@@ -236,7 +234,7 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             };
             let mut idx = Vec::new();
             for paper in p.papers {
-                let stem = output::unique_stem(&paper.stem, &mut taken);
+                let stem = taken.unique(&paper.stem);
                 for (ext, bytes) in [("docx", paper.docx), ("pdf", paper.pdf)] {
                     if let Some(bytes) = bytes {
                         idx.push(writes.len());
@@ -296,12 +294,24 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             }
             entries.push(entry);
         }
+        // The manifest is rewritten at most once a second (a killed run loses
+        // at most that second's entries, which a resume then redoes), and at
+        // the end: rewriting it after every chunk would be quadratic.
+        if end == total || last_manifest.elapsed() >= Duration::from_secs(1) {
+            if let Err(e) = write_manifest(&opts.out, &settings, &entries) {
+                eprintln!("错误：无法写入清单：{e}");
+                return false;
+            }
+            last_manifest = Instant::now();
+        }
+        progress.advance(end - start, ok, failed + refused);
+        start = end;
+    }
+    if total == 0 {
         if let Err(e) = write_manifest(&opts.out, &settings, &entries) {
             eprintln!("错误：无法写入清单：{e}");
             return false;
         }
-        progress.advance(end - start, ok, failed + refused);
-        start = end;
     }
     let mut merged_pages = None;
     if let Some(m) = merged {
@@ -426,7 +436,15 @@ fn produce(
     let refused = !result.rendered.is_empty() && !result.errors.is_empty();
     let mut papers = Vec::new();
     for r in result.rendered {
-        let layout = fonts.map(|f| Typesetter::new(f).layout(&r.document));
+        // The DOCX needs the layout only to place a 版记.
+        let has_imprint = r
+            .document
+            .blocks
+            .iter()
+            .any(|b| matches!(b, crate::document::Block::Imprint(_)));
+        let layout = fonts
+            .filter(|_| opts.pdf || keep_layout || has_imprint)
+            .map(|f| Typesetter::new(f).layout(&r.document));
         let docx = opts
             .docx
             .then(|| docx::write(&r.document, layout.as_ref().and_then(|l| l.imprint)));

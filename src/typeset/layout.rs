@@ -732,13 +732,9 @@ impl<'f> Typesetter<'f> {
     }
 
     fn advance(&self, role: FontRole, c: char, size: f32) -> f32 {
-        match self.fonts.face_for(role, c) {
-            Some(f) => {
-                let face = &self.fonts.faces[f];
-                face.glyph(c).map_or(0.0, |g| face.advance_em(g)) * size
-            }
-            None => size,
-        }
+        self.fonts
+            .glyph(role, c)
+            .map_or(size, |g| g.advance_em * size)
     }
 
     /// Breaks spans into lines and appends one box per line.
@@ -824,9 +820,18 @@ impl<'f> Typesetter<'f> {
                 };
                 let w = self.advance(role, c, atom.size) * scale;
                 if !c.is_whitespace() {
-                    if let Some(f) = self.fonts.face_for(role, c) {
-                        let gid = self.fonts.faces[f].glyph(c).unwrap_or(0);
-                        push_glyph(b, f, atom.size, baseline, Glyph { gid, x: gx, ch: c });
+                    if let Some(g) = self.fonts.glyph(role, c) {
+                        push_glyph(
+                            b,
+                            g.face,
+                            atom.size,
+                            baseline,
+                            Glyph {
+                                gid: g.gid,
+                                x: gx,
+                                ch: c,
+                            },
+                        );
                     }
                 }
                 b.text.push(c);
