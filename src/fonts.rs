@@ -215,6 +215,10 @@ impl Fonts {
     /// Scans the system fonts once and resolves every role. `overrides` maps
     /// roles to font files (first face of a collection unless `path#index`).
     pub fn discover(overrides: &[(FontRole, PathBuf)]) -> Result<Fonts, FontError> {
+        // The config file's choices first; `--font` on the command line wins.
+        let mut all = config_overrides()?;
+        all.extend_from_slice(overrides);
+        let overrides = &all[..];
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
         let mut faces: Vec<LoadedFace> = Vec::new();
@@ -404,6 +408,73 @@ fn find_face(db: &fontdb::Database, family: &str, weight: u16) -> Option<fontdb:
             (f.weight.0.abs_diff(weight) + style_mismatch, path, f.index)
         })
         .map(|f| f.id)
+}
+
+/// The font config file: `$WENSHU_FONTS`, else `wenshu/fonts.yaml` in the
+/// user's config directory (`$XDG_CONFIG_HOME`, or `~/.config`), if present:
+///
+/// ```yaml
+/// 字体:
+///   正文: /usr/share/fonts/winfonts/仿宋_GB2312.ttf
+///   标题: 方正小标宋简体.ttf      # relative to the config file
+/// ```
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("WENSHU_FONTS") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
+    Some(base.join("wenshu/fonts.yaml")).filter(|p| p.is_file())
+}
+
+/// Reads the font config file; every problem in it is a located error.
+pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
+    use crate::input::{self, Value};
+    use crate::paper::fields::{self, Ctx, Obj};
+    let Some(path) = config_path() else {
+        return Ok(Vec::new());
+    };
+    let src =
+        input::read_source(&path).map_err(|d| FontError(format!("字体配置文件有误：\n{d}")))?;
+    let docs =
+        input::parse_yaml(&src).map_err(|d| FontError(format!("字体配置文件有误：\n{d}")))?;
+    let mut ctx = Ctx::new(&src);
+    let mut out = Vec::new();
+    if let Some(doc) = docs.first() {
+        if let Some(mut obj) = Obj::open(&mut ctx, &doc.root, "") {
+            if let Some(node) = obj.require(&mut ctx, "字体", "（角色: 字体文件）") {
+                match &node.value {
+                    Value::Map(entries) => {
+                        for (k, v) in entries {
+                            let Some(role) = fields::line_text(&mut ctx, k, "字体", 10) else {
+                                continue;
+                            };
+                            let field = format!("字体.{role}");
+                            let Some(file) = fields::line_text(&mut ctx, v, &field, 500) else {
+                                continue;
+                            };
+                            match FontRole::parse(&role) {
+                                Some(r) => out.push((r, path.parent().unwrap_or(Path::new("")).join(file))),
+                                None => ctx.error(k.pos, &field, format!("不认识的字体角色「{role}」：可用 标题、正文、黑体、楷体、宋体、西文")),
+                            }
+                        }
+                    }
+                    _ => ctx.error(node.pos, "字体", "应为键值表（角色: 字体文件）"),
+                }
+            }
+            obj.finish(&mut ctx);
+        }
+    }
+    if ctx.errors.is_empty() {
+        Ok(out)
+    } else {
+        let text: Vec<String> = ctx.errors.iter().map(ToString::to_string).collect();
+        Err(FontError(format!(
+            "字体配置文件有误：\n{}",
+            text.join("\n")
+        )))
+    }
 }
 
 /// `font.ttc#2` → (`font.ttc`, 2).

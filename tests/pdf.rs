@@ -414,3 +414,38 @@ fn letterhead_attachments_and_imprint_are_set_in_both_formats() {
             && docx.contains("附件：分析评议阶段满意度测评结果统计表")
     );
 }
+
+#[test]
+fn a_font_config_file_chooses_faces_and_its_mistakes_are_located() {
+    let dir = scratch("fontcfg");
+    let cfg = dir.join("fonts.yaml");
+    std::fs::write(
+        &cfg,
+        "字体:\n  正文: /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc#2\n",
+    )
+    .unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .arg("fonts")
+        .env("WENSHU_FONTS", &cfg)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let body = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("正文"))
+        .unwrap()
+        .to_string();
+    assert!(body.contains("Noto Serif CJK SC"), "{body}");
+    std::fs::write(&cfg, "字体:\n  正闻: /x.ttf\n").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .arg("fonts")
+        .env("WENSHU_FONTS", &cfg)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("fonts.yaml:2:3") && stderr(&o).contains("正闻"),
+        "{}",
+        stderr(&o)
+    );
+}
