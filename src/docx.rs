@@ -25,35 +25,65 @@ use crate::typeset::{self as ts, Face};
 /// Builds the package bytes. `imprint_place` is where our own layout put
 /// the 版记 (see [`imprint`]); `None` lets it follow the text.
 pub fn write(doc: &Document, imprint_place: Option<ImprintPlace>) -> Vec<u8> {
-    let parts: [(&str, String); 12] = [
-        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
-        ("_rels/.rels", ROOT_RELS.to_string()),
-        ("docProps/core.xml", core_props(doc)),
-        ("docProps/app.xml", APP_PROPS.to_string()),
-        ("word/document.xml", document_xml(doc, imprint_place)),
-        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
-        ("word/styles.xml", styles_xml()),
-        ("word/settings.xml", settings_xml()),
-        ("word/fontTable.xml", font_table_xml()),
-        ("word/footer1.xml", footer_xml(false)),
-        ("word/footer2.xml", footer_xml(true)),
-        (
-            "word/theme/theme1.xml",
-            include_str!("ooxml/theme1.xml").to_string(),
-        ),
-    ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32 * 1024)));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(2))
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    for (name, xml) in &parts {
+    // The parts that are the same in every paper are compressed once per
+    // process and copied in as they are: in a batch, compressing them again
+    // for every paper was most of a DOCX's cost.
+    let mut fixed =
+        zip::ZipArchive::new(std::io::Cursor::new(fixed_parts())).expect("our own archive");
+    for i in 0..fixed.len() {
+        let entry = fixed.by_index_raw(i).expect("our own archive");
+        zip.raw_copy_file(entry).expect("zip in memory");
+    }
+    for (name, xml) in [
+        ("docProps/core.xml", core_props(doc)),
+        ("word/document.xml", document_xml(doc, imprint_place)),
+    ] {
         // Writing to memory cannot fail.
-        zip.start_file(*name, options).expect("zip entry in memory");
+        zip.start_file(name, zip_options(2))
+            .expect("zip entry in memory");
         zip.write_all(xml.as_bytes()).expect("zip write in memory");
     }
     zip.finish().expect("zip finish in memory").into_inner()
+}
+
+/// Entries dated 1980-01-01 (no timestamps: identical input, identical
+/// bytes); the per-paper parts compressed fast, the fixed ones harder.
+fn zip_options(level: i64) -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(level))
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+}
+
+/// A zip of every part that does not depend on the paper, built once.
+fn fixed_parts() -> &'static [u8] {
+    static FIXED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    FIXED.get_or_init(|| {
+        let parts: [(&str, String); 10] = [
+            ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+            ("_rels/.rels", ROOT_RELS.to_string()),
+            ("docProps/app.xml", APP_PROPS.to_string()),
+            ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
+            ("word/styles.xml", styles_xml()),
+            ("word/settings.xml", settings_xml()),
+            ("word/fontTable.xml", font_table_xml()),
+            ("word/footer1.xml", footer_xml(false)),
+            ("word/footer2.xml", footer_xml(true)),
+            (
+                "word/theme/theme1.xml",
+                include_str!("ooxml/theme1.xml").to_string(),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, xml) in &parts {
+            zip.start_file(*name, zip_options(9))
+                .expect("zip entry in memory");
+            zip.write_all(xml.as_bytes()).expect("zip write in memory");
+        }
+        zip.finish().expect("zip finish in memory").into_inner()
+    })
 }
 
 const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
