@@ -6,7 +6,8 @@ Usage: python3 scripts/bench_batch.py [N ...]      (default: 1000 10000)
 Builds a roster of N members whose shared fields are the 党性分析材料 fixture
 (each member's name from the table), then times `wenshu batch` writing DOCX
 only, PDF only, and both, on all cores, and reads the process's peak resident
-memory from the kernel (wait4). Needs `cargo build --release` first.
+memory from the kernel (wait4); the last line adds one merged print file of
+all N papers. Needs `cargo build --release` first.
 """
 import os
 import pathlib
@@ -32,8 +33,12 @@ def roster(dir, n):
 def run(dir, fmt):
     out = dir / "out"
     shutil.rmtree(out, ignore_errors=True)
+    args = [str(BIN), "batch", str(dir / "roster.yaml"), "-o", str(out)]
+    if fmt.endswith("+merge"):
+        fmt = fmt[: -len("+merge")]
+        args += ["--merge", str(out / "merged.pdf")]
     start = time.monotonic()
-    p = subprocess.Popen([str(BIN), "batch", str(dir / "roster.yaml"), "-o", str(out), "--format", fmt],
+    p = subprocess.Popen(args + ["--format", fmt],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
     secs = time.monotonic() - start
@@ -54,7 +59,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             d = pathlib.Path(tmp)
             roster(d, n)
-            for fmt in ["docx", "pdf", "docx,pdf"]:
+            for fmt in ["docx", "pdf", "docx,pdf", "pdf+merge"]:
                 secs, rss, size = run(d, fmt)
                 print(f"{n}\t{fmt}\t{secs:.2f}\t{n / secs:.0f}\t{rss:.0f}\t{size / 1e6:.0f}", flush=True)
 

@@ -800,7 +800,10 @@ impl<'f> Typesetter<'f> {
         // The em box sits near the top of the line: its top a tenth of the
         // spare space below the line's top (GB/T 9704 measures the text block
         // from 37 mm, so the first line's characters start there).
-        let baseline = 0.1 * (shape.line - max_size) + 0.88 * max_size;
+        // In table cells (lines tighter than the grid) the em box is
+        // centred in its line instead, clear of the rules above and below.
+        let spare = if shape.line < LINE { 0.5 } else { 0.1 };
+        let baseline = spare * (shape.line - max_size) + 0.88 * max_size;
         let scale = if shape.metric == Metric::Free {
             FREE_SCALE
         } else {
