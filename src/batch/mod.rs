@@ -87,7 +87,9 @@ pub struct OutputFile {
     pub sha256: String,
 }
 
-#[derive(Serialize, Deserialize)]
+/// The manifest as `--resume` reads it back (written from a borrowed twin in
+/// [`write_manifest`], so the entries are not copied for every write).
+#[derive(Deserialize)]
 struct Manifest {
     wenshu: String,
     /// What affects the bytes of the outputs; a resume reuses nothing if it
@@ -526,10 +528,16 @@ fn load_manifest(dir: &Path, settings: &str) -> HashMap<(String, Option<usize>),
 
 /// Writes manifest.json and manifest.csv, each atomically.
 fn write_manifest(dir: &Path, settings: &str, entries: &[Entry]) -> std::io::Result<()> {
-    let m = Manifest {
-        wenshu: env!("CARGO_PKG_VERSION").to_string(),
-        settings: settings.to_string(),
-        entries: entries.to_vec(),
+    #[derive(Serialize)]
+    struct ManifestRef<'a> {
+        wenshu: &'a str,
+        settings: &'a str,
+        entries: &'a [Entry],
+    }
+    let m = ManifestRef {
+        wenshu: env!("CARGO_PKG_VERSION"),
+        settings,
+        entries,
     };
     let json = serde_json::to_vec_pretty(&m).map_err(std::io::Error::other)?;
     output::write_atomic(&dir.join(MANIFEST_JSON), &json)?;
