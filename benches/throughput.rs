@@ -1,7 +1,7 @@
 //! Throughput harness (not a timed test): `cargo bench --bench throughput`.
 //!
 //! Prints documents per second and peak memory for:
-//! 1. the whole CLI over every fixture (process start included), and
+//! 1. the whole CLI over every fixture, DOCX and PDF (process start included), and
 //! 2. N papers of the 党性分析材料 fixture rendered in one process, from YAML
 //!    text to files written to disk (parse, validate, template, markup, then
 //!    OOXML + zip, or layout + subset + PDF; atomic writes), DOCX only, PDF
@@ -56,7 +56,7 @@ fn main() {
             .unwrap();
         assert!(status.success());
         println!(
-            "cli: {} fixtures rendered to DOCX in {:.1} ms (one process, start included)",
+            "cli: {} fixtures rendered to DOCX and PDF in {:.1} ms (one process, start included)",
             fixtures.len(),
             start.elapsed().as_secs_f64() * 1e3
         );
