@@ -302,17 +302,15 @@ fn render(
     };
     // Fonts are needed for the PDF; for a DOCX alone they only place the
     // 版记, so a machine without them still gets its DOCX.
-    let fonts = if write {
-        match Fonts::discover(font_overrides) {
-            Ok(f) => Some(f),
-            Err(e) if want_pdf => {
-                eprintln!("{e}");
-                return ExitCode::from(1);
-            }
-            Err(_) => None,
+    // `check` also checks that every character can be drawn (the default
+    // render makes a PDF), when fonts are there to ask.
+    let fonts = match Fonts::discover(font_overrides) {
+        Ok(f) => Some(f),
+        Err(e) if want_pdf => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
         }
-    } else {
-        None
+        Err(_) => None,
     };
     if write {
         if let Err(e) = std::fs::create_dir_all(out) {
@@ -326,7 +324,8 @@ fn render(
     let mut written = 0;
     let mut taken = output::Names::default();
     for file in files {
-        let result = pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf));
+        let result =
+            pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf || !write));
         if !write {
             for report in &result.reports {
                 println!("{report}");

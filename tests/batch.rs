@@ -426,3 +426,40 @@ fn shards_partition_the_inputs() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_mistake_in_the_shared_fields_fails_every_row_but_is_said_once() {
+    let dir = roster_dir("roster-shared");
+    let spec = dir.join("花名册-整改方案.yaml");
+    let text = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replace("  日期: 2026-04-10", "  日期: 2026-04-31");
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&[
+        "batch",
+        spec.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_eq!(
+        err.matches("「2026-04-31」不是有效日期").count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains("花名册-整改方案.yaml:11:7") && err.contains("失败 8 项"),
+        "{err}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(m["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["status"] == "失败"));
+}

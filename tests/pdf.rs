@@ -251,6 +251,9 @@ fn a_character_no_font_has_is_a_located_error_and_nothing_is_written() {
         "{err}"
     );
     assert!(!out.exists() || files_in(&out).is_empty());
+    let c = wenshu(&["check", f.to_str().unwrap()]);
+    assert_eq!(c.status.code(), Some(1), "check must report it too");
+    assert!(stderr(&c).contains("U+13000"));
 }
 
 #[test]

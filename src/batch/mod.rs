@@ -178,6 +178,7 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     let chunk = 8 * pool.current_num_threads().max(1);
     let mut start = 0;
     let mut last_manifest = Instant::now();
+    let mut shared_said = std::collections::HashSet::new();
     while start < total {
         let end = (start + chunk).min(total);
         let slice = &units[start..end];
@@ -222,7 +223,15 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             }
             let p = produced.expect("produced when not reused");
             for d in &p.errors {
-                progress.println(&d.to_string());
+                // A mistake in a roster's shared fields fails every row alike:
+                // say it once (the manifest still lists it for each row).
+                let text = d.to_string();
+                if d.help.as_deref().is_some_and(|h| h.contains("共同字段"))
+                    && !shared_said.insert(d.short())
+                {
+                    continue;
+                }
+                progress.println(&text);
             }
             let status = if p.papers.is_empty() && !p.errors.is_empty() {
                 failed += 1;
