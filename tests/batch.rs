@@ -15,6 +15,19 @@ fn roster_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs the roster in `dir` as a DOCX batch into `out`.
+fn run_roster(dir: &Path, out: &Path) -> std::process::Output {
+    let spec = dir.join("花名册-整改方案.yaml");
+    wenshu(&[
+        "batch",
+        spec.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx",
+    ])
+}
+
 fn names(dir: &Path) -> Vec<String> {
     files_in(dir)
         .iter()
@@ -43,14 +56,7 @@ fn a_roster_gives_one_paper_per_row_and_a_bad_row_is_reported_while_the_rest_pri
     )
     .unwrap();
     let out = dir.join("out");
-    let o = wenshu(&[
-        "batch",
-        dir.join("花名册-整改方案.yaml").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "docx",
-    ]);
+    let o = run_roster(&dir, &out);
     assert_eq!(o.status.code(), Some(1), "a failed row must fail the batch");
     let err = stderr(&o);
     assert!(
@@ -99,14 +105,7 @@ fn an_xlsx_roster_reads_like_the_csv() {
         .replace("第一党支部党员名单.csv", "名单.xlsx");
     std::fs::write(dir.join("花名册-整改方案.yaml"), spec).unwrap();
     let out = dir.join("out");
-    let o = wenshu(&[
-        "batch",
-        dir.join("花名册-整改方案.yaml").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "docx",
-    ]);
+    let o = run_roster(&dir, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         names(&out).iter().filter(|n| n.ends_with(".docx")).count(),
@@ -436,14 +435,7 @@ fn a_mistake_in_the_shared_fields_fails_every_row_but_is_said_once() {
         .replace("  日期: 2026-04-10", "  日期: 2026-04-31");
     std::fs::write(&spec, text).unwrap();
     let out = dir.join("out");
-    let o = wenshu(&[
-        "batch",
-        spec.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "docx",
-    ]);
+    let o = run_roster(&dir, &out);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert_eq!(

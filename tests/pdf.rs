@@ -70,14 +70,7 @@ fn geometry_follows_gbt9704() {
 #[test]
 fn pdftotext_reads_the_paper_in_order() {
     let out = scratch("pdf-order");
-    let o = wenshu(&[
-        "render",
-        "--format",
-        "pdf",
-        "fixtures/转段申请-1.yaml",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = render_to("pdf", "fixtures/转段申请-1.yaml", &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = &files_in(&out)[0];
     let text: String = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
@@ -259,14 +252,7 @@ fn a_character_no_font_has_is_a_located_error_and_nothing_is_written() {
 #[test]
 fn a_character_missing_from_the_body_face_falls_back_to_another() {
     let out = scratch("fallback");
-    let o = wenshu(&[
-        "render",
-        "--format",
-        "pdf",
-        "fixtures/党性分析材料-领导干部.yaml",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = render_to("pdf", "fixtures/党性分析材料-领导干部.yaml", &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = files_in(&out)[0].clone();
     let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);

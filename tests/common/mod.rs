@@ -29,6 +29,18 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `wenshu render --format FORMAT INPUT -o OUT`.
+pub fn render_to(format: &str, input: &str, out: &Path) -> Output {
+    wenshu(&[
+        "render",
+        "--format",
+        format,
+        input,
+        "-o",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// A fresh, empty scratch directory under target/.
 pub fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
