@@ -350,20 +350,17 @@ fn render(
             continue;
         };
         for r in result.rendered {
-            // One layout serves the PDF and tells the DOCX where the 版记 goes.
-            let layout = fonts
-                .as_ref()
-                .map(|f| crate::typeset::layout::Typesetter::new(f).layout(&r.document));
-            let mut outputs: Vec<(&str, Vec<u8>)> = Vec::new();
-            if formats.docx {
-                let place = layout.as_ref().and_then(|l| l.imprint);
-                outputs.push(("docx", crate::docx::write(&r.document, place)));
-            }
-            if let (true, Some(fonts), Some(layout)) = (formats.pdf, &fonts, &layout) {
-                outputs.push(("pdf", crate::pdf::write(layout, fonts, &r.document.title())));
-            }
+            let files = pipeline::outputs(
+                &r.document,
+                fonts.as_ref(),
+                formats.docx,
+                formats.pdf,
+                false,
+            );
+            let outputs = [("docx", files.docx), ("pdf", files.pdf)];
             let stem = taken.unique(&r.stem);
             for (ext, bytes) in outputs {
+                let Some(bytes) = bytes else { continue };
                 let path = out.join(format!("{stem}.{ext}"));
                 if let Err(e) = output::write_atomic(&path, &bytes) {
                     eprintln!("错误：无法写入 {}：{e}", path.display());

@@ -123,3 +123,38 @@ pub fn render_docs(
         reports: content.reports,
     }
 }
+
+/// The files of one rendered paper, and its layout if asked for.
+pub struct Outputs {
+    pub docx: Option<Vec<u8>>,
+    pub pdf: Option<Vec<u8>>,
+    pub layout: Option<crate::typeset::layout::Layout>,
+}
+
+/// Writes a paper in the asked formats. One layout serves the PDF and tells
+/// the DOCX where the 版记 goes; a DOCX without a 版记 needs none.
+pub fn outputs(
+    doc: &Document,
+    fonts: Option<&Fonts>,
+    docx: bool,
+    pdf: bool,
+    keep_layout: bool,
+) -> Outputs {
+    let has_imprint = doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, crate::document::Block::Imprint(_)));
+    let layout = fonts
+        .filter(|_| pdf || keep_layout || (docx && has_imprint))
+        .map(|f| crate::typeset::layout::Typesetter::new(f).layout(doc));
+    let docx = docx.then(|| crate::docx::write(doc, layout.as_ref().and_then(|l| l.imprint)));
+    let pdf = match (pdf, fonts, &layout) {
+        (true, Some(f), Some(l)) => Some(crate::pdf::write(l, f, &doc.title())),
+        _ => None,
+    };
+    Outputs {
+        docx,
+        pdf,
+        layout: layout.filter(|_| keep_layout),
+    }
+}

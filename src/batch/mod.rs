@@ -22,8 +22,8 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::fonts::Fonts;
-use crate::typeset::layout::{Layout, Typesetter};
-use crate::{docx, input, output, pdf, pipeline, template};
+use crate::typeset::layout::Layout;
+use crate::{input, output, pdf, pipeline, template};
 
 /// What the user asked for.
 pub struct Options {
@@ -447,27 +447,12 @@ fn produce(
     let refused = !result.rendered.is_empty() && !result.errors.is_empty();
     let mut papers = Vec::new();
     for r in result.rendered {
-        // The DOCX needs the layout only to place a 版记.
-        let has_imprint = r
-            .document
-            .blocks
-            .iter()
-            .any(|b| matches!(b, crate::document::Block::Imprint(_)));
-        let layout = fonts
-            .filter(|_| opts.pdf || keep_layout || has_imprint)
-            .map(|f| Typesetter::new(f).layout(&r.document));
-        let docx = opts
-            .docx
-            .then(|| docx::write(&r.document, layout.as_ref().and_then(|l| l.imprint)));
-        let pdf = match (opts.pdf, fonts, &layout) {
-            (true, Some(f), Some(l)) => Some(pdf::write(l, f, &r.document.title())),
-            _ => None,
-        };
+        let files = pipeline::outputs(&r.document, fonts, opts.docx, opts.pdf, keep_layout);
         papers.push(PaperOut {
             stem: r.stem,
-            docx,
-            pdf,
-            layout: layout.filter(|_| keep_layout),
+            docx: files.docx,
+            pdf: files.pdf,
+            layout: files.layout,
         });
     }
     Produced {
