@@ -61,7 +61,7 @@ fn zip_options(level: i64) -> zip::write::SimpleFileOptions {
 fn fixed_parts() -> &'static [u8] {
     static FIXED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     FIXED.get_or_init(|| {
-        let parts: [(&str, String); 10] = [
+        let parts: [(&str, String); 11] = [
             ("[Content_Types].xml", CONTENT_TYPES.to_string()),
             ("_rels/.rels", ROOT_RELS.to_string()),
             ("docProps/app.xml", APP_PROPS.to_string()),
@@ -71,6 +71,7 @@ fn fixed_parts() -> &'static [u8] {
             ("word/fontTable.xml", font_table_xml()),
             ("word/footer1.xml", footer_xml(false)),
             ("word/footer2.xml", footer_xml(true)),
+            ("word/footer3.xml", format!("{XML_DECL}<w:ftr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr></w:p></w:ftr>")),
             (
                 "word/theme/theme1.xml",
                 include_str!("ooxml/theme1.xml").to_string(),
@@ -100,6 +101,7 @@ const CONTENT_TYPES: &str = concat!(
     r#"<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>"#,
     r#"<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>"#,
     r#"<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>"#,
+    r#"<Override PartName="/word/footer3.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>"#,
     r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>"#,
     r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#,
     r#"<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>"#,
@@ -123,6 +125,7 @@ const DOCUMENT_RELS: &str = concat!(
     r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>"#,
     r#"<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#,
     r#"<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>"#,
+    r#"<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer3.xml"/>"#,
     r#"<Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>"#,
     "</Relationships>"
 );
@@ -346,7 +349,9 @@ fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
         }
         prev = Some(block);
     }
-    section_properties(&mut out);
+    let numbered = !matches!(imprint_place, Some(ImprintPlace::OwnPage { blank }) if blank > 0)
+        || !doc.blocks.iter().any(|b| matches!(b, Block::Imprint(_)));
+    section_properties(&mut out, numbered, false);
     out.push_str("</w:body></w:document>");
     out
 }
@@ -436,10 +441,16 @@ fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<Imprint
     };
     match place {
         Some(ImprintPlace::LastPage { gap }) => spacer(out, (gap * 20.0).floor() as i64, false),
-        Some(ImprintPlace::OwnPage { blank }) => {
-            for _ in 0..blank {
-                spacer(out, 0, true);
-            }
+        Some(ImprintPlace::OwnPage { blank: 0 }) => {
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true)
+        }
+        Some(ImprintPlace::OwnPage { .. }) => {
+            // A blank page before the 版记: both go in a last section
+            // without page numbers (7.5), which starts on the blank page.
+            out.push_str("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>");
+            section_properties(out, true, true);
+            out.push_str("</w:pPr></w:p>");
+            blank(out); // the blank page
             spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true);
         }
         None => {}
@@ -584,10 +595,22 @@ fn table(out: &mut String, t: &Table) {
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>");
 }
 
-fn section_properties(out: &mut String) {
+/// The section's page setup. `numbered` picks the "— N —" footers or the
+/// empty one; `next_page` makes it a paragraph's section break.
+fn section_properties(out: &mut String, numbered: bool, next_page: bool) {
+    let (odd, even) = if numbered {
+        ("rId4", "rId5")
+    } else {
+        ("rId7", "rId7")
+    };
+    let kind = if next_page {
+        "<w:type w:val=\"nextPage\"/>"
+    } else {
+        ""
+    };
     let _ = write!(
         out,
-        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId4\"/><w:footerReference w:type=\"even\" r:id=\"rId5\"/>\
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"{odd}\"/><w:footerReference w:type=\"even\" r:id=\"{even}\"/>{kind}\
          <w:pgSz w:w=\"{}\" w:h=\"{}\"/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"851\" w:footer=\"{}\" w:gutter=\"0\"/>\
          <w:cols w:space=\"425\"/><w:docGrid w:type=\"linesAndChars\" w:linePitch=\"{}\" w:charSpace=\"{}\"/></w:sectPr>",
         ts::PAGE_WIDTH,

@@ -437,3 +437,53 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
         ],
     );
 }
+
+/// When a blank page must precede the 版记 (the text ended on an even page
+/// with no room left), the DOCX puts both in a last section without page
+/// numbers, as the PDF does (7.5).
+#[test]
+fn a_blank_page_before_the_imprint_and_the_imprint_page_are_unnumbered() {
+    use wenshu::document::{Block, Document, Imprint};
+    use wenshu::typeset::layout::ImprintPlace;
+    let doc = Document {
+        blocks: vec![
+            Block::Title("版记测试".into()),
+            Block::Paragraph("正文。".into()),
+            Block::Imprint(Imprint {
+                cc: Some("区委先教办".into()),
+                issuer: "某某办公室".into(),
+                date: "2026年3月5日".into(),
+            }),
+        ],
+    };
+    let dir = scratch("imprint-blank");
+    let docx = dir.join("版记.docx");
+    std::fs::write(
+        &docx,
+        wenshu::docx::write(&doc, Some(ImprintPlace::OwnPage { blank: 1 })),
+    )
+    .unwrap();
+    let report = run_tool(
+        "openxml-audit",
+        &["-o", "json", "-m", "0", docx.to_str().unwrap()],
+    );
+    assert!(report.contains("\"error_count\": 0"), "{report}");
+    libreoffice_to_pdf(std::slice::from_ref(&docx), &dir);
+    let pdf = docx.with_extension("pdf");
+    let pages: Vec<String> = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    assert!(
+        pages[0].contains("—1—"),
+        "page 1 keeps its number: {pages:?}"
+    );
+    assert!(
+        !pages[1].contains('—') && pages[1].is_empty(),
+        "page 2 is blank and unnumbered: {pages:?}"
+    );
+    assert!(
+        pages[2].contains("某某办公室") && !pages[2].contains('—'),
+        "the 版记 page has no number: {pages:?}"
+    );
+}
