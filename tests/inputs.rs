@@ -480,3 +480,19 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
     ]);
     assert_eq!(forced.status.code(), Some(2));
 }
+
+#[test]
+fn a_roster_given_to_render_points_to_batch_and_an_empty_batch_is_an_error() {
+    let o = wenshu(&["check", "fixtures/batch/花名册-整改方案.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("wenshu batch"), "{}", stderr(&o));
+    let dir = scratch("empty-batch");
+    let o = wenshu(&[
+        "batch",
+        dir.to_str().unwrap(),
+        "-o",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("没有找到任何 YAML 文件"));
+}

@@ -161,6 +161,10 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     }
 
     let total = units.len();
+    if total == 0 && opts.shard.is_none() {
+        eprintln!("错误：输入中没有找到任何 YAML 文件（*.yaml、*.yml）");
+        return false;
+    }
     let progress = Progress::new(total);
     let mut merged = match &opts.merge {
         Some(path) => match MergeFile::create(path) {

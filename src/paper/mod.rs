@@ -96,6 +96,7 @@ const KIND_NAMES: &[&str] = &[
     "阶段小结",
     "总结",
     crate::record::KIND,
+    crate::batch::roster::KIND,
 ];
 
 /// One valid paper, ready for its template.
@@ -255,6 +256,17 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()>
         obj.finish_silently();
         return None;
     };
+    if kind == crate::batch::roster::KIND {
+        // A roster makes many papers: that is the batch command's work.
+        let pos = obj.key_pos("文种");
+        ctx.error(
+            pos,
+            "文种",
+            "花名册要用 `wenshu batch 花名册.yaml -o 输出目录` 生成，每行一份文书",
+        );
+        obj.finish_silently();
+        return None;
+    }
     if kind == crate::record::KIND {
         let outcome = crate::record::decode(ctx, &mut obj, doc.index);
         obj.finish(ctx);
