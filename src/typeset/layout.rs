@@ -163,6 +163,9 @@ struct Atom {
     latin: bool,
     /// Space before the glyphs within `advance` (Han–Latin spacing).
     lead: f32,
+    /// Space after the glyphs within `advance`; neither counts at a line's
+    /// start or end (measured: LibreOffice fits "2026年6" in 47.7 pt).
+    trail: f32,
 }
 
 /// A styled stretch of text: text, its CJK role, its size.
@@ -696,6 +699,7 @@ impl<'f> Typesetter<'f> {
                         advance,
                         latin: true,
                         lead: 0.0,
+                        trail: 0.0,
                     });
                 }
             };
@@ -721,6 +725,7 @@ impl<'f> Typesetter<'f> {
                     advance,
                     latin: false,
                     lead: 0.0,
+                    trail: 0.0,
                 });
             }
             flush(&mut latin, &mut atoms);
@@ -775,6 +780,13 @@ impl<'f> Typesetter<'f> {
         b: &mut Box_,
     ) {
         let mut advances: Vec<f32> = atoms.iter().map(|a| a.advance).collect();
+        // No Han–Latin space at the line's ends.
+        if let (Some(a), Some(first)) = (advances.first_mut(), atoms.first()) {
+            *a -= first.lead;
+        }
+        if let (Some(a), Some(last)) = (advances.last_mut(), atoms.last()) {
+            *a -= last.trail;
+        }
         if squeezed {
             if let Some(a) = advances.last_mut() {
                 *a *= 0.5;
@@ -809,10 +821,11 @@ impl<'f> Typesetter<'f> {
         } else {
             1.0
         };
-        for (atom, adv) in atoms.iter().zip(&advances) {
+        for (k, (atom, adv)) in atoms.iter().zip(&advances).enumerate() {
             // A Latin run is centred in its cells; CJK fills its cell.
             let mut gx = x + match (atom.latin, shape.metric) {
                 (true, Metric::Grid) => (adv - atom.ink) / 2.0,
+                _ if k == 0 => 0.0,
                 _ => atom.lead,
             };
             for &c in &atom.chars {
@@ -1047,6 +1060,7 @@ fn add_auto_space(atoms: &mut [Atom]) {
         }
         if after {
             atoms[i].advance += space;
+            atoms[i].trail = space;
         }
     }
 }
@@ -1127,8 +1141,13 @@ fn break_lines(atoms: &[Atom], shape: &ParaShape) -> Vec<(std::ops::Range<usize>
             };
         let mut used = 0.0;
         let mut end = start;
-        while end < atoms.len() && used + atoms[end].advance <= avail + eps {
-            used += atoms[end].advance;
+        while end < atoms.len() {
+            let a = &atoms[end];
+            let w = a.advance - if end == start { a.lead } else { 0.0 };
+            if used + w - a.trail > avail + eps {
+                break;
+            }
+            used += w;
             end += 1;
         }
         if end == atoms.len() {
@@ -1285,6 +1304,7 @@ mod tests {
             advance: CELL,
             latin: false,
             lead: 0.0,
+            trail: 0.0,
         }
     }
 
