@@ -60,6 +60,8 @@ pub struct PdfStream<W: Write> {
     faces: BTreeMap<usize, FaceUse>,
     /// FNV-1a over the content streams, for the file ID.
     digest: u64,
+    /// Bookmarks: a title and the index of the page it opens.
+    bookmarks: Vec<(String, usize)>,
 }
 
 impl<W: Write> PdfStream<W> {
@@ -78,11 +80,18 @@ impl<W: Write> PdfStream<W> {
             page_refs: Vec::new(),
             faces: BTreeMap::new(),
             digest: 0xcbf2_9ce4_8422_2325,
+            bookmarks: Vec::new(),
         })
     }
 
     pub fn page_count(&self) -> usize {
         self.page_refs.len()
+    }
+
+    /// A bookmark to the next page added (one per paper in a merged file).
+    pub fn bookmark(&mut self, title: &str) {
+        self.bookmarks
+            .push((title.to_string(), self.page_refs.len()));
     }
 
     fn alloc(&mut self) -> Ref {
@@ -205,13 +214,19 @@ impl<W: Write> PdfStream<W> {
             .kids(self.page_refs.iter().copied())
             .count(self.page_refs.len() as i32);
         self.emit(&chunk)?;
+        let outline = self.write_outline()?;
         let catalog_id = self.alloc();
         let info_id = self.alloc();
         let mut chunk = Chunk::new();
-        chunk
-            .indirect(catalog_id)
-            .start::<Catalog>()
-            .pages(self.pages_id);
+        {
+            let mut catalog = chunk.indirect(catalog_id).start::<Catalog>();
+            catalog.pages(self.pages_id);
+            if let Some(root) = outline {
+                catalog
+                    .outlines(root)
+                    .page_mode(pdf_writer::types::PageMode::UseOutlines);
+            }
+        }
         self.emit(&chunk)?;
         let mut chunk = Chunk::new();
         chunk
@@ -241,6 +256,43 @@ impl<W: Write> PdfStream<W> {
         self.out.write_all(tail.as_bytes())?;
         self.out.flush()?;
         Ok(self.out)
+    }
+
+    /// The outline: one flat list of the bookmarks, each opening its page.
+    fn write_outline(&mut self) -> io::Result<Option<Ref>> {
+        let marks = std::mem::take(&mut self.bookmarks);
+        let marks: Vec<(String, Ref)> = marks
+            .into_iter()
+            .filter_map(|(t, i)| self.page_refs.get(i).map(|r| (t, *r)))
+            .collect();
+        if marks.is_empty() {
+            return Ok(None);
+        }
+        let root = self.alloc();
+        let ids: Vec<Ref> = marks.iter().map(|_| self.alloc()).collect();
+        let mut chunk = Chunk::new();
+        chunk
+            .outline(root)
+            .first(ids[0])
+            .last(ids[ids.len() - 1])
+            .count(ids.len() as i32);
+        self.emit(&chunk)?;
+        for (k, (title, page)) in marks.iter().enumerate() {
+            let mut chunk = Chunk::new();
+            {
+                let mut item = chunk.outline_item(ids[k]);
+                item.title(TextStr(title)).parent(root);
+                if k > 0 {
+                    item.prev(ids[k - 1]);
+                }
+                if k + 1 < ids.len() {
+                    item.next(ids[k + 1]);
+                }
+                item.dest().page(*page).fit();
+            }
+            self.emit(&chunk)?;
+        }
+        Ok(Some(root))
     }
 
     fn write_font(

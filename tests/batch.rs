@@ -277,6 +277,21 @@ fn the_merged_print_file_starts_every_paper_on_an_odd_page_and_embeds_each_face_
             );
         }
     }
+    // One bookmark per paper, named after its file, opening its first page.
+    let outline: serde_json::Value = serde_json::from_str(&run_tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", merged.to_str().unwrap()],
+    ))
+    .unwrap();
+    let marks = outline["outlines"].as_array().unwrap();
+    assert_eq!(marks.len(), papers.len());
+    for ((mark, p), first) in marks.iter().zip(&papers).zip(&expected_first_pages) {
+        assert_eq!(
+            mark["title"].as_str().unwrap(),
+            p.file_stem().unwrap().to_str().unwrap()
+        );
+        assert_eq!(mark["destpageposfrom1"].as_u64().unwrap() as usize, *first);
+    }
     let fonts = run_tool("pdffonts", &[merged.to_str().unwrap()]);
     let mut faces: Vec<String> = fonts
         .lines()

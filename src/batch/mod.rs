@@ -257,7 +257,7 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
                     }
                 }
                 if let (Some(m), Some(layout)) = (merged.as_mut(), paper.layout.as_ref()) {
-                    if let Err(e) = m.add(layout, fonts.expect("fonts with a merge")) {
+                    if let Err(e) = m.add(layout, fonts.expect("fonts with a merge"), &stem) {
                         eprintln!("错误：写入合并文件失败：{e}");
                         return false;
                     }
@@ -622,10 +622,11 @@ impl MergeFile {
         })
     }
 
-    fn add(&mut self, layout: &Layout, fonts: &Fonts) -> std::io::Result<()> {
+    fn add(&mut self, layout: &Layout, fonts: &Fonts, title: &str) -> std::io::Result<()> {
         if self.pdf.page_count() % 2 == 1 {
             self.pdf.add_blank_page(fonts)?;
         }
+        self.pdf.bookmark(title);
         for page in &layout.pages {
             self.pdf.add_page(page, fonts)?;
         }
