@@ -283,17 +283,8 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
 
 /// An Excel serial date (days since 1899-12-30) as 2026-01-05.
 fn excel_date(serial: f64) -> String {
-    // Days since 1970-01-01, then Howard Hinnant's civil-from-days.
-    let z = serial.floor() as i64 - 25_569 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let d = fields::Date::from_days(serial.floor() as i64 - 25_569);
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
 impl Roster {

@@ -82,6 +82,42 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian).
+    pub fn days(self) -> i64 {
+        let (m, day) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `z` days after 1970-01-01.
+    pub fn from_days(z: i64) -> Date {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: u16::try_from(year).unwrap_or(u16::MAX),
+            month: month as u8,
+            day: day as u8,
+        }
+    }
+
+    /// This date plus `days` calendar days.
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days(self.days() + days)
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}年{}月{}日", self.year, self.month, self.day)

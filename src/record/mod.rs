@@ -180,7 +180,7 @@ impl Record {
         match self.deadline {
             Some(d) => (d, "记录所定期限".to_string()),
             None => (
-                add_days(self.date, DEFAULT_REMEDY_DAYS),
+                self.date.add_days(DEFAULT_REMEDY_DAYS),
                 format!("记录未定期限，按成文日期后{DEFAULT_REMEDY_DAYS}日计"),
             ),
         }
@@ -222,40 +222,6 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
     })
 }
 
-/// `date` plus `days` calendar days (proleptic Gregorian).
-pub fn add_days(date: Date, days: i64) -> Date {
-    let n = days_from_civil(date) + days;
-    civil_from_days(n)
-}
-
-/// Days since 1970-01-01 (H. Hinnant's algorithm).
-fn days_from_civil(d: Date) -> i64 {
-    let (m, day) = (i64::from(d.month), i64::from(d.day));
-    let y = i64::from(d.year) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Date {
-        year: u16::try_from(year).unwrap_or(u16::MAX),
-        month: month as u8,
-        day: day as u8,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,11 +229,11 @@ mod tests {
     #[test]
     fn days_are_added_across_months_and_leap_years() {
         let d = |s| Date::parse(s).unwrap();
-        assert_eq!(add_days(d("2026-03-05"), 15), d("2026-03-20"));
-        assert_eq!(add_days(d("2026-04-20"), 15), d("2026-05-05"));
-        assert_eq!(add_days(d("2028-02-20"), 15), d("2028-03-06"));
-        assert_eq!(add_days(d("2026-12-25"), 15), d("2027-01-09"));
-        assert_eq!(add_days(d("1970-01-01"), 0), d("1970-01-01"));
+        assert_eq!(d("2026-03-05").add_days(15), d("2026-03-20"));
+        assert_eq!(d("2026-04-20").add_days(15), d("2026-05-05"));
+        assert_eq!(d("2028-02-20").add_days(15), d("2028-03-06"));
+        assert_eq!(d("2026-12-25").add_days(15), d("2027-01-09"));
+        assert_eq!(d("1970-01-01").add_days(0), d("1970-01-01"));
     }
 }
 
