@@ -11,7 +11,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::diag::Diagnostic;
 use crate::fonts::{FontRole, Fonts};
-use crate::{output, paper, pipeline, template};
+use crate::{kinds, output, pipeline, template};
 
 const MAIN_HELP: &str = "\
 {before-help}{about}
@@ -266,7 +266,7 @@ pub fn run() -> ExitCode {
         }
         Command::New { kind } => new(&kind),
         Command::Kinds => {
-            for k in paper::KINDS {
+            for k in kinds::KINDS {
                 println!("{:<12}\t{}", k.name, k.doc);
             }
             ExitCode::SUCCESS
@@ -399,7 +399,7 @@ fn new(kind: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let names: Vec<&str> = paper::KINDS.iter().map(|k| k.name).collect();
+            let names: Vec<&str> = kinds::KINDS.iter().map(|k| k.name).collect();
             let near = crate::diag::suggest(kind, &names)
                 .or_else(|| names.iter().copied().find(|n| n.starts_with(kind)))
                 .map(|n| format!("是否应为「{n}」？"))

@@ -10,7 +10,68 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::typeset::Face as Role;
+
+/// The four faces of GB/T 9704 with the names users' machines have, and the
+/// English names Word and WPS also know them by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Face {
+    /// 小标宋: titles.
+    Title,
+    /// 仿宋: body, level-3 and level-4 headings.
+    Body,
+    /// 黑体: level-1 headings, 附件 labels.
+    Hei,
+    /// 楷体: level-2 headings, bylines.
+    Kai,
+    /// 宋体: page numbers.
+    Song,
+}
+
+impl Face {
+    pub const ALL: [Face; 5] = [Face::Title, Face::Body, Face::Hei, Face::Kai, Face::Song];
+
+    /// The name written into `w:eastAsia`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Face::Title => "方正小标宋简体",
+            Face::Body => "仿宋_GB2312",
+            Face::Hei => "黑体",
+            Face::Kai => "楷体_GB2312",
+            Face::Song => "宋体",
+        }
+    }
+
+    /// The alternate (English) name, for the font table's `w:altName`.
+    pub fn alt_name(self) -> &'static str {
+        match self {
+            Face::Title => "FZXiaoBiaoSong-B05S",
+            Face::Body => "FangSong_GB2312",
+            Face::Hei => "SimHei",
+            Face::Kai => "KaiTi_GB2312",
+            Face::Song => "SimSun",
+        }
+    }
+
+    /// Panose-style family class for the font table.
+    pub fn family(self) -> &'static str {
+        match self {
+            Face::Hei => "modern",
+            Face::Title | Face::Song => "roman",
+            Face::Body | Face::Kai => "modern",
+        }
+    }
+
+    /// The face of a heading level (7.3.3): 黑体, 楷体, then 仿宋.
+    pub fn of_heading(level: u8) -> Face {
+        match level {
+            1 => Face::Hei,
+            2 => Face::Kai,
+            _ => Face::Body,
+        }
+    }
+}
+
+use Face as Role;
 
 /// Extra role beside the four faces of the standard: Latin letters and digits
 /// are set in Times New Roman (7.3 customary), as the DOCX runs say.
@@ -431,7 +492,7 @@ pub fn config_path() -> Option<PathBuf> {
 /// Reads the font config file; every problem in it is a located error.
 pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
     use crate::input::{self, Value};
-    use crate::paper::fields::{self, Ctx, Obj};
+    use crate::input::typed::{self as fields, Ctx, Obj};
     let Some(path) = config_path() else {
         return Ok(Vec::new());
     };

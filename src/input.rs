@@ -11,6 +11,8 @@
 //! count them. We read events from yaml-rust2 (with their markers) and build
 //! the tree ourselves, charging every node an alias produces to a budget.
 
+pub mod typed;
+
 use std::path::Path;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
@@ -427,6 +429,14 @@ fn scalar_value(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
     } else {
         Value::Str(text)
     }
+}
+
+/// The SHA-256 of some bytes as lowercase hex: how resume recognises an
+/// input and an output it already wrote.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

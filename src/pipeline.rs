@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 use crate::document::Document;
 use crate::fonts::Fonts;
-use crate::{input, paper, template};
+use crate::{input, kinds, template};
 
 /// One rendered paper of a file.
 pub struct Rendered {
@@ -69,7 +69,7 @@ pub fn render_docs(
     docs: &[input::YamlDoc],
     fonts: Option<&Fonts>,
 ) -> FileResult {
-    let content = match paper::decode_file(src, docs) {
+    let content = match kinds::decode_file(src, docs) {
         Ok(c) => c,
         Err(diags) => return FileResult::failed(diags),
     };

@@ -28,7 +28,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::document::{Block, Document, HeadingCounter, Table};
-use crate::paper::fields::join_line;
+use crate::input::typed::join_line;
 
 /// The shipped templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[

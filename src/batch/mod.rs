@@ -8,7 +8,7 @@
 //! errors), resuming from it, progress, and the merged print file. It never
 //! interprets a paper: [`crate::pipeline`] does, for one unit at a time.
 
-pub mod roster;
+
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
@@ -18,12 +18,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::diag::Diagnostic;
 use crate::fonts::Fonts;
 use crate::typeset::layout::Layout;
-use crate::{input, output, pdf, pipeline, template};
+use crate::input::sha256_hex;
+use crate::{input, output, pdf, pipeline, roster, template};
 
 /// What the user asked for.
 pub struct Options {
@@ -42,11 +42,6 @@ pub struct Options {
 /// The manifest's file names inside the output directory.
 pub const MANIFEST_JSON: &str = "manifest.json";
 pub const MANIFEST_CSV: &str = "manifest.csv";
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// One input of the batch: a YAML file or one row of a roster.
 enum Unit {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::fields::{Ctx, Date, Obj, Paragraphs};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded};
 
 /// 一找 areas and 二查 views, in the order the paper prints them.

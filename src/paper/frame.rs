@@ -6,7 +6,7 @@
 //! 份号 of six digits; the grades of 密级 and 紧急程度). Which blocks they
 //! become is [`crate::document`]'s affair; how they look is the writers'.
 
-use super::fields::{Ctx, Obj, Paragraphs};
+use crate::input::typed::{Ctx, Obj, Paragraphs};
 use super::limits;
 use crate::document::{Imprint, Letterhead};
 

@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::analysis::{read_member, Member};
-use super::fields::{self, Ctx, Date, Obj, Paragraphs};
+use crate::input::typed::{self as fields, Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded};
 use crate::input::Node;
 

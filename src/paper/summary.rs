@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::fields::{Ctx, Date, Obj, Paragraphs};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
 
 /// The 报告's context; `W` is a work section (the record's carry tables).

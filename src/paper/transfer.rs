@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::fields::{Ctx, Date, Obj, Paragraphs};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
 
 /// The 请示's context; `W` is a work section (the record's carry tables).

@@ -19,10 +19,9 @@ pub mod rules;
 pub mod tally;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::paper::fields::{Ctx, Date, Obj, Paragraphs};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use crate::paper::{Paper, Phase, Section};
 
-pub use rules::Check;
 pub use tally::Tally;
 
 /// The value of `文种`.
@@ -238,4 +237,4 @@ mod tests {
 }
 
 #[cfg(test)]
-mod rule_tests;
+pub(crate) mod rule_tests;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::diag::{cell_width, Diagnostic};
 use crate::input::Source;
-use crate::paper::fields::{Date, Paragraphs};
+use crate::input::typed::{Date, Paragraphs};
 use crate::paper::{context, Paper, Phase, Summary, Transfer};
 
 use super::read::{Evaluation, Rectification, Study, StudySums, Survey, ACTIVITIES};

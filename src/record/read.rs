@@ -9,7 +9,7 @@
 
 use crate::diag::Pos;
 use crate::input::{Node, Value};
-use crate::paper::fields::{self, Ctx, Date, Obj};
+use crate::input::typed::{self as fields, Ctx, Date, Obj};
 use crate::paper::{limits, single_addressee, transfer_phone, Phase, Section};
 
 use super::tally::{self, Tally};

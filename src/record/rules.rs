@@ -9,7 +9,7 @@
 //! never reads YAML and never words a paper.
 
 use crate::diag::Pos;
-use crate::paper::fields::Date;
+use crate::input::typed::Date;
 use crate::paper::Phase;
 
 use super::read::{Evaluation, Rectification, Study, StudySums, ACTIVITIES};

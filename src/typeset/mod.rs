@@ -93,65 +93,7 @@ pub fn footer_distance() -> u32 {
     (top_edge - number_height_twips).round() as u32
 }
 
-/// The four faces of GB/T 9704 with the names users' machines have, and the
-/// English names Word and WPS also know them by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Face {
-    /// 小标宋: titles.
-    Title,
-    /// 仿宋: body, level-3 and level-4 headings.
-    Body,
-    /// 黑体: level-1 headings, 附件 labels.
-    Hei,
-    /// 楷体: level-2 headings, bylines.
-    Kai,
-    /// 宋体: page numbers.
-    Song,
-}
-
-impl Face {
-    pub const ALL: [Face; 5] = [Face::Title, Face::Body, Face::Hei, Face::Kai, Face::Song];
-
-    /// The name written into `w:eastAsia`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Face::Title => "方正小标宋简体",
-            Face::Body => "仿宋_GB2312",
-            Face::Hei => "黑体",
-            Face::Kai => "楷体_GB2312",
-            Face::Song => "宋体",
-        }
-    }
-
-    /// The alternate (English) name, for the font table's `w:altName`.
-    pub fn alt_name(self) -> &'static str {
-        match self {
-            Face::Title => "FZXiaoBiaoSong-B05S",
-            Face::Body => "FangSong_GB2312",
-            Face::Hei => "SimHei",
-            Face::Kai => "KaiTi_GB2312",
-            Face::Song => "SimSun",
-        }
-    }
-
-    /// Panose-style family class for the font table.
-    pub fn family(self) -> &'static str {
-        match self {
-            Face::Hei => "modern",
-            Face::Title | Face::Song => "roman",
-            Face::Body | Face::Kai => "modern",
-        }
-    }
-
-    /// The face of a heading level (7.3.3): 黑体, 楷体, then 仿宋.
-    pub fn of_heading(level: u8) -> Face {
-        match level {
-            1 => Face::Hei,
-            2 => Face::Kai,
-            _ => Face::Body,
-        }
-    }
-}
+pub use crate::fonts::Face;
 
 /// Whether a blank line precedes `block` (after `prev`): one after the title
 /// group (7.3.1), one before the signature (7.3.5) and the 附件说明 (7.3.4).

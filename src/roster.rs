@@ -12,7 +12,8 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::input::{self, Node, Source, Value, YamlDoc};
-use crate::paper::fields::{self, Ctx, Obj};
+use crate::table::{read_csv, read_xlsx};
+use crate::input::typed::{self as fields, Ctx, Obj};
 
 /// Marks a YAML file as a roster; checked cheaply while expanding inputs.
 pub const KIND: &str = "花名册";
@@ -55,7 +56,7 @@ pub fn is_roster(text: &str) -> bool {
 pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let src = input::read_source(path).map_err(|d| vec![d])?;
     let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
-    let spec_digest = super::sha256_hex(src.text.as_bytes());
+    let spec_digest = crate::input::sha256_hex(src.text.as_bytes());
     let mut ctx = Ctx::new(&src);
     let Some(doc) = docs.first() else {
         return Err(vec![Diagnostic::whole_file(&src.name, "花名册文件是空的")]);
@@ -198,95 +199,6 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     })
 }
 
-type Table = (Vec<String>, Vec<(usize, Vec<(String, usize)>)>, Vec<String>);
-
-fn read_csv(path: &Path) -> Result<Table, String> {
-    let text = crate::record::tally::read_text(path)?;
-    let records = crate::record::tally::parse_csv(&text)
-        .map_err(|(pos, why)| format!("第 {} 行：{why}", pos.line))?;
-    let mut it = records.into_iter();
-    let header = it.next().ok_or("表格是空的")?;
-    let header: Vec<String> = header
-        .cells
-        .into_iter()
-        .map(|(c, _)| c.trim().trim_start_matches('\u{FEFF}').to_string())
-        .collect();
-    let rows = it.map(|r| (r.line, r.cells)).collect();
-    Ok((header, rows, text.lines().map(str::to_string).collect()))
-}
-
-fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
-    let mut book: Xlsx<_> =
-        open_workbook(path).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))?;
-    let names = book.sheet_names().to_vec();
-    let name =
-        match sheet {
-            Some(s) => names.iter().find(|n| *n == s).cloned().ok_or_else(|| {
-                format!("没有名为「{s}」的工作表；工作表有：{}", names.join("、"))
-            })?,
-            None => names.first().cloned().ok_or("工作簿中没有工作表")?,
-        };
-    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-    let (first_row, first_col) = range
-        .start()
-        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let text = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => {
-                if *b {
-                    "是".into()
-                } else {
-                    "否".into()
-                }
-            }
-            Data::DateTime(dt) => excel_date(dt.as_f64()),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
-        }
-    };
-    let mut rows_iter = range.rows().enumerate();
-    let header: Vec<String> = rows_iter
-        .next()
-        .ok_or("工作表是空的")?
-        .1
-        .iter()
-        .map(&text)
-        .collect();
-    let mut rows = Vec::new();
-    let mut lines = vec![header.join(" | ")];
-    for (i, row) in rows_iter {
-        let cells: Vec<(String, usize)> = row
-            .iter()
-            .enumerate()
-            .map(|(c, d)| (text(d), first_col + c + 1))
-            .collect();
-        lines.push(
-            cells
-                .iter()
-                .map(|(t, _)| t.as_str())
-                .collect::<Vec<_>>()
-                .join(" | "),
-        );
-        rows.push((first_row + i + 1, cells));
-    }
-    // Lines are indexed from the sheet's first row.
-    let mut padded = vec![String::new(); first_row];
-    padded.extend(lines);
-    Ok((header, rows, padded))
-}
-
-/// An Excel serial date (days since 1899-12-30) as 2026-01-05.
-fn excel_date(serial: f64) -> String {
-    let d = fields::Date::from_days(serial.floor() as i64 - 25_569);
-    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
-}
-
 impl Roster {
     /// The YAML tree of row `i`: the shared fields with the row's cells put
     /// in at their paths (a cell left empty leaves the shared value).
@@ -356,7 +268,7 @@ impl Roster {
             text.push('\u{1f}');
             text.push_str(c);
         }
-        super::sha256_hex(text.as_bytes())
+        crate::input::sha256_hex(text.as_bytes())
     }
 }
 
@@ -409,12 +321,6 @@ fn set_path(root: &mut Node, path: &[String], value: Node) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn excel_serial_dates() {
-        assert_eq!(excel_date(46027.0), "2026-01-05");
-        assert_eq!(excel_date(1.0), "1899-12-31");
-    }
 
     #[test]
     fn roster_files_are_recognised() {
