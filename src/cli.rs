@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+mod report;
+
 use crate::diag::Diagnostic;
 use crate::fonts::{FontRole, Fonts};
 use crate::{kinds, output, pipeline, template};
@@ -242,7 +244,7 @@ pub fn run() -> ExitCode {
             let fonts = match Fonts::discover(&fonts) {
                 Ok(f) => Some(f),
                 Err(e) if need_fonts => {
-                    eprintln!("{e}");
+                    print_font_error(&e);
                     return ExitCode::from(1);
                 }
                 Err(_) => None,
@@ -257,6 +259,7 @@ pub fn run() -> ExitCode {
                 sort,
                 resume,
                 shard,
+                render: report::render,
             };
             if crate::batch::run(&opts, &engine, fonts.as_ref()) {
                 ExitCode::SUCCESS
@@ -274,9 +277,15 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// A font problem, with the located errors of the font config file.
+fn print_font_error(e: &crate::fonts::FontError) {
+    eprintln!("{e}");
+    print_diagnostics(&e.diagnostics);
+}
+
 fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        eprintln!("{}", report::render(d));
     }
 }
 
@@ -307,7 +316,7 @@ fn render(
     let fonts = match Fonts::discover(font_overrides) {
         Ok(f) => Some(f),
         Err(e) if want_pdf => {
-            eprintln!("{e}");
+            print_font_error(&e);
             return ExitCode::from(1);
         }
         Err(_) => None,
@@ -418,7 +427,7 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
     let fonts = match Fonts::discover(overrides) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("{e}");
+            print_font_error(&e);
             return ExitCode::from(1);
         }
     };
@@ -435,7 +444,7 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
                 }
             }
             Err(d) => {
-                eprintln!("{d}");
+                eprintln!("{}", report::render(&d));
                 status = ExitCode::from(1);
             }
         }

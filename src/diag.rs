@@ -1,12 +1,15 @@
 //! Diagnostics: one located, Chinese-language problem report.
 //!
-//! Owns the shape and the rendering of every message a user sees about their
-//! input. A diagnostic quotes the user's own line with a caret under the
-//! offending token, in the manner of rustc and just, so a secretary can find the
-//! mistake without counting lines. It never decides *what* is wrong; the
-//! `input` and `paper` modules do that.
+//! Owns the *shape* of every message a user sees about their input: its
+//! severity (an input error, a campaign rule refused, a warning), a stable
+//! code that scripts and editors can rely on, where it stands (file, line and
+//! column, and the byte range in the source), the field path, the user's own
+//! line to quote, and hints. It never decides *what* is wrong (the `input`,
+//! `kinds`, `paper`, `record` and `roster` modules do) and never renders a
+//! message for a terminal: `cli::report` does that, as typst-cli renders
+//! typst's diagnostics.
 
-use std::fmt;
+use std::ops::Range;
 
 /// A position in a source file: 1-based line and column (columns count
 /// characters, not bytes, because users count characters).
@@ -16,40 +19,174 @@ pub struct Pos {
     pub col: usize,
 }
 
+/// How bad a problem is, and so what it stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input is wrong: nothing of the file is rendered.
+    Error,
+    /// The input is valid, but a campaign rule is not met: the paper that
+    /// would close the phase is refused (its 补课清单 is written instead).
+    Refusal,
+    /// Worth saying, stops nothing.
+    Warning,
+}
+
+impl Severity {
+    /// The word that opens the message.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Refusal => "未达标",
+            Severity::Warning => "警告",
+        }
+    }
+
+    /// The name in machine-readable output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Refusal => "refusal",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// What kind of problem a diagnostic reports. The names are stable: scripts
+/// and editors may match on them, so a code is never renamed or reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The file cannot be read (missing, a directory, no permission).
+    Unreadable,
+    /// The file is over the size cap.
+    TooLarge,
+    /// The bytes are not text in an encoding we can trust.
+    Encoding,
+    /// The YAML does not parse.
+    Syntax,
+    /// Aliases or nesting expand beyond the budget.
+    Budget,
+    /// The file holds no document.
+    Empty,
+    /// `文种` names no kind.
+    UnknownKind,
+    /// A key the kind does not have.
+    UnknownField,
+    /// A required key is missing.
+    MissingField,
+    /// A list where text was expected, and the like.
+    WrongType,
+    /// A value outside what the field accepts.
+    InvalidValue,
+    /// Text over the field's length limit.
+    TooLong,
+    /// A date that is not a date.
+    BadDate,
+    /// A starter's 【请填写…】 placeholder left in.
+    Placeholder,
+    /// Facts of one input that contradict each other.
+    Inconsistent,
+    /// A character no installed face can draw.
+    MissingGlyph,
+    /// A template could not be applied.
+    Template,
+    /// A problem in a roster's table or its columns.
+    Table,
+    /// A kind used with the wrong command (a roster given to `render`).
+    WrongCommand,
+    /// A campaign rule not met: the closing paper is refused.
+    RuleUnmet,
+    /// What a refusal means for the phase (no transfer until 补课).
+    Refused,
+    /// Something wenshu should have said but did not: a bug.
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unreadable => "unreadable",
+            Code::TooLarge => "too-large",
+            Code::Encoding => "encoding",
+            Code::Syntax => "syntax",
+            Code::Budget => "budget",
+            Code::Empty => "empty",
+            Code::UnknownKind => "unknown-kind",
+            Code::UnknownField => "unknown-field",
+            Code::MissingField => "missing-field",
+            Code::WrongType => "wrong-type",
+            Code::InvalidValue => "invalid-value",
+            Code::TooLong => "too-long",
+            Code::BadDate => "bad-date",
+            Code::Placeholder => "placeholder",
+            Code::Inconsistent => "inconsistent",
+            Code::MissingGlyph => "missing-glyph",
+            Code::Template => "template",
+            Code::Table => "table",
+            Code::WrongCommand => "wrong-command",
+            Code::RuleUnmet => "rule-unmet",
+            Code::Refused => "refused",
+            Code::Internal => "internal",
+        }
+    }
+}
+
 /// One problem in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
     /// The file as the user named it.
     pub file: String,
     /// Where; `None` for whole-file problems (unreadable, too large).
     pub pos: Option<Pos>,
+    /// The byte range of the offending token in the file's text, for
+    /// editors; `None` where the file has no text to point into.
+    pub span: Option<Range<usize>>,
     /// The field path, e.g. `整改事项[2].完成时限`.
     pub field: Option<String>,
     pub message: String,
     /// The user's own line, quoted under the message.
     pub source_line: Option<String>,
-    /// Optional extra advice, printed last.
-    pub help: Option<String>,
+    /// Advice, printed last, one line each.
+    pub hints: Vec<String>,
+    /// The problem lies in fields many papers share (a roster's 共同字段):
+    /// a batch says it once, not once per paper.
+    pub shared: bool,
 }
 
 impl Diagnostic {
-    pub fn whole_file(file: &str, message: impl Into<String>) -> Self {
+    /// An input error about a whole file.
+    pub fn whole_file(file: &str, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
+            code,
             file: file.to_string(),
             pos: None,
+            span: None,
             field: None,
             message: message.into(),
             source_line: None,
-            help: None,
+            hints: Vec::new(),
+            shared: false,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.hints.push(help.into());
         self
     }
 
-    /// The one-line form `file:line:col: 字段 x: message`, used in tests,
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The one-line form `file:line:col: 「字段」message`, used in tests,
     /// batch manifests and logs.
     pub fn short(&self) -> String {
         let mut s = self.file.clone();
@@ -66,7 +203,8 @@ impl Diagnostic {
 }
 
 /// Display width of a character on a terminal: CJK and full-width forms take
-/// two cells, so the caret must move two cells for them.
+/// two cells. The caret under a quoted line and the columns of the check
+/// table both count with it.
 pub fn cell_width(c: char) -> usize {
     let u = c as u32;
     let wide = matches!(u,
@@ -80,50 +218,16 @@ pub fn cell_width(c: char) -> usize {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "错误：{}", self.message)?;
-        match self.pos {
-            Some(p) => writeln!(f, "  --> {}:{}:{}", self.file, p.line, p.col)?,
-            None => writeln!(f, "  --> {}", self.file)?,
-        }
-        if let (Some(p), Some(line)) = (self.pos, &self.source_line) {
-            let num = p.line.to_string();
-            let pad = " ".repeat(num.len());
-            // Quote at most a window of the line around the column, so a
-            // 40 KB line does not flood the terminal.
-            let chars: Vec<char> = line.chars().collect();
-            let col = p.col.saturating_sub(1).min(chars.len());
-            let start = col.saturating_sub(30);
-            let end = (col + 40).min(chars.len());
-            let mut shown: String = chars[start..end].iter().collect();
-            let mut before: usize = chars[start..col].iter().map(|&c| cell_width(c)).sum();
-            if start > 0 {
-                shown.insert(0, '…');
-                before += 1;
-            }
-            if end < chars.len() {
-                shown.push('…');
-            }
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {shown}")?;
-            // Underline the token: up to the next ':' or the end of line.
-            let token: usize = chars[col..end]
-                .iter()
-                .take_while(|&&c| c != ':' && c != '：' && c != ',')
-                .map(|&c| cell_width(c))
-                .sum::<usize>()
-                .clamp(1, 60);
-            writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(token))?;
-        }
-        if let Some(field) = &self.field {
-            writeln!(f, "  = 字段：{field}")?;
-        }
-        if let Some(help) = &self.help {
-            writeln!(f, "  = 提示：{help}")?;
-        }
-        Ok(())
-    }
+/// The length in characters of the token starting at 0-based character
+/// `col` of `line`: up to the next key colon or comma (a CSV cell or a flow
+/// item is one token), at least one character. The caret under a quoted
+/// line and a diagnostic's byte range both use it.
+pub fn token_chars(line: &str, col: usize) -> usize {
+    line.chars()
+        .skip(col)
+        .take_while(|&c| c != ':' && c != '：' && c != ',')
+        .count()
+        .max(1)
 }
 
 /// The edit distance between two strings, by characters; used to suggest the
@@ -168,16 +272,23 @@ mod tests {
     }
 
     #[test]
-    fn caret_counts_wide_cells() {
-        let d = Diagnostic {
-            file: "a.yaml".into(),
-            pos: Some(Pos { line: 3, col: 3 }),
-            field: Some("x".into()),
-            message: "m".into(),
-            source_line: Some("  整该措施: 1".into()),
-            help: None,
-        };
-        let text = d.to_string();
-        assert!(text.contains("  |   ^^^^^^^^\n"), "{text}");
+    fn a_token_ends_at_a_colon_or_comma() {
+        assert_eq!(token_chars("  整该措施: 1", 2), 4);
+        assert_eq!(token_chars("a,b", 2), 1);
+        assert_eq!(token_chars("x", 5), 1);
+    }
+
+    #[test]
+    fn codes_are_distinct_and_stable() {
+        let all = [
+            Code::Unreadable, Code::TooLarge, Code::Encoding, Code::Syntax, Code::Budget,
+            Code::Empty, Code::UnknownKind, Code::UnknownField, Code::MissingField,
+            Code::WrongType, Code::InvalidValue, Code::TooLong, Code::BadDate,
+            Code::Placeholder, Code::Inconsistent, Code::MissingGlyph, Code::Template,
+            Code::Table, Code::WrongCommand, Code::RuleUnmet, Code::Refused, Code::Internal,
+        ];
+        let names: std::collections::HashSet<&str> = all.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), all.len());
+        assert_eq!(Code::UnknownField.as_str(), "unknown-field");
     }
 }

@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::diag::Diagnostic;
+
 
 /// The four faces of GB/T 9704 with the names users' machines have, and the
 /// English names Word and WPS also know them by.
@@ -235,13 +237,33 @@ pub struct Glyph {
     pub advance_em: f32,
 }
 
-/// A font problem the user must fix (no face for a role, unreadable file).
+/// A font problem the user must fix (no face for a role, unreadable file),
+/// with the located errors of the font config file when it is the cause.
 #[derive(Debug)]
-pub struct FontError(pub String);
+pub struct FontError {
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FontError {
+    fn new(message: impl Into<String>) -> Self {
+        FontError {
+            message: message.into(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn config(diagnostics: Vec<Diagnostic>) -> Self {
+        FontError {
+            message: "字体配置文件有误".into(),
+            diagnostics,
+        }
+    }
+}
 
 impl std::fmt::Display for FontError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "错误：{}", self.0)
+        write!(f, "错误：{}", self.message)
     }
 }
 
@@ -289,14 +311,14 @@ impl Fonts {
             let (file, index) = split_index(path);
             let ids = db.load_font_source(fontdb::Source::File(file.clone()));
             let id = ids.get(index as usize).copied().ok_or_else(|| {
-                FontError(format!(
+                FontError::new(format!(
                     "无法读取字体文件 {}（{}）",
                     file.display(),
                     role.label()
                 ))
             })?;
             let face = load_face(&mut db, id)
-                .ok_or_else(|| FontError(format!("无法解析字体文件 {}", file.display())))?;
+                .ok_or_else(|| FontError::new(format!("无法解析字体文件 {}", file.display())))?;
             by_id.insert(id, faces.len());
             roles.insert(*role, faces.len());
             faces.push(face);
@@ -311,7 +333,7 @@ impl Fonts {
                 .find_map(|(family, weight)| find_face(&db, family, *weight));
             let Some(id) = found else {
                 let names: Vec<&str> = role.candidates().iter().map(|(n, _)| *n).collect();
-                return Err(FontError(format!(
+                return Err(FontError::new(format!(
                     "找不到「{}」字体：已尝试 {}。请安装其中之一（scripts/setup.sh 会安装免费字体），或用 --font {}=字体文件 指定",
                     role.label(),
                     names.join("、"),
@@ -322,7 +344,7 @@ impl Fonts {
                 Some(i) => *i,
                 None => {
                     let face = load_face(&mut db, id)
-                        .ok_or_else(|| FontError(format!("无法读取「{}」字体", role.label())))?;
+                        .ok_or_else(|| FontError::new(format!("无法读取「{}」字体", role.label())))?;
                     by_id.insert(id, faces.len());
                     faces.push(face);
                     faces.len() - 1
@@ -497,9 +519,9 @@ pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
         return Ok(Vec::new());
     };
     let src =
-        input::read_source(&path).map_err(|d| FontError(format!("字体配置文件有误：\n{d}")))?;
+        input::read_source(&path).map_err(|d| FontError::config(vec![d]))?;
     let docs =
-        input::parse_yaml(&src).map_err(|d| FontError(format!("字体配置文件有误：\n{d}")))?;
+        input::parse_yaml(&src).map_err(|d| FontError::config(vec![d]))?;
     let mut ctx = Ctx::new(&src);
     let mut out = Vec::new();
     if let Some(doc) = docs.first() {
@@ -530,11 +552,7 @@ pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
     if ctx.errors.is_empty() {
         Ok(out)
     } else {
-        let text: Vec<String> = ctx.errors.iter().map(ToString::to_string).collect();
-        Err(FontError(format!(
-            "字体配置文件有误：\n{}",
-            text.join("\n")
-        )))
+        Err(FontError::config(ctx.errors))
     }
 }
 

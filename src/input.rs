@@ -18,7 +18,7 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::TScalarStyle;
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{token_chars, Code, Diagnostic, Pos, Severity};
 
 /// Largest input file accepted. A paper is a few KB; a multi-document file of
 /// a thousand papers stays well under this.
@@ -60,15 +60,35 @@ impl Source {
         Some(self.text[start..end].trim_end_matches('\r'))
     }
 
-    /// A diagnostic at `pos` in this file, quoting the line.
+    /// The byte range of the token at `pos`: from its first character up
+    /// to the next key colon or comma on its line (see [`token_chars`]).
+    pub fn span(&self, pos: Pos) -> Option<std::ops::Range<usize>> {
+        let line = self.line(pos.line)?;
+        let line_start = *self.line_starts.get(pos.line - 1)?;
+        let col = pos.col.checked_sub(1)?;
+        let mut chars = line.char_indices().skip(col);
+        let (first, _) = chars.next()?;
+        let token = token_chars(line, col);
+        let end = line[first..]
+            .char_indices()
+            .nth(token)
+            .map_or(line.len(), |(i, _)| first + i);
+        Some(line_start + first..line_start + end)
+    }
+
+    /// An input error at `pos` in this file, quoting the line.
     pub fn error(&self, pos: Pos, field: Option<&str>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            severity: Severity::Error,
+            code: Code::InvalidValue,
             file: self.name.clone(),
             pos: Some(pos),
+            span: self.span(pos),
             field: field.map(str::to_string),
             message: message.into(),
             source_line: self.line(pos.line).map(str::to_string),
-            help: None,
+            hints: Vec::new(),
+            shared: false,
         }
     }
 }
@@ -77,16 +97,18 @@ impl Source {
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::whole_file(&name, format!("无法读取文件：{}", io_reason(&e))))?;
+        .map_err(|e| Diagnostic::whole_file(&name, Code::Unreadable, format!("无法读取文件：{}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(Diagnostic::whole_file(
             &name,
+            Code::Unreadable,
             "这是一个目录，不是 YAML 文件",
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::whole_file(
             &name,
+            Code::TooLarge,
             format!(
                 "文件过大（{} 字节），超过上限 {} 字节",
                 meta.len(),
@@ -96,7 +118,7 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
         .with_help("请把文件拆分成几个较小的文件"));
     }
     let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::whole_file(&name, format!("无法读取文件：{}", io_reason(&e))))?;
+        .map_err(|e| Diagnostic::whole_file(&name, Code::Unreadable, format!("无法读取文件：{}", io_reason(&e))))?;
     let text = decode(&name, &bytes)?;
     Ok(Source::new(name, text))
 }
@@ -116,7 +138,7 @@ fn io_reason(e: &std::io::Error) -> String {
 pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err(Diagnostic::whole_file(name, "文件是 UTF-16 编码，无法读取")
+        return Err(Diagnostic::whole_file(name, Code::Encoding, "文件是 UTF-16 编码，无法读取")
             .with_help("请在记事本中“另存为”，编码选择 UTF-8"));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -128,6 +150,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
             if had_errors || !text.contains("文种") {
                 return Err(Diagnostic::whole_file(
                     name,
+                    Code::Encoding,
                     "文件不是 UTF-8 编码，也不能确认是 GBK/GB18030 编码",
                 )
                 .with_help("请在记事本中“另存为”，编码选择 UTF-8"));
@@ -138,6 +161,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     if text.contains('\0') {
         return Err(Diagnostic::whole_file(
             name,
+            Code::Encoding,
             "文件含有空字符（NUL），不是文本文件",
         ));
     }
@@ -248,6 +272,7 @@ pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Diagnostic> {
                 None,
                 format!("YAML 语法错误：{}", translate_scan_error(e.info())),
             )
+            .with_code(Code::Syntax)
         })?;
         let pos = Pos {
             line: mark.line().max(1),
@@ -259,6 +284,7 @@ pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Diagnostic> {
             Err(msg) => {
                 return Err(src
                     .error(pos, None, msg)
+                    .with_code(Code::Budget)
                     .with_help("文书用不到大型锚点与别名（& 与 *）；请直接写出内容"))
             }
         }

@@ -6,7 +6,7 @@
 //! expands). It sits above those three so none of them needs to know the
 //! others; it never reads a field itself beyond `文种`.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::input::typed::{Ctx, Obj};
 use crate::input::{Source, YamlDoc};
 use crate::paper::{self, Paper};
@@ -94,7 +94,7 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Di
     let mut content = FileContent::default();
     if docs.is_empty() {
         ctx.errors.push(
-            Diagnostic::whole_file(&src.name, "文件是空的：没有任何文书")
+            Diagnostic::whole_file(&src.name, Code::Empty, "文件是空的：没有任何文书")
                 .with_help("用 `wenshu new 文种` 生成一份带说明的样板"),
         );
     }
@@ -122,15 +122,20 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Di
 fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()> {
     let errors_before = ctx.errors.len();
     let mut obj = Obj::open(ctx, &doc.root, "")?;
+    let before = ctx.errors.len();
     let kind = obj.choice(ctx, "文种", KIND_NAMES, None);
     let Some(kind) = kind else {
+        for d in &mut ctx.errors[before..] {
+            d.code = Code::UnknownKind;
+        }
         obj.finish_silently();
         return None;
     };
     if kind == roster::KIND {
         // A roster makes many papers: that is the batch command's work.
         let pos = obj.key_pos("文种");
-        ctx.error(
+        ctx.report(
+            Code::WrongCommand,
             pos,
             "文种",
             "花名册要用 `wenshu batch 花名册.yaml -o 输出目录` 生成，每行一份文书",

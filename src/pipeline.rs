@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::document::Document;
 use crate::fonts::Fonts;
 use crate::{input, kinds, template};
@@ -92,6 +92,7 @@ pub fn render_docs(
             }
             Err(e) => errors.push(Diagnostic::whole_file(
                 &src.name,
+                Code::Template,
                 format!("第 {} 份文书无法套用模板：{e}", p.index),
             )),
         }
@@ -107,10 +108,11 @@ pub fn render_docs(
                 let message = format!("字符「{c}」（U+{:04X}）没有任何可用字体能显示", c as u32);
                 let help =
                     "请安装含有此字的字体（如 Noto Serif CJK SC），或用 --font 正文=字体文件 指定";
-                errors.push(match input::locate_char(src, docs, c) {
-                    Some((pos, field)) => src.error(pos, Some(&field), message).with_help(help),
-                    None => Diagnostic::whole_file(&src.name, message).with_help(help),
-                });
+                let d = match input::locate_char(src, docs, c) {
+                    Some((pos, field)) => src.error(pos, Some(&field), message),
+                    None => Diagnostic::whole_file(&src.name, Code::MissingGlyph, message),
+                };
+                errors.push(d.with_code(Code::MissingGlyph).with_help(help));
             }
         }
     }

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::input::{self, Node, Source, Value, YamlDoc};
 use crate::table::{read_csv, read_xlsx};
 use crate::input::typed::{self as fields, Ctx, Obj};
@@ -59,7 +59,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let spec_digest = crate::input::sha256_hex(src.text.as_bytes());
     let mut ctx = Ctx::new(&src);
     let Some(doc) = docs.first() else {
-        return Err(vec![Diagnostic::whole_file(&src.name, "花名册文件是空的")]);
+        return Err(vec![Diagnostic::whole_file(&src.name, Code::Empty, "花名册文件是空的")]);
     };
     if docs.len() > 1 {
         ctx.error(
@@ -246,11 +246,13 @@ impl Roster {
                             line: row.line,
                             col: *col,
                         });
+                        d.span = None;
                         d.source_line = self.table_lines.get(row.line - 1).cloned();
-                        d.help = Some(format!("「{col_name}」列，第 {} 行", row.line));
+                        d.hints.push(format!("「{col_name}」列，第 {} 行", row.line));
                     }
                     None => {
-                        d.help = Some(format!(
+                        d.shared = true;
+                        d.hints.push(format!(
                             "花名册 {} 第 {} 行的文书（共同字段中的问题）",
                             self.table_name, row.line
                         ));

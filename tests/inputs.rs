@@ -3,40 +3,78 @@
 mod common;
 use common::*;
 
-/// Each fixtures/bad/X.yaml fails with exactly the diagnostics in X.expected
-/// and leaves the output directory empty (no paper, no temporary file).
-#[test]
-fn bad_inputs_fail_with_their_exact_messages_and_write_nothing() {
-    let mut cases = 0;
-    for entry in std::fs::read_dir(root().join("fixtures/bad")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "yaml") {
-            continue;
-        }
-        cases += 1;
-        let rel = path.strip_prefix(root()).unwrap().display().to_string();
-        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
-        let out = scratch("bad");
-        let o = wenshu(&[
-            "render",
-            "--format",
-            "docx",
-            &rel,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
-        assert_eq!(stderr(&o), expected, "{rel}: messages differ");
-        assert!(
-            files_in(&out).is_empty(),
-            "{rel}: wrote {:?}",
-            files_in(&out)
-        );
-        let c = wenshu(&["check", &rel]);
-        assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
-        assert_eq!(stderr(&c), expected, "{rel}: check messages differ");
+/// What a run printed must equal `X.expected`; with `WENSHU_BLESS=1` the
+/// file is written from the run instead (review `git diff fixtures/` before
+/// committing):
+///     WENSHU_BLESS=1 cargo test --test inputs
+fn expect_messages(path: &std::path::Path, got: &str) {
+    let file = path.with_extension("expected");
+    if std::env::var_os("WENSHU_BLESS").is_some() {
+        std::fs::write(&file, got).unwrap();
+        return;
     }
-    assert!(cases >= 10, "only {cases} bad fixtures");
+    let expected = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(got, expected, "{}: messages differ", path.display());
+}
+
+/// One test per bad fixture, so a failing case does not hide the others; a
+/// test below fails if a fixture has no case here.
+macro_rules! cases {
+    ($list:ident, $run:ident: $($name:ident => $file:literal,)*) => {
+        $( #[test] fn $name() { $run($file) } )*
+        const $list: &[&str] = &[$($file),*];
+    };
+}
+
+cases! { BAD, bad_case:
+    bad_别名膨胀 => "别名膨胀",
+    bad_占位符未填 => "占位符未填",
+    bad_多份中一份有错 => "多份中一份有错",
+    bad_整改事项多处错误 => "整改事项多处错误",
+    bad_文种写错 => "文种写错",
+    bad_未知字段 => "未知字段",
+    bad_版头格式错误 => "版头格式错误",
+    bad_离退休党员 => "离退休党员",
+    bad_类型错误 => "类型错误",
+    bad_语法错误 => "语法错误",
+    bad_请示多个主送 => "请示多个主送",
+    bad_阶段记录多处错误 => "阶段记录-多处错误",
+    bad_阶段记录测评票文件 => "阶段记录-测评票文件",
+    bad_阶段记录离退休党员测评 => "阶段记录-离退休党员测评",
+    bad_领导干部缺三观 => "领导干部缺三观",
+}
+
+cases! { REFUSED, refused_case:
+    refused_学时不足 => "阶段记录-1-学时不足",
+    refused_满意度测评补课 => "阶段记录-2-满意度测评补课",
+    refused_问卷不满意 => "阶段记录-3-问卷不满意",
+}
+
+#[test]
+fn every_bad_and_refused_fixture_has_its_own_test() {
+    for (dir, list) in [("fixtures/bad", BAD), ("fixtures/refused", REFUSED)] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+                assert!(list.contains(&stem.as_str()), "{dir}/{stem}.yaml has no test case");
+            }
+        }
+    }
+}
+
+/// fixtures/bad/X.yaml fails with exactly the diagnostics in X.expected and
+/// leaves the output directory empty (no paper, no temporary file).
+fn bad_case(stem: &str) {
+    let rel = format!("fixtures/bad/{stem}.yaml");
+    let out = scratch("bad");
+    let o = wenshu(&["render", "--format", "docx", &rel, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
+    expect_messages(&root().join(&rel), &stderr(&o));
+    assert!(files_in(&out).is_empty(), "{rel}: wrote {:?}", files_in(&out));
+    let c = wenshu(&["check", &rel]);
+    assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
+    assert_eq!(stderr(&c), stderr(&o), "{rel}: check and render say different things");
 }
 
 #[test]
@@ -274,12 +312,12 @@ fn starters_are_refused_until_filled_then_accepted() {
                 "{kind}: filled starter refused:\n{}",
                 stderr(&filled)
             );
-            for l in stderr(&filled).lines().filter(|l| l.starts_with("错误：")) {
-                assert!(
-                    l.starts_with("错误：未达到规则") || l.starts_with("错误：不能"),
-                    "{kind}: filled starter has an input error: {l}"
-                );
-            }
+            let said = stderr(&filled);
+            assert!(
+                !said.lines().any(|l| l.starts_with("错误[")),
+                "{kind}: filled starter has an input error:\n{said}"
+            );
+            assert!(said.contains("未达标[rule-unmet]：未达到规则") || filled.status.success());
             continue;
         }
         assert!(
@@ -345,54 +383,49 @@ fn help_is_in_chinese() {
     assert!(stdout(&o).contains("输出目录"));
 }
 
-/// Each fixtures/refused/X.yaml is a valid 阶段记录 that misses rules: the
-/// run fails with exactly X.expected, names each unmet rule, and writes the
+/// fixtures/refused/X.yaml is a valid 阶段记录 that misses rules: the run
+/// fails with exactly X.expected, names each unmet rule, and writes the
 /// 补课清单 and nothing else. `check` prints the rule table on stdout.
-#[test]
-fn refused_records_name_their_unmet_rules_and_write_only_the_remedial_list() {
-    let cases = refused_fixtures();
-    assert!(cases.len() >= 3);
-    for path in cases {
-        let rel = path.strip_prefix(root()).unwrap().display().to_string();
-        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
-        let out = scratch("refused");
-        let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
-        assert_eq!(stderr(&o), expected, "{rel}: messages differ");
-        let written = files_in(&out);
-        assert!(
-            written.iter().all(|p| p
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("补课清单-")),
-            "{rel}: wrote {written:?}"
-        );
-        assert_eq!(docx_in(&out).len(), 1, "{rel}: wrote {written:?}");
+fn refused_case(stem: &str) {
+    let rel = format!("fixtures/refused/{stem}.yaml");
+    let out = scratch("refused");
+    let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
+    let said = stderr(&o);
+    expect_messages(&root().join(&rel), &said);
+    let written = files_in(&out);
+    assert!(
+        written.iter().all(|p| p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("补课清单-")),
+        "{rel}: wrote {written:?}"
+    );
+    assert_eq!(docx_in(&out).len(), 1, "{rel}: wrote {written:?}");
 
-        let c = wenshu(&["check", &rel]);
-        assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
-        assert_eq!(stderr(&c), expected, "{rel}: check messages differ");
-        let table = stdout(&c);
-        let unmet: Vec<&str> = expected
+    let c = wenshu(&["check", &rel]);
+    assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
+    assert_eq!(stderr(&c), said, "{rel}: check and render say different things");
+    let table = stdout(&c);
+    let unmet: Vec<&str> = said
+        .lines()
+        .filter_map(|l| l.strip_prefix("未达标[rule-unmet]：未达到规则「"))
+        .map(|l| l.split('」').next().unwrap())
+        .collect();
+    assert!(!unmet.is_empty(), "{rel}: names no rule");
+    for rule in unmet {
+        let row = table
             .lines()
-            .filter_map(|l| l.strip_prefix("错误：未达到规则「"))
-            .map(|l| l.split('」').next().unwrap())
-            .collect();
-        assert!(!unmet.is_empty(), "{rel}: names no rule");
-        for rule in unmet {
-            let row = table
-                .lines()
-                .find(|l| l.starts_with(&format!("{rule} ")))
-                .unwrap_or_else(|| panic!("{rel}: no row for {rule} in\n{table}"));
-            assert!(row.contains("未达标"), "{rel}: {row}");
-            assert!(
-                row.contains(&format!("{rel}:")),
-                "{rel}: row names no line: {row}"
-            );
-        }
-        assert!(table.contains("结论："), "{table}");
+            .find(|l| l.starts_with(&format!("{rule} ")))
+            .unwrap_or_else(|| panic!("{rel}: no row for {rule} in\n{table}"));
+        assert!(row.contains("未达标"), "{rel}: {row}");
+        assert!(
+            row.contains(&format!("{rel}:")),
+            "{rel}: row names no line: {row}"
+        );
     }
+    assert!(table.contains("结论："), "{table}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::fonts::Fonts;
 use crate::typeset::layout::Layout;
 use crate::input::sha256_hex;
@@ -37,6 +37,8 @@ pub struct Options {
     pub resume: bool,
     /// (k, n): this run does units k, k+n, k+2n, … (1-based k).
     pub shard: Option<(usize, usize)>,
+    /// How a diagnostic is shown on the terminal (the CLI's renderer).
+    pub render: fn(&Diagnostic) -> String,
 }
 
 /// The manifest's file names inside the output directory.
@@ -224,9 +226,8 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             for d in &p.errors {
                 // A mistake in a roster's shared fields fails every row alike:
                 // say it once (the manifest still lists it for each row).
-                let text = d.to_string();
-                if d.help.as_deref().is_some_and(|h| h.contains("共同字段"))
-                    && !shared_said.insert(d.short())
+                let text = (opts.render)(d);
+                if d.shared && !shared_said.insert(d.short())
                 {
                     continue;
                 }
@@ -389,7 +390,7 @@ fn expand(inputs: &[PathBuf]) -> Vec<Unit> {
             let why = "不是 YAML 文件；花名册（CSV、XLSX）须由一个 `文种: 花名册` 的 YAML 文件引用";
             units.push(Unit::Broken(
                 name.clone(),
-                vec![Diagnostic::whole_file(&name, why)],
+                vec![Diagnostic::whole_file(&name, Code::WrongCommand, why)],
             ));
         } else {
             units.push(Unit::File(f));

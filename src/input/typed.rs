@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::diag::{suggest, Diagnostic, Pos};
+use crate::diag::{suggest, Code, Diagnostic, Pos};
 use crate::input::{Node, Source, Value};
 
 /// A value that still holds the starter template's placeholder.
@@ -28,8 +28,15 @@ impl<'s> Ctx<'s> {
         }
     }
 
+    /// An invalid value at `pos`.
     pub fn error(&mut self, pos: Pos, field: &str, message: impl Into<String>) {
-        self.errors.push(self.src.error(pos, Some(field), message));
+        self.report(Code::InvalidValue, pos, field, message);
+    }
+
+    /// An input error of a given kind at `pos`.
+    pub fn report(&mut self, code: Code, pos: Pos, field: &str, message: impl Into<String>) {
+        self.errors
+            .push(self.src.error(pos, Some(field), message).with_code(code));
     }
 }
 
@@ -183,7 +190,8 @@ impl<'n> Obj<'n> {
     /// Opens `node` as a mapping, or records a type error.
     pub fn open(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Obj<'n>> {
         let Value::Map(map) = &node.value else {
-            ctx.error(
+            ctx.report(
+                Code::WrongType,
                 node.pos,
                 path_or_root(path),
                 format!("应为键值表（字段: 值），实为{}", node.type_name()),
@@ -193,12 +201,12 @@ impl<'n> Obj<'n> {
         let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::new();
         for (k, v) in map {
             let Value::Str(key) = &k.value else {
-                ctx.error(k.pos, path_or_root(path), "字段名应为文字");
+                ctx.report(Code::WrongType, k.pos, path_or_root(path), "字段名应为文字");
                 continue;
             };
             let key = key.as_str();
             if entries.iter().any(|(seen, _, _)| *seen == key) {
-                ctx.error(k.pos, &join(path, key), format!("字段「{key}」重复出现"));
+                ctx.report(Code::Inconsistent, k.pos, &join(path, key), format!("字段「{key}」重复出现"));
                 continue;
             }
             entries.push((key, k, v));
@@ -238,7 +246,7 @@ impl<'n> Obj<'n> {
                 .find(|(k, _, _)| *k == key)
                 .map_or(self.pos, |(_, k, _)| k.pos);
             self.missing.push((key, ctx.errors.len()));
-            ctx.error(at, &self.field(key), format!("缺少必填字段「{key}」{why}"));
+            ctx.report(Code::MissingField, at, &self.field(key), format!("缺少必填字段「{key}」{why}"));
         }
         v
     }
@@ -282,7 +290,7 @@ impl<'n> Obj<'n> {
                     self.known.join("、")
                 ),
             };
-            ctx.error(k.pos, &join(&self.path, key), message);
+            ctx.report(Code::UnknownField, k.pos, &join(&self.path, key), message);
         }
         superseded.sort_unstable();
         for i in superseded.into_iter().rev() {
@@ -400,7 +408,8 @@ impl<'n> Obj<'n> {
         let node = self.require(ctx, key, "")?;
         let field = self.field(key);
         let Value::Seq(items) = &node.value else {
-            ctx.error(
+            ctx.report(
+                Code::WrongType,
                 node.pos,
                 &field,
                 format!("应为列表（每项以“- ”开头），实为{}", node.type_name()),
@@ -412,7 +421,8 @@ impl<'n> Obj<'n> {
             return None;
         }
         if items.len() > max_items {
-            ctx.error(
+            ctx.report(
+                Code::TooLong,
                 node.pos,
                 &field,
                 format!("列表最多 {max_items} 项，实有 {} 项", items.len()),
@@ -460,13 +470,14 @@ pub fn scalar<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n str>
     match &node.value {
         Value::Str(s) => {
             if s.trim_start().starts_with(PLACEHOLDER) {
-                ctx.error(node.pos, field, "占位符尚未填写，请换成实际内容");
+                ctx.report(Code::Placeholder, node.pos, field, "占位符尚未填写，请换成实际内容");
                 return None;
             }
             Some(s)
         }
         _ => {
-            ctx.error(
+            ctx.report(
+                Code::WrongType,
                 node.pos,
                 field,
                 format!("应为文字，实为{}", node.type_name()),
@@ -494,7 +505,7 @@ pub fn line_text(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option<
 fn check_len(ctx: &mut Ctx, node: &Node, field: &str, s: &str, max: usize) -> Option<()> {
     let n = s.chars().count();
     if n > max {
-        ctx.error(node.pos, field, format!("过长：{n} 字，上限 {max} 字"));
+        ctx.report(Code::TooLong, node.pos, field, format!("过长：{n} 字，上限 {max} 字"));
         return None;
     }
     Some(())
@@ -530,7 +541,8 @@ pub fn paragraphs(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option
             out
         }
         _ => {
-            ctx.error(
+            ctx.report(
+                Code::WrongType,
                 node.pos,
                 field,
                 format!("应为文字或文字列表，实为{}", node.type_name()),
@@ -554,7 +566,8 @@ pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Date> {
     let s = scalar(ctx, node, field)?;
     let d = Date::parse(s);
     if d.is_none() {
-        ctx.error(
+        ctx.report(
+            Code::BadDate,
             node.pos,
             field,
             format!(

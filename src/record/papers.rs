@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::diag::{cell_width, Diagnostic};
+use crate::diag::{cell_width, Code, Diagnostic, Severity};
 use crate::input::Source;
 use crate::input::typed::{Date, Paragraphs};
 use crate::paper::{context, Paper, Phase, Summary, Transfer};
@@ -197,18 +197,14 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
             if let Some(d) = &c.detail {
                 message.push_str(&format!("（{d}）"));
             }
-            if c.loc.file == src.name {
+            let d = if c.loc.file == src.name {
                 src.error(c.loc.pos, Some(&c.field), message)
             } else {
-                Diagnostic {
-                    file: c.loc.file.clone(),
-                    pos: Some(c.loc.pos),
-                    field: None,
-                    message,
-                    source_line: None,
-                    help: None,
-                }
-            }
+                let mut d = Diagnostic::whole_file(&c.loc.file, Code::RuleUnmet, message);
+                d.pos = Some(c.loc.pos);
+                d
+            };
+            d.with_code(Code::RuleUnmet).with_severity(Severity::Refusal)
         })
         .collect();
     let (deadline, _) = rec.remedy_deadline();
@@ -229,6 +225,8 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
                 names(failed.iter().map(|c| c.id)),
             ),
         )
+        .with_code(Code::Refused)
+        .with_severity(Severity::Refusal)
         .with_help("补课完成后更新阶段记录再生成；确属特殊情况的，在「例外」中写明规则、理由、批准人和批准日期"),
     );
     out

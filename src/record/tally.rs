@@ -344,6 +344,7 @@ pub fn open_csv(ctx: &mut Ctx, node: &Node, field: &str, wanted: &[&str]) -> Opt
     let Some(header) = records.next() else {
         ctx.errors.push(crate::diag::Diagnostic::whole_file(
             &source.name,
+            crate::diag::Code::Empty,
             "CSV 文件是空的：第一行应为表头",
         ));
         return None;
