@@ -341,12 +341,13 @@ fn render(
             }
         }
         print_diagnostics(&result.errors);
-        if result.rendered.is_empty() && !result.errors.is_empty() {
+        print_diagnostics(&result.refusals);
+        if !result.errors.is_empty() {
             failed_files += 1;
             error_count += result.errors.len();
             continue;
         }
-        let refused = !result.errors.is_empty();
+        let refused = !result.refusals.is_empty();
         refused_files += usize::from(refused);
         let Some(formats) = formats else {
             if !refused {

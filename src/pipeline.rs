@@ -3,8 +3,8 @@
 //! Owns the order of the stages and the rule that a file is all-or-nothing
 //! for input errors: if any document in it is wrong, no document of it is
 //! rendered. A valid 阶段记录 that misses a campaign rule is not an input
-//! error: its closing papers are refused (the refusals are returned as
-//! errors) and its 补课清单 is rendered instead. Shared by `render`, `check`
+//! error: its closing papers are refused (the refusals are returned in their
+//! own field) and its 补课清单 is rendered instead. Shared by `render`, `check`
 //! and the benchmark so that they exercise the same path.
 
 use std::path::Path;
@@ -24,9 +24,11 @@ pub struct Rendered {
 #[derive(Default)]
 pub struct FileResult {
     pub rendered: Vec<Rendered>,
-    /// Input errors (then nothing is rendered), or the refusals of a
-    /// 阶段记录 that misses a rule (then its 补课清单 is rendered).
+    /// Input errors: then nothing is rendered.
     pub errors: Vec<Diagnostic>,
+    /// The refusals of a 阶段记录 that misses a rule: then its 补课清单 is
+    /// rendered instead of the papers that would close the phase.
+    pub refusals: Vec<Diagnostic>,
     /// For each 阶段记录: the rule table `check` prints.
     pub reports: Vec<String>,
 }
@@ -121,7 +123,8 @@ pub fn render_docs(
     }
     FileResult {
         rendered: out,
-        errors: content.refusals,
+        errors: Vec::new(),
+        refusals: content.refusals,
         reports: content.reports,
     }
 }

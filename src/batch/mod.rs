@@ -437,6 +437,7 @@ fn produce(
             let docs = [r.row_doc(*i)];
             let mut result = pipeline::render_docs(engine, &r.spec, &docs, check_fonts);
             result.errors = r.relocate(*i, result.errors);
+            result.refusals = r.relocate(*i, result.refusals);
             result
         }
         Unit::Broken(_, diags) => pipeline::FileResult {
@@ -444,7 +445,7 @@ fn produce(
             ..Default::default()
         },
     };
-    let refused = !result.rendered.is_empty() && !result.errors.is_empty();
+    let refused = !result.refusals.is_empty();
     let mut papers = Vec::new();
     for r in result.rendered {
         let files = pipeline::outputs(&r.document, fonts, opts.docx, opts.pdf, keep_layout);
@@ -458,7 +459,8 @@ fn produce(
     Produced {
         input_sha256,
         papers,
-        errors: result.errors,
+        // The manifest lists a refused record's refusals as its problems.
+        errors: result.errors.into_iter().chain(result.refusals).collect(),
         refused,
     }
 }
