@@ -521,7 +521,7 @@ pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
     let src =
         input::read_source(&path).map_err(|d| FontError::config(vec![d]))?;
     let docs =
-        input::parse_yaml(&src).map_err(|d| FontError::config(vec![d]))?;
+        input::parse_yaml(&src).map_err(FontError::config)?;
     let mut ctx = Ctx::new(&src);
     let mut out = Vec::new();
     if let Some(doc) = docs.first() {

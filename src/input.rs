@@ -11,6 +11,7 @@
 //! count them. We read events from yaml-rust2 (with their markers) and build
 //! the tree ourselves, charging every node an alias produces to a budget.
 
+mod mistakes;
 pub mod typed;
 
 use std::path::Path;
@@ -58,6 +59,25 @@ impl Source {
             .get(line)
             .map_or(self.text.len(), |e| e - 1);
         Some(self.text[start..end].trim_end_matches('\r'))
+    }
+
+    /// The byte offset of `pos` in the text.
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let line = self.line(pos.line)?;
+        let start = *self.line_starts.get(pos.line - 1)?;
+        let within = line
+            .char_indices()
+            .nth(pos.col.checked_sub(1)?)
+            .map_or(line.len(), |(i, _)| i);
+        Some(start + within)
+    }
+
+    /// The position of byte offset `offset` in the text.
+    pub fn pos_of(&self, offset: usize) -> Pos {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.text.get(start..offset).map_or(1, |t| t.chars().count() + 1);
+        Pos { line, col }
     }
 
     /// The byte range of the token at `pos`: from its first character up
@@ -255,64 +275,98 @@ pub struct YamlDoc {
     pub index: usize,
 }
 
-/// Parses every document of a file. A syntax error, or a blown budget, is one
-/// diagnostic for the whole file: past it, nothing can be trusted.
-pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Diagnostic> {
+/// Parses every document of a file. A syntax error, or a blown budget, ends
+/// the reading: past it, nothing can be trusted. A syntax error is said
+/// through the Chinese users' usual mistakes when any is found (a
+/// full-width colon, full-width spaces or tabs in indentation), each at its
+/// own line, else as the parser's message in Chinese.
+pub fn parse_yaml(src: &Source) -> Result<Vec<YamlDoc>, Vec<Diagnostic>> {
     let mut parser = Parser::new_from_str(&src.text);
     let mut b = Builder::default();
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| {
-            let m = e.marker();
-            let pos = Pos {
-                line: m.line().max(1),
-                col: m.col() + 1,
-            };
-            src.error(
-                pos,
-                None,
-                format!("YAML 语法错误：{}", translate_scan_error(e.info())),
-            )
-            .with_code(Code::Syntax)
-        })?;
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => return Err(syntax_error(src, &e)),
+        };
         let pos = Pos {
             line: mark.line().max(1),
             col: mark.col() + 1,
+        };
+        let event = match event {
+            Event::Scalar(text, TScalarStyle::Plain, anchor, tag) if text.contains(' ') => {
+                let text = unfold_wide(src, pos, &text).unwrap_or(text);
+                Event::Scalar(text, TScalarStyle::Plain, anchor, tag)
+            }
+            other => other,
         };
         match b.event(event, pos) {
             Ok(true) => break,
             Ok(false) => {}
             Err(msg) => {
-                return Err(src
+                return Err(vec![src
                     .error(pos, None, msg)
                     .with_code(Code::Budget)
-                    .with_help("文书用不到大型锚点与别名（& 与 *）；请直接写出内容"))
+                    .with_help("文书用不到大型锚点与别名（& 与 *）；请直接写出内容")])
             }
         }
     }
     Ok(b.docs)
 }
 
-fn translate_scan_error(info: &str) -> String {
-    let hint = if info.contains("mapping values are not allowed") {
-        "此处不能出现冒号键值（冒号后是否缺少空格，或缩进不对？）"
-    } else if info.contains("did not find expected key") || info.contains("did not find expected") {
-        "缩进或层次不对，解析器找不到预期的键"
-    } else if info.contains("found character that cannot start any token") {
-        "出现了不能作为开头的字符（如制表符 Tab，请改用空格）"
-    } else if info.contains("quoted scalar") || info.contains("found unexpected end of stream") {
-        "引号没有闭合，或文件意外结束"
-    } else if info.contains("unknown anchor")
-        || info.contains("while parsing node, found unknown anchor")
-    {
-        "引用了未定义的锚点（别名 * 前没有对应的 &）"
-    } else {
-        ""
-    };
-    if hint.is_empty() {
-        info.to_string()
-    } else {
-        format!("{hint}（{info}）")
+fn syntax_error(src: &Source, e: &yaml_rust2::ScanError) -> Vec<Diagnostic> {
+    let mistakes = mistakes::scan(src);
+    if !mistakes.is_empty() {
+        return mistakes;
     }
+    let m = e.marker();
+    let pos = Pos {
+        line: m.line().max(1),
+        col: m.col() + 1,
+    };
+    vec![src
+        .error(pos, None, format!("YAML 语法错误：{}", mistakes::translate(e.info())))
+        .with_code(Code::Syntax)]
+}
+
+/// YAML folds a plain scalar that spans lines, putting a space at each line
+/// break. Between two Chinese characters (or full-width punctuation) that
+/// space is not the user's: "认真学习了党章，⏎  撰写心得" means "…党章，撰写心得".
+/// Rebuilds the folds from the source lines and drops those spaces; `None`
+/// when the scalar sits on one line or the source cannot be matched.
+fn unfold_wide(src: &Source, pos: Pos, value: &str) -> Option<String> {
+    let wide = |c: Option<char>| c.is_some_and(|c| crate::diag::cell_width(c) == 2);
+    let wide_punct = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF65 | 0x2014 | 0x2026 | 0x201C..=0x201D | 0x2018..=0x2019))
+    };
+    let first: String = src.line(pos.line)?.chars().skip(pos.col - 1).collect();
+    let first = first.trim_end();
+    let mut rest = value.strip_prefix(first)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let mut out = first.to_string();
+    for line in (pos.line + 1..).map_while(|l| src.line(l)) {
+        let seg = line.trim();
+        if seg.is_empty() {
+            rest = rest.strip_prefix('\n')?;
+            out.push('\n');
+            continue;
+        }
+        if !out.ends_with('\n') {
+            rest = rest.strip_prefix(' ')?;
+            let (before, after) = (out.chars().last(), seg.chars().next());
+            let chinese = wide(before) && wide(after);
+            if !(chinese || wide_punct(before) || wide_punct(after)) {
+                out.push(' ');
+            }
+        }
+        rest = rest.strip_prefix(seg)?;
+        out.push_str(seg);
+        if rest.is_empty() {
+            return Some(out);
+        }
+    }
+    None
 }
 
 enum Frame {
@@ -470,7 +524,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Vec<YamlDoc>, Diagnostic> {
-        parse_yaml(&Source::new("t.yaml", text.to_string()))
+        parse_yaml(&Source::new("t.yaml", text.to_string())).map_err(|mut d| d.remove(0))
     }
 
     #[test]

@@ -75,6 +75,18 @@ const KIND_NAMES: &[&str] = &[
     roster::KIND,
 ];
 
+/// The names `wenshu kinds` prints for a variant, accepted as `文种` too:
+/// (name, 文种, the key it implies, its value).
+const VARIANTS: &[(&str, &str, &str, &str)] = &[
+    ("党性分析材料-个人", "党性分析材料", "类型", "个人"),
+    ("党性分析材料-单位", "党性分析材料", "类型", "单位"),
+    ("整改方案-个人", "整改方案", "类型", "个人"),
+    ("整改方案-单位", "整改方案", "类型", "单位"),
+    ("阶段记录-1", record::KIND, "阶段", "1"),
+    ("阶段记录-2", record::KIND, "阶段", "2"),
+    ("阶段记录-3", record::KIND, "阶段", "3"),
+];
+
 /// What a valid file yields.
 #[derive(Default)]
 pub struct FileContent {
@@ -123,13 +135,28 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()>
     let errors_before = ctx.errors.len();
     let mut obj = Obj::open(ctx, &doc.root, "")?;
     let before = ctx.errors.len();
-    let kind = obj.choice(ctx, "文种", KIND_NAMES, None);
+    let named = obj.get("文种").and_then(|n| match &n.value {
+        crate::input::Value::Str(s) => Some(s.trim()),
+        _ => None,
+    });
+    let variant = VARIANTS.iter().find(|(name, ..)| Some(*name) == named);
+    let kind = match variant {
+        Some((name, ..)) => Some(*name),
+        None => obj.choice(ctx, "文种", KIND_NAMES, None),
+    };
     let Some(kind) = kind else {
         for d in &mut ctx.errors[before..] {
             d.code = Code::UnknownKind;
         }
         obj.finish_silently();
         return None;
+    };
+    let kind = match VARIANTS.iter().find(|(name, ..)| *name == kind) {
+        Some(&(name, kind, key, value)) => {
+            obj.imply(key, value, name);
+            kind
+        }
+        None => kind,
     };
     if kind == roster::KIND {
         // A roster makes many papers: that is the batch command's work.

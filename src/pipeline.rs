@@ -59,7 +59,7 @@ pub fn render_source(
 ) -> FileResult {
     match input::parse_yaml(src) {
         Ok(docs) => render_docs(engine, src, &docs, fonts),
-        Err(d) => FileResult::failed(vec![d]),
+        Err(d) => FileResult::failed(d),
     }
 }
 

@@ -55,7 +55,7 @@ pub fn is_roster(text: &str) -> bool {
 /// Reads a roster and its table. Every problem is a located diagnostic.
 pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let src = input::read_source(path).map_err(|d| vec![d])?;
-    let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
+    let docs = input::parse_yaml(&src)?;
     let spec_digest = crate::input::sha256_hex(src.text.as_bytes());
     let mut ctx = Ctx::new(&src);
     let Some(doc) = docs.first() else {

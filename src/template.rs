@@ -116,15 +116,33 @@ impl Engine {
                 })?;
         }
         if let Some(dir) = overrides {
-            if !dir.is_dir() {
-                return Err(TemplateError {
-                    template: dir.display().to_string(),
-                    line: None,
-                    message: "模板目录不存在".into(),
-                });
-            }
+            check_override_names(dir)?;
         }
         Ok(Engine { env })
+    }
+
+    /// The expressions (`{{ … }}`, `{% … %}`) on line `line` of template
+    /// `name`: where an undefined variable was used, for the message.
+    fn expressions_on(&self, name: &str, line: Option<usize>) -> Option<String> {
+        let tmpl = self.env.get_template(name).ok()?;
+        let text = tmpl.source().lines().nth(line?.checked_sub(1)?)?;
+        let mut found = Vec::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{']) {
+            let after = &rest[i..];
+            let close = match after.get(..2) {
+                Some("{{") => "}}",
+                Some("{%") => "%}",
+                _ => {
+                    rest = &after[1..];
+                    continue;
+                }
+            };
+            let Some(end) = after.find(close) else { break };
+            found.push(after[..end + 2].to_string());
+            rest = &after[end + 2..];
+        }
+        (!found.is_empty()).then(|| found.join(" "))
     }
 
     /// Renders `template` with `context` and parses the markup.
@@ -143,10 +161,10 @@ impl Engine {
             line: e.line(),
             message: match e.kind() {
                 minijinja::ErrorKind::UndefinedError => {
-                    format!(
-                        "使用了未定义的变量（{}）",
-                        e.detail().unwrap_or("undefined")
-                    )
+                    match self.expressions_on(template, e.line()) {
+                        Some(expr) => format!("使用了未定义的变量：「{expr}」中的字段在数据中不存在"),
+                        None => "使用了未定义的变量：模板要用的字段在数据中不存在".to_string(),
+                    }
                 }
                 _ => e.to_string(),
             },
@@ -157,6 +175,35 @@ impl Engine {
             message: format!("模板输出的标记有误：{message}"),
         })
     }
+}
+
+/// A user's template directory: every `.xml` in it must be named after a
+/// built-in template, or it would be silently ignored.
+fn check_override_names(dir: &Path) -> Result<(), TemplateError> {
+    let error = |message: String| TemplateError {
+        template: dir.display().to_string(),
+        line: None,
+        message,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|_| error("模板目录不存在或无法读取".into()))?;
+    let expected: Vec<String> = BUILTIN
+        .iter()
+        .map(|(name, _)| format!("{name}.{EXTENSION}"))
+        .collect();
+    let mut stray: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(&format!(".{EXTENSION}")) && !expected.contains(n))
+        .collect();
+    stray.sort();
+    if stray.is_empty() {
+        return Ok(());
+    }
+    Err(error(format!(
+        "模板目录中的 {} 不对应任何内置模板，不会被使用；模板文件名应为：{}",
+        stray.join("、"),
+        expected.join("、")
+    )))
 }
 
 /// Parses the markup into a document. Errors carry the markup's line.
@@ -502,6 +549,21 @@ mod tests {
         let e = parse_markup("<doc>\n<p>x</p>\n<bogus/>\n</doc>").unwrap_err();
         assert_eq!(e.0, 3);
         assert!(e.1.contains("bogus"));
+    }
+
+    #[test]
+    fn an_undefined_variable_is_named_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("wenshu-tpl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("两个具体.xml"), "<doc>\n<p>{{ 没有这个 }}</p>\n</doc>\n").unwrap();
+        let engine = Engine::new(Some(&dir)).unwrap();
+        let e = engine.render("两个具体", &minijinja::context! {}).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("「{{ 没有这个 }}」"), "{}", e.message);
+        std::fs::write(dir.join("两个具体-单位.xml"), "<doc/>").unwrap();
+        let e = Engine::new(Some(&dir)).err().expect("a stray template name is an error");
+        assert!(e.message.contains("两个具体-单位.xml") && e.message.contains("党性分析材料-个人.xml"), "{}", e.message);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -42,6 +42,9 @@ cases! { BAD, bad_case:
     bad_阶段记录测评票文件 => "阶段记录-测评票文件",
     bad_阶段记录离退休党员测评 => "阶段记录-离退休党员测评",
     bad_领导干部缺三观 => "领导干部缺三观",
+    bad_全角冒号 => "全角冒号",
+    bad_缩进用了制表符和全角空格 => "缩进用了制表符和全角空格",
+    bad_类型写错只报一次 => "类型写错只报一次",
 }
 
 cases! { REFUSED, refused_case:
@@ -300,7 +303,7 @@ fn starters_are_refused_until_filled_then_accepted() {
             Some(1),
             "{kind}: unfilled starter accepted"
         );
-        assert!(stderr(&unfilled).contains("占位符尚未填写"));
+        assert!(stderr(&unfilled).contains("尚未填写，请换成实际内容"));
         std::fs::write(&f, fill_placeholders(&starter)).unwrap();
         let filled = wenshu(&["check", f.to_str().unwrap()]);
         if kind.starts_with("阶段记录") {

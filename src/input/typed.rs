@@ -58,8 +58,13 @@ pub struct Date {
 }
 
 impl Date {
+    /// Reads `2026-01-05`, `2026/1/5`, `2026.1.5`, `2026年1月5日` and, as a
+    /// 成文日期 is often typed, `二〇二六年一月五日`.
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
+        if let Some(arabic) = from_chinese_numerals(s) {
+            return Date::parse(&arabic);
+        }
         let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
             rest.split(['年', '月']).collect()
         } else {
@@ -87,6 +92,38 @@ impl Date {
         };
         (year >= 1900 && (1..=days).contains(&day)).then_some(Date { year, month, day })
     }
+}
+
+/// `二〇二六年三月五日` → `2026年3月5日`: the year digit by digit (〇 or 零
+/// for zero), month and day as numbers up to 三十一. `None` for anything else.
+fn from_chinese_numerals(s: &str) -> Option<String> {
+    const DIGITS: &str = "〇一二三四五六七八九";
+    let digit = |c: char| match c {
+        '〇' | '零' | '○' | 'Ｏ' | 'O' | '0' => Some(0),
+        _ => DIGITS.chars().position(|d| d == c).map(|n| n as u32),
+    };
+    let number = |t: &str| -> Option<u32> {
+        let chars: Vec<char> = t.chars().collect();
+        match chars.as_slice() {
+            ['十'] => Some(10),
+            ['十', u] => Some(10 + digit(*u)?),
+            [t, '十'] => Some(digit(*t)? * 10),
+            [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+            [u] => digit(*u),
+            _ => None,
+        }
+    };
+    let rest = s.strip_suffix('日')?;
+    let (year, rest) = rest.split_once('年')?;
+    let (month, day) = rest.split_once('月')?;
+    if !year.chars().any(|c| DIGITS.contains(c) || c == '零') {
+        return None;
+    }
+    let year: String = year
+        .chars()
+        .map(|c| digit(c).and_then(|d| char::from_digit(d, 10)))
+        .collect::<Option<String>>()?;
+    Some(format!("{year}年{}月{}日", number(month)?, number(day)?))
 }
 
 impl Date {
@@ -184,18 +221,36 @@ pub struct Obj<'n> {
     /// Required keys found missing, with the index of their diagnostic: a
     /// misspelt key that suggests one of them replaces that diagnostic.
     missing: Vec<(&'static str, usize)>,
+    /// Values another key implies (`文种: 党性分析材料-单位` implies
+    /// `类型: 单位`): used when the key is absent, an error when it differs.
+    implied: Vec<(&'static str, &'static str, &'static str)>,
+    /// Keys taken as known without being read (see [`Obj::accept_rest`]).
+    accepted: Vec<&'n str>,
 }
 
 impl<'n> Obj<'n> {
     /// Opens `node` as a mapping, or records a type error.
     pub fn open(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Obj<'n>> {
         let Value::Map(map) = &node.value else {
-            ctx.report(
-                Code::WrongType,
-                node.pos,
-                path_or_root(path),
-                format!("应为键值表（字段: 值），实为{}", node.type_name()),
-            );
+            match &node.value {
+                // 「姓名：李明」 under a list item parses as text.
+                Value::Str(t) if t.contains('：') => {
+                    let col = t.chars().position(|c| c == '：').unwrap_or(0);
+                    let pos = Pos { line: node.pos.line, col: node.pos.col + col };
+                    ctx.report(
+                        Code::Syntax,
+                        pos,
+                        path_or_root(path),
+                        "用了全角冒号「：」，键后应为半角冒号加空格",
+                    );
+                }
+                _ => ctx.report(
+                    Code::WrongType,
+                    node.pos,
+                    path_or_root(path),
+                    format!("应为键值表（字段: 值），实为{}", node.type_name()),
+                ),
+            }
             return None;
         };
         let mut entries: Vec<(&'n str, &'n Node, &'n Node)> = Vec::new();
@@ -219,6 +274,8 @@ impl<'n> Obj<'n> {
             entries,
             known: Vec::new(),
             missing: Vec::new(),
+            implied: Vec::new(),
+            accepted: Vec::new(),
         })
     }
 
@@ -274,7 +331,7 @@ impl<'n> Obj<'n> {
     pub fn finish(self, ctx: &mut Ctx) {
         let mut superseded = Vec::new();
         for (key, k, _) in &self.entries {
-            if self.known.contains(key) {
+            if self.known.contains(key) || self.accepted.contains(key) {
                 continue;
             }
             let message = match suggest(key, &self.known) {
@@ -285,10 +342,18 @@ impl<'n> Obj<'n> {
                     }
                     format!("未知字段「{key}」，是否应为「{near}」？")
                 }
-                None => format!(
-                    "未知字段「{key}」；此处可用的字段：{}",
-                    self.known.join("、")
-                ),
+                None => {
+                    let mut known: Vec<&str> = Vec::new();
+                    for k in &self.known {
+                        if !known.contains(k) {
+                            known.push(k);
+                        }
+                    }
+                    match indentation_mistake(key) {
+                        Some(why) => why.to_string(),
+                        None => format!("未知字段「{key}」；此处可用的字段：{}", known.join("、")),
+                    }
+                }
             };
             ctx.report(Code::UnknownField, k.pos, &join(&self.path, key), message);
         }
@@ -362,7 +427,30 @@ impl<'n> Obj<'n> {
         }
     }
 
-    /// One of `choices`; absent means `default` if given, else an error.
+    /// Records that `by` (e.g. the 文种 name 党性分析材料-单位) implies
+    /// `key: value`.
+    pub fn imply(&mut self, key: &'static str, value: &'static str, by: &'static str) {
+        self.implied.push((key, value, by));
+    }
+
+    /// The value implied for `key`, and by what.
+    pub fn implied(&self, key: &str) -> Option<(&'static str, &'static str)> {
+        self.implied
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, v, by)| (*v, *by))
+    }
+
+    /// Takes every key of the mapping as known: a decoder that stops early
+    /// (the 类型 that decides the other keys is wrong) must not have every
+    /// other key reported as unknown, hiding the one real error.
+    pub fn accept_rest(&mut self) {
+        let keys: Vec<&'n str> = self.entries.iter().map(|(k, _, _)| *k).collect();
+        self.accepted.extend(keys);
+    }
+
+    /// One of `choices`; absent means the implied value, else `default` if
+    /// given, else an error.
     pub fn choice(
         &mut self,
         ctx: &mut Ctx,
@@ -370,7 +458,8 @@ impl<'n> Obj<'n> {
         choices: &[&'static str],
         default: Option<&'static str>,
     ) -> Option<&'static str> {
-        let node = match (self.get(key), default) {
+        let implied = self.implied(key);
+        let node = match (self.get(key), implied.map(|(v, _)| v).or(default)) {
             (Some(n), _) => n,
             (None, Some(d)) => return Some(d),
             (None, None) => {
@@ -381,6 +470,15 @@ impl<'n> Obj<'n> {
         let s = scalar(ctx, node, &self.field(key))?;
         let s = s.trim();
         if let Some(c) = choices.iter().find(|c| **c == s) {
+            if let Some((v, by)) = implied.filter(|(v, _)| v != c) {
+                ctx.report(
+                    Code::Inconsistent,
+                    node.pos,
+                    &self.field(key),
+                    format!("「{s}」与文种「{by}」不一致（按文种应为「{v}」）"),
+                );
+                return None;
+            }
             return Some(c);
         }
         let near = suggest(s, choices)
@@ -457,6 +555,16 @@ impl<'n> Obj<'n> {
     }
 }
 
+/// A key that begins with a full-width space or a tab: the user indented
+/// with them, and YAML took them for part of the key.
+fn indentation_mistake(key: &str) -> Option<&'static str> {
+    match key.chars().next()? {
+        '\u{3000}' => Some("行首用了全角空格「　」缩进；YAML 只能用半角空格缩进"),
+        '\t' => Some("行首用了制表符（TAB 键）缩进；YAML 只能用半角空格缩进"),
+        _ => None,
+    }
+}
+
 fn path_or_root(path: &str) -> &str {
     if path.is_empty() {
         "（文档顶层）"
@@ -469,8 +577,8 @@ fn path_or_root(path: &str) -> &str {
 pub fn scalar<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n str> {
     match &node.value {
         Value::Str(s) => {
-            if s.trim_start().starts_with(PLACEHOLDER) {
-                ctx.report(Code::Placeholder, node.pos, field, "占位符尚未填写，请换成实际内容");
+            if s.contains(PLACEHOLDER) {
+                placeholders(ctx, node, field, s);
                 return None;
             }
             Some(s)
@@ -484,6 +592,27 @@ pub fn scalar<'n>(ctx: &mut Ctx, node: &'n Node, field: &str) -> Option<&'n str>
             );
             None
         }
+    }
+}
+
+/// Reports every starter placeholder left in a value, each at its own place
+/// in the file (found after the value's start), quoting what it asked for.
+fn placeholders(ctx: &mut Ctx, node: &Node, field: &str, value: &str) {
+    let text = &ctx.src.text;
+    let mut from = ctx.src.offset(node.pos).unwrap_or(0);
+    for (i, _) in value.match_indices(PLACEHOLDER) {
+        let asked: String = value[i..].chars().take_while(|&c| c != '】').collect();
+        let at = text[from..].find(PLACEHOLDER).map(|j| from + j);
+        let pos = at.map_or(node.pos, |o| ctx.src.pos_of(o));
+        if let Some(o) = at {
+            from = o + PLACEHOLDER.len();
+        }
+        ctx.report(
+            Code::Placeholder,
+            pos,
+            field,
+            format!("占位符「{asked}】」尚未填写，请换成实际内容"),
+        );
     }
 }
 
@@ -591,6 +720,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_in_chinese_numerals_are_read_and_normalised() {
+        let d = |s: &str| Date::parse(s).map(|d| d.to_string());
+        assert_eq!(d("二〇二六年三月五日").as_deref(), Some("2026年3月5日"));
+        assert_eq!(d("二零二六年十二月三十一日").as_deref(), Some("2026年12月31日"));
+        assert_eq!(d("二〇二六年十月二十日").as_deref(), Some("2026年10月20日"));
+        assert_eq!(d("二〇二六年二月三十日"), None);
+        assert_eq!(d("二〇二六年十三月一日"), None);
+        assert_eq!(d("二〇二六年三月五"), None);
+    }
+
+    #[test]
     fn dates_in_both_forms() {
         let d = Date::parse("2026-01-05").unwrap();
         assert_eq!(d.to_string(), "2026年1月5日");
@@ -598,7 +738,7 @@ mod tests {
         assert_eq!(Date::parse("2026-02-30"), None);
         assert_eq!(Date::parse("2028-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("26-1-5"), None);
-        assert_eq!(Date::parse("二〇二六年一月五日"), None);
+        assert_eq!(Date::parse("二〇二六年一月五日"), Some(d));
     }
 
     #[test]

@@ -133,7 +133,11 @@ fn read_parts(
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
-    let variant = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人"))?;
+    let Some(variant) = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人")) else {
+        // The other keys depend on the 类型: do not call them unknown.
+        obj.accept_rest();
+        return None;
+    };
     let (member, unit) = if variant == "个人" {
         (Some(read_member(ctx, obj, true)), None)
     } else {

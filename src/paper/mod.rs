@@ -69,16 +69,22 @@ impl Phase {
 
     /// Reads `阶段`: 1–3 or the phase's name. `allowed` limits the numbers.
     pub fn read(ctx: &mut Ctx, obj: &mut Obj, allowed: &[u8]) -> Option<Phase> {
-        let node = obj.require(ctx, "阶段", "（1、2 或 3）")?;
+        let implied = obj.implied("阶段");
         let field = obj.field("阶段");
-        let s = fields::scalar(ctx, node, &field)?.trim();
+        let (s, pos) = match (obj.get("阶段"), implied) {
+            (None, Some((v, _))) => (v, obj.pos),
+            _ => {
+                let node = obj.require(ctx, "阶段", "（1、2 或 3）")?;
+                (fields::scalar(ctx, node, &field)?.trim(), node.pos)
+            }
+        };
         let n = match s {
             "1" | "一" | "学习动员" => 1,
             "2" | "二" | "分析评议" => 2,
             "3" | "三" | "整改提高" => 3,
             _ => {
                 ctx.error(
-                    node.pos,
+                    pos,
                     &field,
                     format!("「{s}」不是阶段；应为 1、2、3 或 学习动员、分析评议、整改提高"),
                 );
@@ -91,9 +97,18 @@ impl Phase {
                 .map(|a| format!("{a}（{}）", Phase(*a).name()))
                 .collect();
             ctx.error(
-                node.pos,
+                pos,
                 &field,
                 format!("此文种的阶段只能是 {}", list.join("、")),
+            );
+            return None;
+        }
+        if let Some((v, by)) = implied.filter(|(v, _)| *v != n.to_string()) {
+            ctx.report(
+                crate::diag::Code::Inconsistent,
+                pos,
+                &field,
+                format!("阶段 {n} 与文种「{by}」不一致（按文种应为 {v}）"),
             );
             return None;
         }

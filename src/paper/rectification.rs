@@ -165,7 +165,11 @@ fn read_lines(ctx: &mut Ctx, o: &mut Obj, key: &'static str) -> Option<Vec<Strin
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
-    let variant = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人"))?;
+    let Some(variant) = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人")) else {
+        // The other keys depend on the 类型: do not call them unknown.
+        obj.accept_rest();
+        return None;
+    };
     let personal = variant == "个人";
     let member = if personal {
         Some(read_member(ctx, obj, false))

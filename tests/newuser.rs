@@ -1,0 +1,129 @@
+//! What a new user meets: a starter filled halfway, YAML typed on a Chinese
+//! keyboard, kind names copied from `wenshu kinds`, dates in Chinese
+//! numerals, a template directory with a misnamed file (issue 12).
+
+mod common;
+use common::*;
+
+/// Writes `text` to a scratch file and returns its path.
+fn file(name: &str, text: &str) -> String {
+    let dir = scratch("newuser");
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The 党性分析材料 fixture with `from` replaced by `to`.
+fn analysis_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(root().join("fixtures/党性分析材料-个人.yaml")).unwrap();
+    assert!(text.contains(from), "fixture lacks {from:?}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn a_placeholder_inside_a_paragraph_is_an_error_at_its_own_line() {
+    // The starter's second paragraph of 开头, left as it came, after a
+    // first paragraph the user did fill in.
+    let text = analysis_with(
+        "\n\n  学习动员阶段，",
+        "\n\n  学习动员阶段【请填写：学习动员阶段的收获】，征求意见【请填写：征求意见情况】。\n\n  学习动员阶段，",
+    );
+    let f = file("半填.yaml", &text);
+    let o = wenshu(&["check", &f]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("半填.yaml:15:9\n"), "{err}");
+    assert!(err.contains("半填.yaml:15:29\n"), "{err}");
+    assert!(err.contains("占位符「【请填写：征求意见情况】」尚未填写"), "{err}");
+    assert_eq!(err.matches("错误[placeholder]").count(), 2, "{err}");
+}
+
+#[test]
+fn a_folded_plain_scalar_keeps_no_space_between_chinese_characters() {
+    let yaml = "文种: 两个具体\n单位: 江滨区财政局机关党委\n日期: 2026-02-27\n\
+                制定经过: 认真学习了党章，\n  撰写心得体会，\n  and wrote notes\n  在 OA 系统公布。\n\
+                具体要求:\n  - 标题: 坚定理想信念\n    内容: 认真学习。\n不合格表现:\n  - 标题: 理想信念动摇\n    内容: 认真学习。\n";
+    let out = scratch("fold");
+    let o = render_to("docx", &file("折行.yaml", yaml), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = docx_text(&docx_in(&out)[0]);
+    assert!(text.contains("认真学习了党章，撰写心得体会，and wrote notes 在 OA 系统公布。"), "{text}");
+}
+
+#[test]
+fn kind_names_from_wenshu_kinds_are_accepted_as_wenshu_values() {
+    let f = file("k.yaml", &analysis_with("文种: 党性分析材料\n类型: 个人\n", "文种: 党性分析材料-个人\n"));
+    let o = wenshu(&["check", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f = file("k2.yaml", &analysis_with("文种: 党性分析材料\n", "文种: 党性分析材料-单位\n"));
+    let err = stderr(&wenshu(&["check", &f]));
+    assert!(err.contains("错误[inconsistent]：「个人」与文种「党性分析材料-单位」不一致"), "{err}");
+    let record = std::fs::read_to_string(root().join("fixtures/阶段记录-1.yaml")).unwrap();
+    let record = record.replacen("文种: 阶段记录\n", "文种: 阶段记录-1\n", 1).replacen("阶段: 1\n", "", 1);
+    let o = wenshu(&["check", &file("r.yaml", &record)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn dates_in_chinese_numerals_are_accepted_and_printed_the_standard_way() {
+    let text = std::fs::read_to_string(root().join("fixtures/两个具体.yaml")).unwrap();
+    let text = text.replacen("日期: 2026-02-27", "日期: 二〇二六年二月二十七日", 1);
+    let out = scratch("cdate");
+    let o = render_to("docx", &file("d.yaml", &text), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(docx_text(&docx_in(&out)[0]).contains("2026年2月27日"));
+}
+
+#[test]
+fn a_wrong_type_is_said_once_without_a_cascade_of_unknown_fields() {
+    let o = wenshu(&["check", "fixtures/bad/类型写错只报一次.yaml"]);
+    let err = stderr(&o);
+    assert_eq!(err.matches("错误[").count(), 1, "{err}");
+    assert!(!err.contains("未知字段"), "{err}");
+}
+
+#[test]
+fn the_list_of_allowed_fields_names_each_field_once() {
+    let text = std::fs::read_to_string(root().join("fixtures/阶段记录-2.yaml")).unwrap();
+    let text = text.replacen("\n阶段: 2\n", "\n阶段: 2\n随便写写: 1\n", 1);
+    let err = stderr(&wenshu(&["check", &file("u.yaml", &text)]));
+    let line = err.lines().find(|l| l.contains("未知字段「随便写写」")).unwrap_or_else(|| panic!("{err}"));
+    let list = line.split("此处可用的字段：").nth(1).unwrap_or_else(|| panic!("{line}"));
+    let names: Vec<&str> = list.split('、').collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(names.len(), unique.len(), "repeated names in {line}");
+}
+
+#[test]
+fn no_parser_message_reaches_the_user_in_english() {
+    for bad in [
+        "文种: 两个具体\n单位: \"没有闭合\n",
+        "文种: 两个具体\n  单位: 缩进不对\n日期: x\n",
+        "文种: [两个具体\n",
+        "文种: 两个具体\n单位: *没有\n",
+        "- a\nb: c\n",
+    ] {
+        let err = stderr(&wenshu(&["check", &file("e.yaml", bad)]));
+        let first = err.lines().next().unwrap();
+        let message = first.strip_prefix("错误[syntax]：").unwrap_or_else(|| panic!("{err}"));
+        let english = message.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 4);
+        assert_eq!(english.count(), 0, "English in: {message}");
+    }
+}
+
+#[test]
+fn a_template_error_names_the_expression_and_a_stray_template_file_is_named() {
+    let dir = scratch("tpl");
+    std::fs::write(dir.join("两个具体.xml"), "<doc>\n<title>{{ 单位 }}</title>\n<p>{{ 没有这个字段 }}</p>\n</doc>\n").unwrap();
+    let out = scratch("tplout");
+    let o = wenshu(&["render", "fixtures/两个具体.yaml", "--templates", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err.contains("{{ 没有这个字段 }}"), "{err}");
+    std::fs::write(dir.join("党性分析材料.xml"), "<doc/>").unwrap();
+    let o = wenshu(&["render", "fixtures/两个具体.yaml", "--templates", dir.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("党性分析材料.xml") && err.contains("党性分析材料-个人.xml"), "{err}");
+}
