@@ -333,6 +333,12 @@ fn render(
     let mut written = 0;
     let mut taken = output::Names::default();
     for file in files {
+        if !write && is_roster_file(file) {
+            let failed = check_roster(&engine, file, fonts.as_ref());
+            failed_files += usize::from(failed > 0);
+            error_count += failed;
+            continue;
+        }
         let result =
             pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf || !write));
         if !write {
@@ -423,6 +429,64 @@ fn new(kind: &str) -> ExitCode {
     }
 }
 
+/// Whether `file` is a 花名册 (read cheaply; an unreadable file is not).
+fn is_roster_file(file: &Path) -> bool {
+    crate::input::read_source(file).is_ok_and(|src| crate::roster::is_roster(&src.text))
+}
+
+/// `wenshu check 花名册.yaml`: every row checked, every problem at its cell,
+/// and a summary naming the failing rows. Returns the number of problems.
+fn check_roster(engine: &template::Engine, file: &Path, fonts: Option<&Fonts>) -> usize {
+    let check = pipeline::check_roster(engine, file, fonts);
+    print_diagnostics(&check.warnings);
+    print_diagnostics(&check.errors);
+    if !check.errors.is_empty() {
+        return check.errors.len();
+    }
+    for row in &check.failed {
+        print_diagnostics(&row.diagnostics);
+    }
+    let problems: usize = check.failed.iter().map(|r| r.diagnostics.len()).sum();
+    if check.failed.is_empty() {
+        eprintln!("通过：{}（{} 行，每行一份文书）", file.display(), check.rows);
+        return 0;
+    }
+    const SHOWN: usize = 20;
+    let listed: Vec<String> = check
+        .failed
+        .iter()
+        .take(SHOWN)
+        .map(|r| match &r.name {
+            Some(name) => format!("第 {} 行（{name}）", r.line),
+            None => format!("第 {} 行", r.line),
+        })
+        .collect();
+    let more = match check.failed.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!("，另有 {n} 行"),
+    };
+    eprintln!(
+        "花名册 {}：共 {} 行，{} 行有错误：{}{more}。",
+        file.display(),
+        check.rows,
+        check.failed.len(),
+        listed.join("、")
+    );
+    problems
+}
+
+/// The characters of a roster's papers: its YAML and every cell of its table.
+fn roster_text(file: &Path) -> Option<String> {
+    let roster = crate::roster::read(file).ok()?;
+    let mut text = roster.spec.text.clone();
+    for row in &roster.rows {
+        for (cell, _) in &row.cells {
+            text.push_str(cell);
+        }
+    }
+    Some(text)
+}
+
 /// `wenshu fonts`: the face of each role, where it comes from, and coverage.
 fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCode {
     let fonts = match Fonts::discover(overrides) {
@@ -438,7 +502,12 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
     for file in files {
         match crate::input::read_source(file) {
             Ok(src) => {
-                for c in src.text.chars() {
+                let text = if crate::roster::is_roster(&src.text) {
+                    roster_text(file).unwrap_or(src.text)
+                } else {
+                    src.text
+                };
+                for c in text.chars() {
                     if !c.is_whitespace() && !c.is_ascii() && !used.contains(&c) {
                         used.push(c);
                     }

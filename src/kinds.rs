@@ -56,6 +56,10 @@ pub const KINDS: &[KindInfo] = &[
         name: "阶段记录-3",
         doc: "整改提高阶段记录：核对规则、统计问卷，生成总结（未达标则生成补课清单）",
     },
+    KindInfo {
+        name: "花名册",
+        doc: "批量：表格（CSV 或 XLSX）每行生成一份文书，用 wenshu batch 生成、wenshu check 逐行检查",
+    },
 ];
 
 pub struct KindInfo {

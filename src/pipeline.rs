@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::document::Document;
 use crate::fonts::Fonts;
-use crate::{input, kinds, template};
+use crate::{input, kinds, roster, template};
 
 /// One rendered paper of a file.
 pub struct Rendered {
@@ -126,6 +126,53 @@ pub fn render_docs(
         errors: Vec::new(),
         refusals: content.refusals,
         reports: content.reports,
+    }
+}
+
+/// What `check` finds in a roster: its warnings, then for each row that
+/// fails its 1-based table line, its person, and its problems (located at
+/// their cells); or the roster's own errors, when it cannot be read.
+pub struct RosterCheck {
+    pub rows: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub failed: Vec<FailedRow>,
+    pub errors: Vec<Diagnostic>,
+}
+
+pub struct FailedRow {
+    pub line: usize,
+    pub name: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every row of a roster through every stage but the writers: the papers
+/// it would print are decoded, templated and, with `fonts`, checked for
+/// characters no face can draw. Nothing is written.
+pub fn check_roster(engine: &template::Engine, path: &Path, fonts: Option<&Fonts>) -> RosterCheck {
+    let roster = match roster::read(path) {
+        Ok(r) => r,
+        Err(errors) => {
+            return RosterCheck { rows: 0, warnings: Vec::new(), failed: Vec::new(), errors }
+        }
+    };
+    let mut failed = Vec::new();
+    for i in 0..roster.rows.len() {
+        let docs = [roster.row_doc(i)];
+        let result = render_docs(engine, &roster.spec, &docs, fonts);
+        let problems: Vec<Diagnostic> = result.errors.into_iter().chain(result.refusals).collect();
+        if !problems.is_empty() {
+            failed.push(FailedRow {
+                line: roster.rows[i].line,
+                name: roster.row_name(i).map(str::to_string),
+                diagnostics: roster.relocate(i, problems),
+            });
+        }
+    }
+    RosterCheck {
+        rows: roster.rows.len(),
+        warnings: roster.warnings,
+        failed,
+        errors: Vec::new(),
     }
 }
 

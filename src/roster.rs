@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::input::{self, Node, Source, Value, YamlDoc};
-use crate::table::{read_csv, read_xlsx};
+use crate::table::{cell_name, read_csv, read_xlsx, sheet_names};
 use crate::input::typed::{self as fields, Ctx, Obj};
 
 /// Marks a YAML file as a roster; checked cheaply while expanding inputs.
@@ -31,6 +31,13 @@ pub struct Roster {
     pub rows: Vec<Row>,
     /// The table's lines, for quoting a row in messages.
     pub table_lines: Vec<String>,
+    /// The worksheet read, for an XLSX table.
+    pub sheet: Option<String>,
+    /// For each of `columns`, its 0-based index in the table's header.
+    pub header_index: Vec<usize>,
+    /// Things worth saying that stop nothing (which sheet was read when
+    /// none was named, and which others the workbook has).
+    pub warnings: Vec<Diagnostic>,
     /// sha256 of the roster YAML, part of each row's input hash.
     pub spec_digest: String,
 }
@@ -77,6 +84,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let table =
         table_node.and_then(|n| fields::line_text(&mut ctx, n, "花名册", 260).map(|t| (t, n.pos)));
     let sheet = obj.opt_text(&mut ctx, "工作表", 60);
+    let obj_had_sheet = sheet.is_some();
     let shared = obj
         .require(&mut ctx, "共同字段", "（每份文书共有的字段，须含「文种」）")
         .cloned();
@@ -137,7 +145,24 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     }
     let base = path.parent().unwrap_or(Path::new(""));
     let table_path = base.join(&table);
-    let loaded = if table.to_ascii_lowercase().ends_with(".xlsx") {
+    let is_xlsx = table.to_ascii_lowercase().ends_with(".xlsx");
+    let mut warnings = Vec::new();
+    let sheets = if is_xlsx { sheet_names(&table_path).unwrap_or_default() } else { Vec::new() };
+    let sheet = sheet.or_else(|| sheets.first().cloned());
+    if is_xlsx && !obj_had_sheet && sheets.len() > 1 {
+        let others: Vec<String> = sheets[1..].iter().map(|n| format!("「{n}」")).collect();
+        warnings.push(
+            src.error(table_pos, Some("花名册"), format!(
+                "没有写「工作表」，读取的是第一个工作表「{}」；工作簿中还有 {}",
+                sheets[0],
+                others.join("、")
+            ))
+            .with_code(Code::Table)
+            .with_severity(crate::diag::Severity::Warning)
+            .with_help(format!("要读其他工作表，在花名册中加一行「工作表: {}」", sheets[1])),
+        );
+    }
+    let loaded = if is_xlsx {
         read_xlsx(&table_path, sheet.as_deref())
     } else {
         read_csv(&table_path)
@@ -172,7 +197,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    let rows = rows
+    let rows: Vec<Row> = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|(c, _)| !c.trim().is_empty()))
         .map(|(line, cells)| Row {
@@ -195,11 +220,46 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
         table_name: table_path.display().to_string(),
         rows,
         table_lines: lines,
+        sheet: sheet.filter(|_| is_xlsx),
+        header_index: picks,
+        warnings,
         spec_digest,
     })
 }
 
 impl Roster {
+    /// Where a cell stands, as a clerk finds it in Excel: the cell's name
+    /// (D11), the sheet, the column's name and the row's member.
+    fn cell_hint(&self, i: usize, j: usize, col_name: &str) -> String {
+        let row = &self.rows[i];
+        // An XLSX cell knows its sheet column; a CSV cell its place in the
+        // header, which is its column when Excel opens the file.
+        let col = match self.sheet {
+            Some(_) => row.cells[j].1,
+            None => self.header_index[j] + 1,
+        };
+        let mut hint = format!("单元格 {}", cell_name(row.line, col));
+        if let Some(sheet) = &self.sheet {
+            hint.push_str(&format!("（工作表「{sheet}」）"));
+        }
+        hint.push_str(&format!("，「{col_name}」列，第 {} 行", row.line));
+        if let Some(name) = self.row_name(i) {
+            hint.push_str(&format!("，{name}"));
+        }
+        hint
+    }
+
+    /// The row's person, from the column mapped to a 姓名 field.
+    pub fn row_name(&self, i: usize) -> Option<&str> {
+        self.columns
+            .iter()
+            .zip(&self.rows[i].cells)
+            .find(|((_, path), (text, _))| {
+                path.last().is_some_and(|k| k == "姓名") && !text.trim().is_empty()
+            })
+            .map(|(_, (text, _))| text.trim())
+    }
+
     /// The YAML tree of row `i`: the shared fields with the row's cells put
     /// in at their paths (a cell left empty leaves the shared value).
     pub fn row_doc(&self, i: usize) -> YamlDoc {
@@ -234,13 +294,14 @@ impl Roster {
                     .columns
                     .iter()
                     .zip(&row.cells)
-                    .find(|((_, path), (text, _))| {
+                    .zip(0..)
+                    .find(|(((_, path), (text, _)), _)| {
                         !text.trim().is_empty()
                             && (field == path.join(".")
                                 || field.starts_with(&format!("{}.", path.join("."))))
                     });
                 match cell {
-                    Some(((col_name, _), (_, col))) => {
+                    Some((((col_name, _), (_, col)), j)) => {
                         d.file = self.table_name.clone();
                         d.pos = Some(Pos {
                             line: row.line,
@@ -248,7 +309,7 @@ impl Roster {
                         });
                         d.span = None;
                         d.source_line = self.table_lines.get(row.line - 1).cloned();
-                        d.hints.push(format!("「{col_name}」列，第 {} 行", row.line));
+                        d.hints.push(self.cell_hint(i, j, col_name));
                     }
                     None => {
                         d.shared = true;

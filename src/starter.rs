@@ -46,4 +46,5 @@ pub const STARTERS: &[(&str, &str)] = &[
         "阶段记录-3",
         include_str!("../templates/new/阶段记录-3.yaml"),
     ),
+    ("花名册", include_str!("../templates/new/花名册.yaml")),
 ];

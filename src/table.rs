@@ -242,6 +242,26 @@ pub(crate) fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, Strin
     Ok((header, rows, padded))
 }
 
+/// The names of a workbook's sheets, in order.
+pub(crate) fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let book: Xlsx<_> = open_workbook(path).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))?;
+    Ok(book.sheet_names().to_vec())
+}
+
+/// A cell's name as Excel shows it: row 11, column 4 → `D11`.
+pub fn cell_name(row: usize, col: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = col;
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{row}", String::from_utf8(letters).unwrap_or_default())
+}
+
 /// An Excel serial date (days since 1899-12-30) as 2026-01-05.
 fn excel_date(serial: f64) -> String {
     let d = Date::from_days(serial.floor() as i64 - 25_569);
@@ -259,6 +279,14 @@ mod tests {
             .into_iter()
             .map(|r| (r.line, r.cells.into_iter().map(|c| c.0).collect()))
             .collect()
+    }
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        assert_eq!(cell_name(11, 4), "D11");
+        assert_eq!(cell_name(1, 26), "Z1");
+        assert_eq!(cell_name(2, 27), "AA2");
+        assert_eq!(cell_name(1_048_576, 16_384), "XFD1048576");
     }
 
     #[test]

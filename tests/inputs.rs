@@ -297,6 +297,14 @@ fn starters_are_refused_until_filled_then_accepted() {
         let dir = scratch("starter");
         let f = dir.join("s.yaml");
         std::fs::write(&f, &starter).unwrap();
+        if kind == "花名册" {
+            // The table the filled starter names, with the columns it maps.
+            std::fs::write(
+                dir.join("党员名单.csv"),
+                "姓名,职务,公示日期,通过日期\n林晓雯,科员,2026-04-12,2026-04-15\n",
+            )
+            .unwrap();
+        }
         let unfilled = wenshu(&["check", f.to_str().unwrap()]);
         assert_eq!(
             unfilled.status.code(),
@@ -329,7 +337,7 @@ fn starters_are_refused_until_filled_then_accepted() {
             stderr(&filled)
         );
     }
-    assert_eq!(n, 10);
+    assert_eq!(n, 11);
     let bad = wenshu(&["new", "党性分析"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("党性分析材料"));
@@ -519,10 +527,10 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
 
 #[test]
 fn a_roster_given_to_render_points_to_batch_and_an_empty_batch_is_an_error() {
-    let o = wenshu(&["check", "fixtures/batch/花名册-整改方案.yaml"]);
+    let dir = scratch("empty-batch");
+    let o = wenshu(&["render", "fixtures/batch/花名册-整改方案.yaml", "-o", dir.join("out").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wenshu batch"), "{}", stderr(&o));
-    let dir = scratch("empty-batch");
     let o = wenshu(&[
         "batch",
         dir.to_str().unwrap(),

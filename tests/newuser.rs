@@ -127,3 +127,93 @@ fn a_template_error_names_the_expression_and_a_stray_template_file_is_named() {
     let err = stderr(&o);
     assert!(err.contains("党性分析材料.xml") && err.contains("党性分析材料-个人.xml"), "{err}");
 }
+
+/// The batch fixture's roster and table copied into a scratch directory,
+/// with the table's text changed by `edit`.
+fn roster_with(edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let dir = scratch("clerk");
+    for f in ["花名册-整改方案.yaml", "第一党支部党员名单.csv"] {
+        std::fs::copy(root().join("fixtures/batch").join(f), dir.join(f)).unwrap();
+    }
+    let csv = dir.join("第一党支部党员名单.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, edit(text)).unwrap();
+    dir
+}
+
+#[test]
+fn check_validates_every_row_of_a_roster_at_its_cell_and_writes_nothing() {
+    let dir = roster_with(|t| t.replacen(",2026-04-12,2026-04-15\n陈堃", ",2026-04-12,2026-04-15\n陈堃", 1)
+        .replacen("陈堃,区财政局党委委员、副局长,2026-04-12", "陈堃,区财政局党委委员、副局长,2026-04-32", 1));
+    let before = files_in(&dir).len();
+    let o = wenshu(&["check", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("第一党支部党员名单.csv:3:"), "{err}");
+    assert!(err.contains("单元格 C3，「公示日期」列，第 3 行，陈堃"), "{err}");
+    assert!(err.contains("共 8 行，1 行有错误：第 3 行（陈堃）。"), "{err}");
+    assert_eq!(files_in(&dir).len(), before, "check wrote something");
+    let good = wenshu(&["check", "fixtures/batch/花名册-整改方案.yaml"]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    assert!(stderr(&good).contains("（8 行，每行一份文书）"));
+}
+
+#[test]
+fn a_roster_summary_lists_the_first_twenty_failing_rows_and_counts_the_rest() {
+    let dir = roster_with(|t| {
+        let mut out = String::from("姓名,职务,公示日期,通过日期\n");
+        for i in 0..25 {
+            out.push_str(&format!("党员{i},科员,2026-04-12,2026-04-10\n"));
+        }
+        let _ = t;
+        out
+    });
+    let err = stderr(&wenshu(&["check", dir.join("花名册-整改方案.yaml").to_str().unwrap()]));
+    assert!(err.contains("共 25 行，25 行有错误：第 2 行（党员0）、"), "{err}");
+    assert!(err.contains("第 21 行（党员19），另有 5 行。"), "{err}");
+}
+
+#[test]
+fn an_xlsx_roster_without_a_sheet_says_which_sheet_was_read_and_names_the_others() {
+    let dir = roster_with(|t| t);
+    let csv = dir.join("第一党支部党员名单.csv");
+    let xlsx = dir.join("名单.xlsx");
+    let script = format!(
+        "import csv, openpyxl\nwb = openpyxl.Workbook()\nws = wb.active\nws.title = '在职党员'\nfor row in csv.reader(open({:?}, encoding='utf-8')):\n    ws.append(row)\nws['C5'] = '2026-02-30'\nwb.create_sheet('离退休党员')\nwb.save({:?})\n",
+        csv.to_str().unwrap(),
+        xlsx.to_str().unwrap()
+    );
+    let py = std::process::Command::new("python3").args(["-c", &script]).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let spec = dir.join("花名册-整改方案.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap().replace("第一党支部党员名单.csv", "名单.xlsx");
+    std::fs::write(&spec, text).unwrap();
+    let err = stderr(&wenshu(&["check", spec.to_str().unwrap()]));
+    assert!(err.contains("警告[table]：没有写「工作表」，读取的是第一个工作表「在职党员」；工作簿中还有 「离退休党员」"), "{err}");
+    assert!(err.contains("单元格 C5（工作表「在职党员」），「公示日期」列，第 5 行"), "{err}");
+}
+
+#[test]
+fn fonts_covers_the_characters_of_a_rosters_table() {
+    let dir = roster_with(|t| t.replacen("林晓雯", "林晓𠀾", 1));
+    let o = wenshu(&["fonts", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    let out = stdout(&o);
+    // Every character of the roster YAML and of its table's cells counts.
+    let mut chars: Vec<char> = ["花名册-整改方案.yaml", "第一党支部党员名单.csv"]
+        .iter()
+        .flat_map(|f| std::fs::read_to_string(dir.join(f)).unwrap().chars().collect::<Vec<_>>())
+        .filter(|c| !c.is_whitespace() && !c.is_ascii())
+        .collect();
+    chars.sort();
+    chars.dedup();
+    let body = out.lines().find(|l| l.starts_with("正文")).unwrap();
+    assert!(body.ends_with(&format!("/{}", chars.len())), "{} chars expected:\n{out}", chars.len());
+}
+
+#[test]
+fn new_writes_a_roster_starter() {
+    let o = wenshu(&["new", "花名册"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("文种: 花名册"));
+    assert!(stdout(&wenshu(&["kinds"])).contains("花名册"));
+}

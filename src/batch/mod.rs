@@ -119,6 +119,13 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     }
     remove_stale_temporaries(&opts.out);
     let mut units = expand(&opts.inputs);
+    for unit in &units {
+        if let Unit::Row(r, 0) = unit {
+            for w in &r.warnings {
+                eprintln!("{}", (opts.render)(w));
+            }
+        }
+    }
     if let Some((k, n)) = opts.shard {
         units = units
             .into_iter()
