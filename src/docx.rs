@@ -3,8 +3,13 @@
 //! Owns the OOXML: parts, relationships, styles, the font table, the section
 //! (page, margins, document grid, odd/even footers with "— N —") and the
 //! paragraph and run properties of every element, written in schema order so
-//! Word opens the file without a repair prompt. All geometry comes from
-//! [`crate::typeset`]. It never decides content or layout rules itself.
+//! Word opens the file without a repair prompt, one writer function per
+//! element. Every style decision (face, size, indent, alignment, grid or
+//! free metrics, keep-with-next, page breaks) and every number comes from
+//! [`crate::typeset`] (`typeset::styled`, `typeset::style`), the same the PDF
+//! layout reads; this module only spells them in OOXML (including the
+//! OOXML-only facts: `w:charSpace`, `w:altName`, the run scale `w:w`). It
+//! never decides content or layout rules itself.
 //!
 //! Why not docx-rs: measured on this project's machines, it writes pPr/rPr
 //! children out of schema order (109 schema errors in a small document), never
@@ -19,8 +24,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::document::{Block, Document, Table};
+use crate::fonts::{Face, LATIN_FACE};
 use crate::typeset::layout::ImprintPlace;
-use crate::typeset::{self as ts, Face};
+use crate::typeset::style::{Align, Indent, Item, Kind, Line, Para};
+use crate::typeset::{self as ts, measured};
 
 /// Builds the package bytes. `imprint_place` is where our own layout put
 /// the 版记 (see [`imprint`]); `None` lets it follow the text.
@@ -71,7 +78,7 @@ fn fixed_parts() -> &'static [u8] {
             ("word/fontTable.xml", font_table_xml()),
             ("word/footer1.xml", footer_xml(false)),
             ("word/footer2.xml", footer_xml(true)),
-            ("word/footer3.xml", format!("{XML_DECL}<w:ftr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr></w:p></w:ftr>")),
+            ("word/footer3.xml", empty_footer_xml()),
             (
                 "word/theme/theme1.xml",
                 include_str!("ooxml/theme1.xml").to_string(),
@@ -168,12 +175,12 @@ pub fn escape(s: &str) -> String {
 ///
 /// `latin` is false for runs of CJK text: then every font slot names the CJK
 /// face, because LibreOffice ignores `w:hint` and would set “ and ” in the
-/// Latin face at half width. Grid-sized runs are scaled to 98 %: LibreOffice
-/// gives a character two grid cells when its width exceeds the 15.7 pt cell
-/// (measured), which would halve the line; Word lays out 28 a line either way.
+/// Latin face at half width. Runs at the body size, on the grid, are scaled
+/// to [`measured::RUN_SCALE_PCT`] so LibreOffice gives each character one
+/// cell.
 fn rpr(out: &mut String, face: Face, size: u32, latin: bool) {
     let slot = if latin && face != Face::Song {
-        ts::LATIN_FACE
+        LATIN_FACE
     } else {
         face.name()
     };
@@ -183,7 +190,7 @@ fn rpr(out: &mut String, face: Face, size: u32, latin: bool) {
         face.name()
     );
     if size == ts::BODY_SIZE {
-        out.push_str("<w:w w:val=\"98\"/>");
+        let _ = write!(out, "<w:w w:val=\"{}\"/>", measured::RUN_SCALE_PCT);
     }
     let _ = write!(
         out,
@@ -192,7 +199,8 @@ fn rpr(out: &mut String, face: Face, size: u32, latin: bool) {
 }
 
 /// Writes `text` as runs: one per stretch of Latin or CJK text, a `w:br`
-/// for each U+2028 (an explicit line break from the template).
+/// for each U+2028 (an explicit line break: a balanced title's, or the
+/// template's).
 fn run(out: &mut String, face: Face, size: u32, text: &str) {
     for (i, line) in text.split('\u{2028}').enumerate() {
         if i > 0 {
@@ -219,133 +227,121 @@ fn run(out: &mut String, face: Face, size: u32, text: &str) {
     }
 }
 
-/// Paragraph properties as (style, right indent in chars, left indent in chars).
-struct Para<'a> {
-    style: &'a str,
-    ind: Option<String>,
-    keep_next: bool,
-    page_break_before: bool,
+/// The style id and display name of each kind of paragraph (Word's built-in
+/// names where one fits, so Word's navigation and styles pane know them).
+fn style_name(kind: Kind) -> (String, String) {
+    let (id, name) = match kind {
+        Kind::Body => ("BodyText", "Body Text"),
+        Kind::Title => ("Title", "Title"),
+        Kind::Byline => ("Subtitle", "Subtitle"),
+        Kind::Addressee => ("Salutation", "Salutation"),
+        Kind::Heading(level) => return (format!("Heading{level}"), format!("heading {level}")),
+        Kind::Signature => ("Signature", "Signature"),
+        Kind::Date => ("Date", "Date"),
+        Kind::Note => ("Note", "Note Heading"),
+        Kind::CopyTo => ("CopyTo", "CopyTo"),
+        Kind::AttachmentNote => ("AttachmentNote", "AttachmentNote"),
+        Kind::AttachmentLabel => ("AttachmentLabel", "AttachmentLabel"),
+        Kind::Issuer => ("Issuer", "Issuer"),
+        Kind::DocNumber => ("DocNumber", "DocNumber"),
+        Kind::Imprint => ("Imprint", "Imprint"),
+        Kind::TableText => ("TableText", "TableText"),
+        Kind::TableHeader => ("TableHeader", "TableHeader"),
+        Kind::PageNumber => ("Footer", "footer"),
+    };
+    (id.to_string(), name.to_string())
 }
 
-impl<'a> Para<'a> {
-    fn new(style: &'a str) -> Self {
-        Para {
-            style,
-            ind: None,
-            keep_next: false,
+/// `<w:p><w:pPr>…</w:pPr>`: the paragraph's style, keep-with-next, page
+/// break and its own indents.
+fn paragraph_properties(out: &mut String, p: &Para) {
+    let (id, _) = style_name(p.kind);
+    let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>");
+    if p.keep_with_next {
+        out.push_str("<w:keepNext/>");
+    }
+    if p.page_break_before {
+        out.push_str("<w:pageBreakBefore/>");
+    }
+    match p.indent {
+        Indent::Style => {}
+        Indent::Right(cells) => out.push_str(&ind_chars("right", cells)),
+        Indent::Hanging { left, hanging } => hanging_indent(out, left, hanging),
+    }
+    out.push_str("</w:pPr>");
+}
+
+/// `<w:p>`: a styled paragraph, its spans as runs in the style's size.
+fn paragraph(out: &mut String, p: &Para) {
+    let size = ts::style(p.kind).size;
+    paragraph_properties(out, p);
+    for (text, face) in &p.spans {
+        run(out, *face, size, text);
+    }
+    out.push_str("</w:p>");
+}
+
+/// A paragraph of one kind, in `face`, with nothing of its own.
+fn simple(out: &mut String, kind: Kind, face: Face, text: &str) {
+    paragraph(
+        out,
+        &Para {
+            kind,
+            spans: vec![(text.to_string(), face)],
+            indent: Indent::Style,
+            keep_with_next: false,
             page_break_before: false,
-        }
-    }
-
-    fn open(&self, out: &mut String) {
-        let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"{}\"/>", self.style);
-        if self.keep_next {
-            out.push_str("<w:keepNext/>");
-        }
-        if self.page_break_before {
-            out.push_str("<w:pageBreakBefore/>");
-        }
-        if let Some(ind) = &self.ind {
-            out.push_str(ind);
-        }
-        out.push_str("</w:pPr>");
-    }
+        },
+    );
 }
 
-/// An indent in character cells, written both as Word's character units and
-/// as twips (LibreOffice and WPS read the twips).
+/// An empty grid line.
+fn blank(out: &mut String) {
+    empty_paragraph(out, "Normal");
+}
+
+fn empty_paragraph(out: &mut String, style_id: &str) {
+    let _ = write!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"{style_id}\"/></w:pPr></w:p>"
+    );
+}
+
+/// `<w:ind>`: an indent in character cells, written both as Word's
+/// character units and as twips (LibreOffice and WPS read the twips).
 fn ind_chars(side: &str, chars: f64) -> String {
     let twips = ts::indent_twips(chars);
     let hundredths = (chars * 100.0).round() as i64;
     format!("<w:ind w:{side}Chars=\"{hundredths}\" w:{side}=\"{twips}\"/>")
 }
 
+/// `<w:ind>` of a hanging paragraph: every line `left` cells in, the first
+/// `hanging` cells less.
+fn hanging_indent(out: &mut String, left: f64, hanging: f64) {
+    let _ = write!(
+        out,
+        "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:hangingChars=\"{}\" w:hanging=\"{}\"/>",
+        (left * 100.0).round() as i64,
+        ts::indent_twips(left),
+        (hanging * 100.0).round() as i64,
+        ts::indent_twips(hanging)
+    );
+}
+
+/// `word/document.xml`: every block's styled items, then the section.
 fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(out, "{XML_DECL}<w:document {W_NS}><w:body>");
-    let body = ts::BODY_SIZE;
     let mut prev: Option<&Block> = None;
     for block in &doc.blocks {
-        if ts::blank_line_before(prev, block) {
-            blank(&mut out);
-        }
-        match block {
-            Block::Title(t) => {
-                let mut p = Para::new("Title");
-                p.keep_next = true;
-                p.open(&mut out);
-                let lines = ts::balance_title(t);
-                run(
-                    &mut out,
-                    Face::Title,
-                    ts::TITLE_SIZE,
-                    &lines.join("\u{2028}"),
-                );
-                out.push_str("</w:p>");
+        for item in ts::styled(prev, block) {
+            match item {
+                Item::Blank => blank(&mut out),
+                Item::Para(p) => paragraph(&mut out, &p),
+                Item::Table(t) => table(&mut out, t),
+                Item::Letterhead(l) => letterhead(&mut out, l),
+                Item::Imprint(i) => imprint(&mut out, i, imprint_place),
             }
-            Block::Byline(t) => simple(&mut out, "Subtitle", Face::Kai, body, t),
-            Block::Addressee(t) => simple(&mut out, "Salutation", Face::Body, body, t),
-            Block::Paragraph(t) => simple(&mut out, "BodyText", Face::Body, body, t),
-            Block::Heading {
-                level,
-                number,
-                text,
-                lead,
-            } => {
-                let style = format!("Heading{level}");
-                let mut p = Para::new(&style);
-                p.keep_next = lead.is_none();
-                p.open(&mut out);
-                run(
-                    &mut out,
-                    Face::of_heading(*level),
-                    body,
-                    &format!("{number}{text}"),
-                );
-                if let Some(lead) = lead {
-                    run(&mut out, Face::Body, body, lead);
-                }
-                out.push_str("</w:p>");
-            }
-            Block::Table(t) => table(&mut out, t),
-            Block::AttachmentNote(names) => attachment_note(&mut out, names),
-            Block::Signature { name, date } => {
-                let (name_right, date_right) = ts::signature_indents(name, date);
-                let mut p = Para::new("Signature");
-                p.keep_next = true;
-                p.ind = Some(ind_chars("right", name_right));
-                p.open(&mut out);
-                run(&mut out, Face::Body, body, name);
-                out.push_str("</w:p>");
-                let mut p = Para::new("Date");
-                p.ind = Some(ind_chars("right", date_right));
-                p.open(&mut out);
-                run(&mut out, Face::Body, body, date);
-                out.push_str("</w:p>");
-            }
-            Block::Note(t) => simple(&mut out, "Note", Face::Body, body, &format!("（{t}）")),
-            Block::CopyTo(t) => simple(&mut out, "CopyTo", Face::Body, body, t),
-            Block::Letterhead(l) => letterhead(&mut out, l),
-            Block::Attachment { label, title } => {
-                let mut p = Para::new("AttachmentLabel");
-                p.page_break_before = true;
-                p.open(&mut out);
-                run(&mut out, Face::Hei, body, label);
-                out.push_str("</w:p>");
-                blank(&mut out);
-                let mut p = Para::new("Title");
-                p.keep_next = true;
-                p.open(&mut out);
-                run(
-                    &mut out,
-                    Face::Title,
-                    ts::TITLE_SIZE,
-                    &ts::balance_title(title).join("\u{2028}"),
-                );
-                out.push_str("</w:p>");
-                blank(&mut out);
-            }
-            Block::Imprint(i) => imprint(&mut out, i, imprint_place),
         }
         prev = Some(block);
     }
@@ -361,59 +357,86 @@ fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
 /// under it (with 签发人 on the same line for an upward paper), the red rule
 /// 4 mm under that, and two blank lines before the title.
 fn letterhead(out: &mut String, l: &crate::document::Letterhead) {
-    let body = ts::BODY_SIZE;
     let mut lines = 0;
     if let Some(c) = &l.copy_no {
-        simple(out, "Salutation", Face::Body, body, c);
+        simple(out, Kind::Addressee, Face::Body, c);
         lines += 1;
     }
     for t in [&l.secrecy, &l.urgency].into_iter().flatten() {
-        simple(out, "Salutation", Face::Hei, body, t);
+        simple(out, Kind::Addressee, Face::Hei, t);
         lines += 1;
     }
-    let size = ts::issuer_size(&l.issuer);
+    issuer(out, &l.issuer, lines);
+    blank(out);
+    blank(out);
+    doc_number(out, l);
+    blank(out);
+    blank(out);
+}
+
+/// The 发文机关标志: red (the one coloured element of a paper), sized to the
+/// name, on an exact line of its own height.
+fn issuer(out: &mut String, issuer: &str, lines_before: u32) {
+    let (id, _) = style_name(Kind::Issuer);
     let _ = write!(
         out,
-        "<w:p><w:pPr><w:pStyle w:val=\"Issuer\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr>",
-        ts::issuer_space_before(lines),
-        ts::issuer_line(&l.issuer)
+        "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr>",
+        ts::issuer_space_before(lines_before),
+        ts::issuer_line(issuer)
     );
     let mut mark = String::new();
-    run(&mut mark, Face::Title, size, &l.issuer);
-    // Red, the one coloured element of a paper (rPr: color right after rFonts).
+    run(
+        &mut mark,
+        ts::style(Kind::Issuer).face,
+        ts::issuer_size(issuer),
+        issuer,
+    );
+    // rPr: the colour right after rFonts.
     out.push_str(&mark.replace(
         "w:hint=\"eastAsia\"/>",
         "w:hint=\"eastAsia\"/><w:color w:val=\"FF0000\"/>",
     ));
     out.push_str("</w:p>");
-    blank(out);
-    blank(out);
+}
+
+/// The 发文字号 over the red rule: centred, or one cell in from the left
+/// with 签发人 one cell in from the right (a right tab).
+fn doc_number(out: &mut String, l: &crate::document::Letterhead) {
+    let style = ts::style(Kind::DocNumber);
+    let (id, _) = style_name(Kind::DocNumber);
+    let body = style.size;
     let one = ts::indent_twips(1.0);
     let border = format!(
         "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"{}\" w:space=\"{}\" w:color=\"FF0000\"/></w:pBdr>",
-        (ts::THICK_RULE_PT * 8.0) as u32,
+        eighths(ts::THICK_RULE_PT),
         ts::RULE_GAP_PT
     );
     match &l.signer {
         None => {
-            let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:jc w:val=\"center\"/></w:pPr>");
-            run(out, Face::Body, body, &l.number);
+            let _ = write!(
+                out,
+                "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>{border}<w:jc w:val=\"center\"/></w:pPr>"
+            );
+            run(out, style.face, body, &l.number);
         }
         Some(signer) => {
             let _ = write!(
                 out,
-                "<w:p><w:pPr><w:pStyle w:val=\"DocNumber\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs><w:ind w:left=\"{one}\" w:right=\"{one}\"/><w:jc w:val=\"left\"/></w:pPr>",
+                "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs><w:ind w:left=\"{one}\" w:right=\"{one}\"/><w:jc w:val=\"left\"/></w:pPr>",
                 ts::TEXT_WIDTH as i64 - one
             );
-            run(out, Face::Body, body, &l.number);
+            run(out, style.face, body, &l.number);
             tab(out, body);
-            run(out, Face::Body, body, "签发人：");
+            run(out, style.face, body, "签发人：");
             run(out, Face::Kai, body, signer);
         }
     }
     out.push_str("</w:p>");
-    blank(out);
-    blank(out);
+}
+
+/// A rule's weight in OOXML's eighths of a point.
+fn eighths(pt: f64) -> u32 {
+    (pt * 8.0) as u32
 }
 
 /// 版记 (7.4): a table with a thick rule above and below and a thin rule
@@ -423,7 +446,26 @@ fn letterhead(out: &mut String, l: &crate::document::Letterhead) {
 /// without one, the 版记 simply follows the text.
 fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<ImprintPlace>) {
     let rows = 1 + u32::from(i.cc.is_some());
-    let height = rows * ts::LINE_PITCH;
+    imprint_space(out, rows * ts::LINE_PITCH, place);
+    imprint_table_properties(out);
+    let face = ts::style(Kind::Imprint).face;
+    let size = ts::style(Kind::Imprint).size;
+    if let Some(cc) = &i.cc {
+        imprint_row(out, false);
+        run(out, face, size, &format!("抄送：{cc}。"));
+        out.push_str("</w:p></w:tc></w:tr>");
+    }
+    imprint_row(out, true);
+    run(out, face, size, &i.issuer);
+    tab(out, size);
+    run(out, face, size, &format!("{}印发", i.date));
+    out.push_str("</w:p></w:tc></w:tr></w:tbl>");
+}
+
+/// The space above the 版记 (`height` twips tall) that puts it where our
+/// layout put it: a spacer on the last page, or a page (after a blank page
+/// in a section without page numbers, 7.5) of its own.
+fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
     let spacer = |out: &mut String, twips: i64, page_break: bool| {
         let brk = if page_break {
             "<w:pageBreakBefore/>"
@@ -455,8 +497,13 @@ fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<Imprint
         }
         None => {}
     }
-    let thick = (ts::THICK_RULE_PT * 8.0) as u32;
-    let thin = (ts::THIN_RULE_PT * 8.0) as u32;
+}
+
+/// `<w:tbl><w:tblPr>…<w:tblGrid>` of the 版记: one column across the text
+/// block, thick rules above and below, thin between, none at the sides.
+fn imprint_table_properties(out: &mut String) {
+    let thick = eighths(ts::THICK_RULE_PT);
+    let thin = eighths(ts::THIN_RULE_PT);
     let _ = write!(
         out,
         "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>\
@@ -469,35 +516,28 @@ fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<Imprint
         ts::TEXT_WIDTH,
         ts::TEXT_WIDTH
     );
+}
+
+/// Opens a 版记 row, its cell and its paragraph (one grid line, text one
+/// cell in from each side; `tab`: a right tab for the 印发 date).
+fn imprint_row(out: &mut String, tab: bool) {
     let one = ts::indent_twips(1.0);
-    let size = ts::IMPRINT_SIZE;
-    let row = |out: &mut String, tab: bool| {
+    let (id, _) = style_name(Kind::Imprint);
+    let _ = write!(
+        out,
+        "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{}\" w:hRule=\"exact\"/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>\
+         <w:p><w:pPr><w:pStyle w:val=\"{id}\"/>",
+        ts::LINE_PITCH,
+        ts::TEXT_WIDTH
+    );
+    if tab {
         let _ = write!(
             out,
-            "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{}\" w:hRule=\"exact\"/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>\
-             <w:p><w:pPr><w:pStyle w:val=\"Imprint\"/>",
-            ts::LINE_PITCH,
-            ts::TEXT_WIDTH
+            "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
+            i64::from(ts::TEXT_WIDTH) - one
         );
-        if tab {
-            let _ = write!(
-                out,
-                "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
-                i64::from(ts::TEXT_WIDTH) - one
-            );
-        }
-        let _ = write!(out, "<w:ind w:left=\"{one}\" w:right=\"{one}\"/></w:pPr>");
-    };
-    if let Some(cc) = &i.cc {
-        row(out, false);
-        run(out, Face::Body, size, &format!("抄送：{cc}。"));
-        out.push_str("</w:p></w:tc></w:tr>");
     }
-    row(out, true);
-    run(out, Face::Body, size, &i.issuer);
-    tab(out, size);
-    run(out, Face::Body, size, &format!("{}印发", i.date));
-    out.push_str("</w:p></w:tc></w:tr></w:tbl>");
+    let _ = write!(out, "<w:ind w:left=\"{one}\" w:right=\"{one}\"/></w:pPr>");
 }
 
 /// A tab, with the run properties of the text around it.
@@ -507,96 +547,69 @@ fn tab(out: &mut String, size: u32) {
     out.push_str("<w:tab/></w:r>");
 }
 
-fn simple(out: &mut String, style: &str, face: Face, size: u32, text: &str) {
-    Para::new(style).open(out);
-    run(out, face, size, text);
-    out.push_str("</w:p>");
+/// `<w:tblCellMar>`: the cells' left and right padding.
+fn cell_margins(out: &mut String) {
+    let pad = ts::TABLE_CELL_PAD;
+    let _ = write!(
+        out,
+        "<w:tblCellMar><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar>"
+    );
 }
 
-fn blank(out: &mut String) {
-    Para::new("Normal").open(out);
-    out.push_str("</w:p>");
-}
-
-/// 附件：1.×× with wrapped names aligned to the first character of the name.
-fn attachment_note(out: &mut String, names: &[String]) {
-    let many = names.len() > 1;
-    for (i, name) in names.iter().enumerate() {
-        let label = match (i, many) {
-            (0, true) => "附件：1.".to_string(),
-            (0, false) => "附件：".to_string(),
-            (_, _) => format!("{}.", i + 1),
-        };
-        // Hang so that wrapped lines align with the name: indent 2 + label.
-        let label_w = ts::text_width(if many { "附件：1." } else { "附件：" });
-        let mut p = Para::new("AttachmentNote");
-        let left = 2.0 + label_w;
-        p.ind = Some(format!(
-            "<w:ind w:leftChars=\"{}\" w:left=\"{}\" w:hangingChars=\"{}\" w:hanging=\"{}\"/>",
-            (left * 100.0).round(),
-            ts::indent_twips(left),
-            (ts::text_width(&label) * 100.0).round(),
-            ts::indent_twips(ts::text_width(&label))
-        ));
-        p.open(out);
-        run(out, Face::Body, ts::BODY_SIZE, &format!("{label}{name}"));
-        out.push_str("</w:p>");
-    }
-}
-
+/// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
+/// on every page, no row split, then a 12 pt spacer.
 fn table(out: &mut String, t: &Table) {
-    let total: u32 = t.widths.iter().sum();
-    let mut cols: Vec<u32> = t
-        .widths
-        .iter()
-        .map(|w| ts::TEXT_WIDTH * w / total)
-        .collect();
-    let used: u32 = cols.iter().sum();
-    if let Some(last) = cols.last_mut() {
-        *last += ts::TEXT_WIDTH - used;
-    }
+    let cols = ts::table_columns(&t.widths);
     let _ = write!(
         out,
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
-         <w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+         <w:tblLayout w:type=\"fixed\"/>",
         ts::TEXT_WIDTH
     );
+    cell_margins(out);
+    out.push_str("<w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>");
     for c in &cols {
         let _ = write!(out, "<w:gridCol w:w=\"{c}\"/>");
     }
     out.push_str("</w:tblGrid>");
-    let rows = std::iter::once((true, &t.header)).chain(t.rows.iter().map(|r| (false, r)));
-    for (is_header, row) in rows {
-        out.push_str("<w:tr><w:trPr><w:cantSplit/>");
-        if is_header {
-            out.push_str("<w:tblHeader/>");
-        }
-        out.push_str("</w:trPr>");
-        for (cell, w) in row.iter().zip(&cols) {
-            let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>");
-            for para in cell {
-                let (style, face) = if is_header {
-                    ("TableHeader", Face::Hei)
-                } else {
-                    ("TableText", Face::Body)
-                };
-                simple(out, style, face, ts::TABLE_SIZE, para);
-            }
-            if cell.is_empty() {
-                Para::new("TableText").open(out);
-                out.push_str("</w:p>");
-            }
-            out.push_str("</w:tc>");
-        }
-        out.push_str("</w:tr>");
+    table_row(out, &t.header, &cols, true);
+    for row in &t.rows {
+        table_row(out, row, &cols, false);
     }
     out.push_str("</w:tbl>");
     // A paragraph after a table keeps Word from merging it with the next one.
-    let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>");
+    let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>", ts::TABLE_GAP);
 }
 
-/// The section's page setup. `numbered` picks the "— N —" footers or the
-/// empty one; `next_page` makes it a paragraph's section break.
+/// `<w:tr>`: a row kept whole (`w:cantSplit`), the header marked to repeat.
+fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], header: bool) {
+    out.push_str("<w:tr><w:trPr><w:cantSplit/>");
+    if header {
+        out.push_str("<w:tblHeader/>");
+    }
+    out.push_str("</w:trPr>");
+    let kind = if header {
+        Kind::TableHeader
+    } else {
+        Kind::TableText
+    };
+    let face = ts::style(kind).face;
+    for (cell, w) in row.iter().zip(cols) {
+        let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>");
+        for para in cell {
+            simple(out, kind, face, para);
+        }
+        if cell.is_empty() {
+            empty_paragraph(out, &style_name(Kind::TableText).0);
+        }
+        out.push_str("</w:tc>");
+    }
+    out.push_str("</w:tr>");
+}
+
+/// `<w:sectPr>`: the section's page setup. `numbered` picks the "— N —"
+/// footers or the empty one; `next_page` makes it a paragraph's section
+/// break.
 fn section_properties(out: &mut String, numbered: bool, next_page: bool) {
     let (odd, even) = if numbered {
         ("rId4", "rId5")
@@ -621,30 +634,41 @@ fn section_properties(out: &mut String, numbered: bool, next_page: bool) {
         ts::MARGIN_LEFT,
         ts::footer_distance(),
         ts::LINE_PITCH,
-        ts::doc_grid_char_space()
+        doc_grid_char_space()
     );
+}
+
+/// Word's `w:charSpace`: the grid's extra space per character relative to the
+/// body size ([`ts::grid_char_spacing_pt`]), in 1/4096 pt. Rounded down so
+/// that 28 characters always fit.
+fn doc_grid_char_space() -> i32 {
+    (ts::grid_char_spacing_pt() * 4096.0).floor() as i32
 }
 
 /// "— N —", 4号宋体, odd pages right and even pages left, one character in.
 fn footer_xml(even: bool) -> String {
     let mut out = format!("{XML_DECL}<w:ftr {W_NS}>");
-    let one_char = ts::PAGE_NUMBER_SIZE * 10;
-    let (jc, side) = if even {
-        ("left", "left")
-    } else {
-        ("right", "right")
-    };
+    let style = ts::style(Kind::PageNumber);
+    let (id, _) = style_name(Kind::PageNumber);
+    let one_char = style.size * 10;
+    let side = if even { "left" } else { "right" };
     let _ = write!(
         out,
-        "<w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:ind w:{side}=\"{one_char}\"/><w:jc w:val=\"{jc}\"/></w:pPr>"
+        "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/><w:ind w:{side}=\"{one_char}\"/><w:jc w:val=\"{side}\"/></w:pPr>"
     );
-    run(&mut out, Face::Song, ts::PAGE_NUMBER_SIZE, "— ");
+    run(&mut out, style.face, style.size, "— ");
     out.push_str("<w:fldSimple w:instr=\" PAGE \">");
-    run(&mut out, Face::Song, ts::PAGE_NUMBER_SIZE, "1");
+    run(&mut out, style.face, style.size, "1");
     out.push_str("</w:fldSimple>");
-    run(&mut out, Face::Song, ts::PAGE_NUMBER_SIZE, " —");
+    run(&mut out, style.face, style.size, " —");
     out.push_str("</w:p></w:ftr>");
     out
+}
+
+/// `word/footer3.xml`: the footer of pages without a number.
+fn empty_footer_xml() -> String {
+    let (id, _) = style_name(Kind::PageNumber);
+    format!("{XML_DECL}<w:ftr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"{id}\"/></w:pPr></w:p></w:ftr>")
 }
 
 fn settings_xml() -> String {
@@ -663,223 +687,319 @@ fn settings_xml() -> String {
     )
 }
 
+/// The English name Word and WPS also know a face by, for `w:altName`.
+fn alt_name(face: Face) -> &'static str {
+    match face {
+        Face::Title => "FZXiaoBiaoSong-B05S",
+        Face::Body => "FangSong_GB2312",
+        Face::Hei => "SimHei",
+        Face::Kai => "KaiTi_GB2312",
+        Face::Song => "SimSun",
+    }
+}
+
+/// The face's family class, for `w:family`.
+fn font_family(face: Face) -> &'static str {
+    match face {
+        Face::Title | Face::Song => "roman",
+        Face::Body | Face::Kai | Face::Hei => "modern",
+    }
+}
+
+/// `word/fontTable.xml`: Times New Roman and the five faces, with their
+/// English names so a machine that has them under those finds them.
 fn font_table_xml() -> String {
     let mut out = format!("{XML_DECL}<w:fonts {W_NS}>");
     let _ = write!(
         out,
-        "<w:font w:name=\"{0}\"><w:panose1 w:val=\"02020603050405020304\"/><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font>",
-        ts::LATIN_FACE
+        "<w:font w:name=\"{LATIN_FACE}\"><w:panose1 w:val=\"02020603050405020304\"/><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font>"
     );
     for face in Face::ALL {
         let _ = write!(
             out,
             "<w:font w:name=\"{}\"><w:altName w:val=\"{}\"/><w:charset w:val=\"86\"/><w:family w:val=\"{}\"/><w:pitch w:val=\"fixed\"/></w:font>",
             face.name(),
-            face.alt_name(),
-            face.family()
+            alt_name(face),
+            font_family(face)
         );
     }
     out.push_str("</w:fonts>");
     out
 }
 
-/// Paragraph style with GB/T 9704 defaults: exact 28.95 pt lines on the grid,
-/// justified, East Asian line breaking on.
-fn style(
-    out: &mut String,
-    id: &str,
-    name: &str,
-    ppr_extra: &str,
-    face: Face,
-    size: u32,
-    outline: Option<u8>,
-) {
-    let _ = write!(
-        out,
-        "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"BodyText\"/><w:qFormat/><w:pPr>{ppr_extra}"
-    );
-    if let Some(l) = outline {
-        let _ = write!(out, "<w:outlineLvl w:val=\"{l}\"/>");
-    }
-    out.push_str("</w:pPr>");
-    rpr(out, face, size, true);
-    out.push_str("</w:style>");
-}
-
+/// `word/styles.xml`: the defaults, Normal, one paragraph style per kind
+/// (all from [`ts::style`]) and the table style.
 fn styles_xml() -> String {
     let mut out = format!("{XML_DECL}<w:styles {W_NS}>");
-    // docDefaults: body face and size, zh-CN.
+    doc_defaults(&mut out);
+    normal_style(&mut out);
+    for kind in Kind::all() {
+        paragraph_style(&mut out, kind);
+    }
+    table_grid_style(&mut out);
+    out.push_str("</w:styles>");
+    out
+}
+
+/// `<w:docDefaults>`: body face and size, zh-CN, justified.
+fn doc_defaults(out: &mut String) {
+    let body = ts::style(Kind::Body);
     out.push_str("<w:docDefaults><w:rPrDefault>");
-    rpr(&mut out, Face::Body, ts::BODY_SIZE, true);
+    rpr(out, body.face, body.size, true);
     out.push_str("</w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val=\"0\"/><w:jc w:val=\"both\"/></w:pPr></w:pPrDefault></w:docDefaults>");
-    let line = format!(
-        "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
-        ts::LINE_PITCH
-    );
+}
+
+/// The Normal style: exact 28.95 pt lines on the grid, justified, East
+/// Asian line breaking on (GB/T 15834), the body face.
+fn normal_style(out: &mut String) {
+    let body = ts::style(Kind::Body);
     let _ = write!(
         out,
         "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
          <w:pPr><w:widowControl w:val=\"0\"/><w:kinsoku/><w:wordWrap/><w:overflowPunct w:val=\"0\"/><w:topLinePunct w:val=\"0\"/>\
-         <w:autoSpaceDE/><w:autoSpaceDN/>{line}<w:jc w:val=\"both\"/></w:pPr>"
+         <w:autoSpaceDE/><w:autoSpaceDN/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:jc w:val=\"both\"/></w:pPr>",
+        ts::LINE_PITCH
     );
-    rpr(&mut out, Face::Body, ts::BODY_SIZE, true);
+    rpr(out, body.face, body.size, true);
     out.push_str("</w:style>");
-    let indent2 = ind_chars("firstLine", 2.0);
-    let center =
-        "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>".to_string();
-    let flush = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>".to_string();
-    let right = "<w:jc w:val=\"right\"/>".to_string();
-    let exact = |line: u32| {
-        format!("<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/>")
-    };
-    let body = ts::BODY_SIZE;
-    // (id, name, pPr children, face, size, outline level)
-    let mut styles: Vec<(String, String, String, Face, u32, Option<u8>)> = vec![
-        (
-            "BodyText".into(),
-            "Body Text".into(),
-            indent2.clone(),
-            Face::Body,
-            body,
-            None,
-        ),
-        (
-            "Title".into(),
-            "Title".into(),
-            format!("<w:snapToGrid w:val=\"0\"/>{center}"),
-            Face::Title,
-            ts::TITLE_SIZE,
-            None,
-        ),
-        (
-            "Subtitle".into(),
-            "Subtitle".into(),
-            center.clone(),
-            Face::Kai,
-            body,
-            None,
-        ),
-        (
-            "Salutation".into(),
-            "Salutation".into(),
-            flush.clone(),
-            Face::Body,
-            body,
-            None,
-        ),
-    ];
-    for level in 1..=4u8 {
-        let outline = Some(level - 1);
-        styles.push((
-            format!("Heading{level}"),
-            format!("heading {level}"),
-            indent2.clone(),
-            Face::of_heading(level),
-            body,
-            outline,
-        ));
+}
+
+/// A paragraph style based on Normal, from the kind's [`ts::Style`].
+fn paragraph_style(out: &mut String, kind: Kind) {
+    let style = ts::style(kind);
+    let (id, name) = style_name(kind);
+    let _ = write!(
+        out,
+        "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"BodyText\"/><w:qFormat/><w:pPr>"
+    );
+    style_paragraph_properties(out, &style);
+    if let Some(l) = style.outline {
+        let _ = write!(out, "<w:outlineLvl w:val=\"{l}\"/>");
     }
-    styles.extend([
-        (
-            "Signature".into(),
-            "Signature".into(),
-            right.clone(),
-            Face::Body,
-            body,
-            None,
-        ),
-        ("Date".into(), "Date".into(), right, Face::Body, body, None),
-        (
-            "Note".into(),
-            "Note Heading".into(),
-            indent2,
-            Face::Body,
-            body,
-            None,
-        ),
-        (
-            "CopyTo".into(),
-            "CopyTo".into(),
-            flush.clone(),
-            Face::Body,
-            body,
-            None,
-        ),
-        (
-            "AttachmentNote".into(),
-            "AttachmentNote".into(),
-            String::new(),
-            Face::Body,
-            body,
-            None,
-        ),
-        (
-            "AttachmentLabel".into(),
-            "AttachmentLabel".into(),
-            flush.clone(),
-            Face::Hei,
-            body,
-            None,
-        ),
-        (
-            "Issuer".into(),
-            "Issuer".into(),
-            center,
-            Face::Title,
-            ts::TITLE_SIZE,
-            None,
-        ),
-        (
-            "DocNumber".into(),
-            "DocNumber".into(),
-            flush,
-            Face::Body,
-            body,
-            None,
-        ),
-        (
-            "Imprint".into(),
-            "Imprint".into(),
-            exact(ts::LINE_PITCH),
-            Face::Body,
-            ts::IMPRINT_SIZE,
-            None,
-        ),
-        (
-            "TableText".into(),
-            "TableText".into(),
-            format!("{}<w:jc w:val=\"left\"/>", exact(ts::TABLE_LINE)),
-            Face::Body,
-            ts::TABLE_SIZE,
-            None,
-        ),
-        (
-            "TableHeader".into(),
-            "TableHeader".into(),
-            format!("{}<w:jc w:val=\"center\"/>", exact(ts::TABLE_LINE)),
-            Face::Hei,
-            ts::TABLE_SIZE,
-            None,
-        ),
-        (
-            "Footer".into(),
-            "footer".into(),
-            exact(280),
-            Face::Song,
-            ts::PAGE_NUMBER_SIZE,
-            None,
-        ),
-    ]);
-    for (id, name, ppr, face, size, outline) in &styles {
-        style(&mut out, id, name, ppr, *face, *size, *outline);
+    out.push_str("</w:pPr>");
+    rpr(out, style.face, style.size, true);
+    out.push_str("</w:style>");
+}
+
+/// The children of a style's `<w:pPr>` that differ from Normal, in schema
+/// order: off the grid, the line, the first-line indent, the alignment.
+fn style_paragraph_properties(out: &mut String, style: &ts::Style) {
+    match style.line {
+        // The 发文机关标志's line depends on its text: each paragraph says it.
+        Line::Grid | Line::Issuer => {}
+        Line::Free => out.push_str("<w:snapToGrid w:val=\"0\"/>"),
+        Line::Exact(line) => {
+            let _ = write!(out, "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/>");
+        }
     }
+    if let Some(chars) = style.first_line {
+        out.push_str(&ind_chars("firstLine", chars));
+    }
+    match style.align {
+        Align::Justify => {}
+        Align::Left => out.push_str("<w:jc w:val=\"left\"/>"),
+        Align::Center => out.push_str("<w:jc w:val=\"center\"/>"),
+        Align::Right => out.push_str("<w:jc w:val=\"right\"/>"),
+    }
+}
+
+/// The TableGrid table style: 0.5 pt rules around and between every cell.
+fn table_grid_style(out: &mut String) {
     out.push_str(
         "<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:tblPr>\
          <w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
          <w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>\
-         <w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>",
+         <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>",
     );
-    out.push_str("</w:styles>");
-    out
+    cell_margins(out);
+    out.push_str("</w:tblPr></w:style>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RPR_BODY_CJK: &str = "<w:rPr><w:rFonts w:ascii=\"仿宋_GB2312\" w:hAnsi=\"仿宋_GB2312\" w:eastAsia=\"仿宋_GB2312\" w:cs=\"仿宋_GB2312\" w:hint=\"eastAsia\"/><w:w w:val=\"98\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\"/></w:rPr>";
+
+    fn written(f: impl FnOnce(&mut String)) -> String {
+        let mut out = String::new();
+        f(&mut out);
+        out
+    }
+
+    #[test]
+    fn rpr_names_the_faces_and_scales_body_runs() {
+        assert_eq!(written(|o| rpr(o, Face::Body, 32, false)), RPR_BODY_CJK);
+        let latin = written(|o| rpr(o, Face::Title, 44, true));
+        assert!(latin.contains("w:ascii=\"Times New Roman\""));
+        assert!(latin.contains("w:eastAsia=\"方正小标宋简体\""));
+        assert!(!latin.contains("<w:w "), "only body-size runs are scaled");
+        // page numbers keep 宋体 in every slot
+        assert!(written(|o| rpr(o, Face::Song, 28, true)).contains("w:ascii=\"宋体\""));
+    }
+
+    #[test]
+    fn run_splits_latin_from_cjk_and_breaks_lines() {
+        let out = written(|o| run(o, Face::Body, 32, "第1条\u{2028}乙"));
+        assert_eq!(out.matches("<w:r>").count(), 5);
+        assert!(out.contains(">1</w:t>") && out.contains("<w:br/>"));
+        assert!(out.contains("w:ascii=\"Times New Roman\""));
+    }
+
+    #[test]
+    fn indents_carry_characters_and_twips() {
+        assert_eq!(
+            ind_chars("firstLine", 2.0),
+            "<w:ind w:firstLineChars=\"200\" w:firstLine=\"629\"/>"
+        );
+        assert_eq!(
+            written(|o| hanging_indent(o, 6.0, 4.0)),
+            "<w:ind w:leftChars=\"600\" w:left=\"1887\" w:hangingChars=\"400\" w:hanging=\"1258\"/>"
+        );
+    }
+
+    #[test]
+    fn paragraph_properties_follow_the_styled_paragraph() {
+        let p = Para {
+            kind: Kind::Signature,
+            spans: vec![("江滨区财政局".into(), Face::Body)],
+            indent: Indent::Right(2.0),
+            keep_with_next: true,
+            page_break_before: true,
+        };
+        assert_eq!(
+            written(|o| paragraph_properties(o, &p)),
+            "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/><w:keepNext/><w:pageBreakBefore/><w:ind w:rightChars=\"200\" w:right=\"629\"/></w:pPr>"
+        );
+        let out = written(|o| paragraph(o, &p));
+        assert!(out.ends_with("江滨区财政局</w:t></w:r></w:p>"));
+        assert_eq!(
+            written(blank),
+            "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr></w:p>"
+        );
+    }
+
+    #[test]
+    fn styles_spell_the_typeset_styles() {
+        let ppr = |k| written(|o| style_paragraph_properties(o, &ts::style(k)));
+        assert_eq!(
+            ppr(Kind::Body),
+            "<w:ind w:firstLineChars=\"200\" w:firstLine=\"629\"/>"
+        );
+        assert_eq!(
+            ppr(Kind::Title),
+            "<w:snapToGrid w:val=\"0\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>"
+        );
+        assert_eq!(ppr(Kind::Signature), "<w:jc w:val=\"right\"/>");
+        assert_eq!(ppr(Kind::AttachmentNote), "");
+        assert_eq!(
+            ppr(Kind::TableText),
+            "<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"exact\"/><w:jc w:val=\"left\"/>"
+        );
+        let h1 = written(|o| paragraph_style(o, Kind::Heading(1)));
+        assert!(h1.starts_with(
+            "<w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/>"
+        ));
+        assert!(
+            h1.contains("<w:outlineLvl w:val=\"0\"/></w:pPr>")
+                && h1.contains("w:eastAsia=\"黑体\"")
+        );
+        let styles = styles_xml();
+        for kind in Kind::all() {
+            let (id, _) = style_name(kind);
+            assert!(styles.contains(&format!("w:styleId=\"{id}\"")), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_section_carries_the_grid() {
+        assert_eq!(doc_grid_char_space(), -842);
+        let out = written(|o| section_properties(o, true, false));
+        assert!(out.contains(
+            "<w:docGrid w:type=\"linesAndChars\" w:linePitch=\"579\" w:charSpace=\"-842\"/>"
+        ));
+        assert!(out.contains("w:footer=\"1307\""));
+        assert!(written(|o| section_properties(o, false, true))
+            .contains("r:id=\"rId7\"/><w:type w:val=\"nextPage\"/>"));
+    }
+
+    #[test]
+    fn footers_put_the_number_one_character_in() {
+        let odd = footer_xml(false);
+        assert!(odd.contains("<w:ind w:right=\"280\"/><w:jc w:val=\"right\"/>"));
+        assert!(odd.contains("<w:fldSimple w:instr=\" PAGE \">"));
+        assert!(footer_xml(true).contains("<w:ind w:left=\"280\"/><w:jc w:val=\"left\"/>"));
+        assert!(empty_footer_xml().ends_with("<w:pStyle w:val=\"Footer\"/></w:pPr></w:p></w:ftr>"));
+    }
+
+    #[test]
+    fn the_font_table_gives_english_names() {
+        let fonts = font_table_xml();
+        assert!(fonts.contains("<w:font w:name=\"仿宋_GB2312\"><w:altName w:val=\"FangSong_GB2312\"/><w:charset w:val=\"86\"/><w:family w:val=\"modern\"/>"));
+        assert!(fonts.contains("<w:font w:name=\"Times New Roman\">"));
+        assert_eq!(fonts.matches("<w:altName").count(), Face::ALL.len());
+    }
+
+    #[test]
+    fn table_rows_never_split_and_the_header_repeats() {
+        let row = vec![vec!["序号".to_string()], vec![]];
+        let out = written(|o| table_row(o, &row, &[1000, 7845], true));
+        assert!(out.starts_with("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"));
+        assert!(out.contains("<w:tcW w:w=\"7845\" w:type=\"dxa\"/>"));
+        assert!(out.contains("<w:pStyle w:val=\"TableHeader\"/>"));
+        assert!(out.contains("<w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr></w:p></w:tc>"));
+        let t = Table {
+            widths: vec![1, 2, 3],
+            header: vec![vec!["甲".into()], vec!["乙".into()], vec!["丙".into()]],
+            rows: vec![],
+        };
+        let out = written(|o| table(o, &t));
+        assert!(out.contains("<w:tblGrid><w:gridCol w:w=\"1474\"/><w:gridCol w:w=\"2948\"/><w:gridCol w:w=\"4423\"/></w:tblGrid>"));
+        assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
+    }
+
+    #[test]
+    fn the_letterhead_is_red_with_its_rule() {
+        let l = crate::document::Letterhead {
+            copy_no: None,
+            secrecy: None,
+            urgency: None,
+            issuer: "中共江滨区委".into(),
+            number: "江委〔2026〕1号".into(),
+            signer: Some("张三".into()),
+        };
+        let out = written(|o| letterhead(o, &l));
+        assert!(out.contains(
+            "<w:spacing w:before=\"1984\" w:after=\"0\" w:line=\"1344\" w:lineRule=\"exact\"/>"
+        ));
+        assert!(out.contains("<w:color w:val=\"FF0000\"/><w:sz w:val=\"112\"/>"));
+        assert!(out.contains("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"11\" w:color=\"FF0000\"/></w:pBdr>"));
+        assert!(out.contains("<w:tab w:val=\"right\" w:pos=\"8531\"/>"));
+        assert!(out.contains("签发人："));
+    }
+
+    #[test]
+    fn the_imprint_sits_between_rules_at_the_place_the_layout_chose() {
+        let i = crate::document::Imprint {
+            cc: Some("区委组织部".into()),
+            issuer: "江滨区财政局机关党委".into(),
+            date: "2026年3月5日".into(),
+        };
+        let out = written(|o| imprint(o, &i, Some(ImprintPlace::LastPage { gap: 100.0 })));
+        assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"2000\""));
+        assert!(
+            out.contains("<w:top w:val=\"single\" w:sz=\"8\"")
+                && out.contains("<w:insideH w:val=\"single\" w:sz=\"6\"")
+        );
+        assert_eq!(
+            out.matches("<w:cantSplit/><w:trHeight w:val=\"579\" w:hRule=\"exact\"/>")
+                .count(),
+            2
+        );
+        assert!(out.contains("抄送：区委组织部。"));
+        let own = written(|o| imprint(o, &i, Some(ImprintPlace::OwnPage { blank: 1 })));
+        assert!(
+            own.contains("<w:type w:val=\"nextPage\"/>") && own.contains("<w:pageBreakBefore/>")
+        );
+    }
 }

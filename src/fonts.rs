@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 
-
-/// The four faces of GB/T 9704 with the names users' machines have, and the
-/// English names Word and WPS also know them by.
+/// The faces of GB/T 9704 (7.3: 小标宋, 仿宋, 黑体, 楷体; 宋体 for page
+/// numbers), by the role each plays. Which element takes which face is
+/// `typeset::style`'s decision; this module only finds a face for each role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Face {
     /// 小标宋: titles.
@@ -32,7 +32,8 @@ pub enum Face {
 impl Face {
     pub const ALL: [Face; 5] = [Face::Title, Face::Body, Face::Hei, Face::Kai, Face::Song];
 
-    /// The name written into `w:eastAsia`.
+    /// The face's name as the standard and users' machines give it (the
+    /// first candidate of its role).
     pub fn name(self) -> &'static str {
         match self {
             Face::Title => "方正小标宋简体",
@@ -42,36 +43,11 @@ impl Face {
             Face::Song => "宋体",
         }
     }
-
-    /// The alternate (English) name, for the font table's `w:altName`.
-    pub fn alt_name(self) -> &'static str {
-        match self {
-            Face::Title => "FZXiaoBiaoSong-B05S",
-            Face::Body => "FangSong_GB2312",
-            Face::Hei => "SimHei",
-            Face::Kai => "KaiTi_GB2312",
-            Face::Song => "SimSun",
-        }
-    }
-
-    /// Panose-style family class for the font table.
-    pub fn family(self) -> &'static str {
-        match self {
-            Face::Hei => "modern",
-            Face::Title | Face::Song => "roman",
-            Face::Body | Face::Kai => "modern",
-        }
-    }
-
-    /// The face of a heading level (7.3.3): 黑体, 楷体, then 仿宋.
-    pub fn of_heading(level: u8) -> Face {
-        match level {
-            1 => Face::Hei,
-            2 => Face::Kai,
-            _ => Face::Body,
-        }
-    }
 }
+
+/// Latin letters and digits are set in this face everywhere (the custom,
+/// and what Word and WPS use beside the Chinese faces).
+pub const LATIN_FACE: &str = "Times New Roman";
 
 use Face as Role;
 
@@ -169,7 +145,7 @@ impl FontRole {
                 ("AR PL UMing CN", 400),
             ],
             FontRole::Latin => &[
-                ("Times New Roman", 400),
+                (LATIN_FACE, 400),
                 ("Liberation Serif", 400),
                 ("Tinos", 400),
                 ("TeX Gyre Termes", 400),
@@ -600,5 +576,13 @@ mod tests {
         assert_eq!(FontRole::parse("正文"), Some(FontRole::Cjk(Role::Body)));
         assert_eq!(FontRole::parse("latin"), Some(FontRole::Latin));
         assert_eq!(FontRole::parse("x"), None);
+    }
+
+    #[test]
+    fn each_role_tries_the_mandated_face_first() {
+        for face in Face::ALL {
+            assert_eq!(FontRole::Cjk(face).candidates()[0].0, face.name());
+        }
+        assert_eq!(FontRole::Latin.candidates()[0].0, LATIN_FACE);
     }
 }

@@ -1,0 +1,235 @@
+//! Pagination: boxes onto pages of 22 lines, the 版记 at the foot of an
+//! even page, and the page numbers.
+//!
+//! A box kept with the next moves with it; a page break before a box
+//! starts a new page; a table row opening a page brings its header row. The
+//! 版记 is taken out of the flow and placed on the last page, or on a page
+//! of its own (after a blank one when needed) so it ends on an even page
+//! (7.4); pages that hold only the 版记 after a blank one carry no number
+//! (7.5).
+
+use super::{
+    Box_, Glyph, Layout, Page, TextRun, Typesetter, BLACK, HEIGHT, LEFT, PT_PER_MM, TOP, WIDTH,
+};
+use crate::fonts::FontRole;
+use crate::typeset::measured::EM_BOX_ASCENT;
+use crate::typeset::{self as ts, Kind};
+
+/// Tolerance for float heights, pt.
+const EPS: f32 = 0.01;
+
+/// The 版记's place: its last rule is always on the bottom of the text block
+/// of an even page (7.4).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ImprintPlace {
+    /// On the last page of the text, this much space (pt) above it.
+    LastPage { gap: f32 },
+    /// After `blank` empty pages, at the foot of a page of its own.
+    OwnPage { blank: usize },
+}
+
+/// Assigns boxes to pages, numbers them and places the 版记.
+pub(super) fn paginate(boxes: Vec<Box_>) -> Layout {
+    let mut layout = Layout::default();
+    let imprint = boxes.iter().find(|b| b.imprint);
+    let (mut pages, used) = flow(&boxes, &mut layout.lines);
+    for (n, p) in pages.iter_mut().enumerate() {
+        p.number = Some(n + 1);
+    }
+    if let Some(b) = imprint {
+        layout.imprint = Some(place_imprint(&mut pages, b, used));
+        layout.lines.push(b.text.clone());
+    }
+    layout.pages = pages;
+    layout
+}
+
+/// Fills pages with the boxes in order (all but the 版记): 22 lines each,
+/// keeping marked boxes with the next, repeating table headers after a
+/// break. Returns the pages and the height used on the last one (a full
+/// page when the flow ended exactly at a page's end).
+fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
+    let mut page = Page::default();
+    let mut y = 0.0_f32;
+    let mut pages: Vec<Page> = Vec::new();
+    for (i, b) in boxes.iter().enumerate() {
+        if b.imprint {
+            continue;
+        }
+        let group_h = kept_group_height(boxes, i);
+        let fits = y + group_h <= HEIGHT + EPS;
+        let page_empty = page.texts.is_empty() && page.rules.is_empty();
+        if (b.page_break_before || !fits) && !page_empty {
+            // A group taller than a page is split where it must be.
+            if !fits && group_h > HEIGHT {
+                if y + b.height > HEIGHT + EPS {
+                    pages.push(std::mem::take(&mut page));
+                    y = 0.0;
+                }
+            } else {
+                pages.push(std::mem::take(&mut page));
+                y = 0.0;
+            }
+            if y == 0.0 {
+                // A table row opening a page brings its header row with it.
+                if let Some(h) = b.repeat_header {
+                    place(&mut page, &boxes[h], y);
+                    y += boxes[h].height;
+                }
+            }
+        }
+        place(&mut page, b, y);
+        if !b.text.is_empty() {
+            lines.push(b.text.clone());
+        }
+        y += b.height;
+    }
+    if !page.texts.is_empty() || !page.rules.is_empty() || pages.is_empty() {
+        pages.push(page);
+    } else {
+        y = HEIGHT;
+    }
+    (pages, y)
+}
+
+/// The height of the group that must stay together: box `i` and every box
+/// it keeps with.
+fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
+    let mut j = i;
+    let mut height = boxes[i].height;
+    while boxes[j].keep_with_next && j + 1 < boxes.len() {
+        j += 1;
+        height += boxes[j].height;
+    }
+    height
+}
+
+/// 版记: its last rule on the bottom of the text block of the last page,
+/// which must be an even page (printed on the back). If it does not fit
+/// there, or that page is odd, it goes at the foot of the next even page;
+/// a blank page needed before it and the 版记 page carry no number (7.5).
+fn place_imprint(pages: &mut Vec<Page>, b: &Box_, used: f32) -> ImprintPlace {
+    let fits = used + b.height <= HEIGHT + EPS;
+    let place_at = if fits && pages.len() % 2 == 0 {
+        ImprintPlace::LastPage {
+            gap: HEIGHT - b.height - used,
+        }
+    } else {
+        let blank = if pages.len() % 2 == 0 { 1 } else { 0 };
+        for _ in 0..blank + 1 {
+            pages.push(Page::default());
+        }
+        if blank == 0 {
+            // No blank page before it: the 版记 page keeps its number.
+            let n = pages.len();
+            pages[n - 1].number = Some(n);
+        }
+        ImprintPlace::OwnPage { blank }
+    };
+    let last = pages.last_mut().expect("at least one page");
+    place(last, b, HEIGHT - b.height);
+    place_at
+}
+
+fn place(page: &mut Page, b: &Box_, y: f32) {
+    for t in &b.texts {
+        let mut t = t.clone();
+        t.y += TOP + y;
+        page.texts.push(t);
+    }
+    for r in &b.rules {
+        let mut r = r.clone();
+        r.y1 += TOP + y;
+        r.y2 += TOP + y;
+        page.rules.push(r);
+    }
+}
+
+impl Typesetter<'_> {
+    /// "— N —", 4号宋体: odd pages right, even pages left, one character in;
+    /// its top 7 mm below the text block (7.5).
+    pub(super) fn page_numbers(&self, layout: &mut Layout) {
+        let style = ts::style(Kind::PageNumber);
+        let size = style.size as f32 / 2.0;
+        let role = FontRole::Cjk(style.face);
+        let baseline =
+            TOP + HEIGHT + ts::PAGE_NUMBER_GAP_MM as f32 * PT_PER_MM + EM_BOX_ASCENT * size;
+        for page in &mut layout.pages {
+            let Some(n) = page.number else { continue };
+            let text = format!("— {n} —");
+            let widths: Vec<f32> = text.chars().map(|c| self.advance(role, c, size)).collect();
+            let total: f32 = widths.iter().sum();
+            let mut x = if n % 2 == 1 {
+                LEFT + WIDTH - size - total
+            } else {
+                LEFT + size
+            };
+            let mut runs: Vec<TextRun> = Vec::new();
+            for (c, w) in text.chars().zip(widths) {
+                let face = (!c.is_whitespace())
+                    .then(|| self.fonts.face_for(role, c))
+                    .flatten();
+                if let Some(f) = face {
+                    if runs.last().is_none_or(|r| r.face != f) {
+                        runs.push(TextRun {
+                            face: f,
+                            size,
+                            y: baseline,
+                            glyphs: Vec::new(),
+                            color: BLACK,
+                        });
+                    }
+                    let run = runs.last_mut().expect("just pushed");
+                    run.glyphs.push(Glyph {
+                        gid: self.fonts.faces[f].glyph(c).unwrap_or(0),
+                        x,
+                        ch: c,
+                    });
+                }
+                x += w;
+            }
+            page.texts.extend(runs);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(keep: bool) -> Box_ {
+        let mut b = Box_::new(super::super::LINE);
+        b.keep_with_next = keep;
+        b.text = "字".into();
+        b.rules.push(super::super::Rule::across(0.0, 1.0, BLACK));
+        b
+    }
+
+    #[test]
+    fn a_page_holds_22_lines_and_kept_lines_move_together() {
+        let boxes: Vec<Box_> = (0..23).map(|_| line(false)).collect();
+        let layout = paginate(boxes);
+        assert_eq!(layout.pages.len(), 2);
+        assert_eq!(layout.pages[0].rules.len(), 22);
+        // line 22 kept with line 23: both go to page 2
+        let mut boxes: Vec<Box_> = (0..23).map(|_| line(false)).collect();
+        boxes[21].keep_with_next = true;
+        let layout = paginate(boxes);
+        assert_eq!(layout.pages[0].rules.len(), 21);
+        assert_eq!(layout.pages[1].rules.len(), 2);
+        assert_eq!(layout.pages[1].number, Some(2));
+    }
+
+    #[test]
+    fn the_imprint_ends_on_an_even_page() {
+        let mut boxes: Vec<Box_> = (0..3).map(|_| line(false)).collect();
+        let mut imprint = line(false);
+        imprint.imprint = true;
+        boxes.push(imprint);
+        let layout = paginate(boxes);
+        // one page of text: a blank page would be odd, so the 版记 goes on page 2
+        assert_eq!(layout.pages.len(), 2);
+        assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 0 }));
+        assert_eq!(layout.pages[1].number, Some(2));
+    }
+}

@@ -1,0 +1,82 @@
+//! Facts measured in LibreOffice and in the faces, each defined once.
+//!
+//! Our PDF must break lines where LibreOffice (and Word) break the DOCX, so
+//! the layout imitates what LibreOffice does with the DOCX's grid. The
+//! numbers below were measured in LibreOffice headless (7.4.7; the grid
+//! findings with `scripts/grid_probe.py`, the rest while the native PDF was
+//! built, commit d4a955d, by rendering the fixtures' DOCX and reading glyph
+//! positions back with pdfplumber) and are pinned by the tests at the end,
+//! so a change to one of them is a deliberate, visible edit. Nothing here is
+//! taken from the standard: GB/T 9704's own numbers live in `typeset`.
+
+/// The cell LibreOffice lays a 98 %-scaled 16 pt run on under the DOCX's
+/// grid (`w:charSpace` −842, 28 characters a line): 15.735 pt, in
+/// millipoints. Latin runs are rounded to whole cells of it, and indents are
+/// rounded down to it (against its lower bound, less the tolerance).
+pub const LO_CELL_MPT: u32 = 15_735;
+/// The measurement's uncertainty: its last digit, in millipoints.
+pub const LO_CELL_TOLERANCE_MPT: u32 = 5;
+/// [`LO_CELL_MPT`] in points.
+pub const LO_CELL: f32 = LO_CELL_MPT as f32 / 1000.0;
+
+/// The DOCX scales every 16 pt run to 98 % (`w:w`): LibreOffice gives a
+/// character two grid cells when its width exceeds the 15.7 pt cell, which
+/// would halve the line; at 98 % it takes one. Word lays out 28 a line either
+/// way. In percent, as `w:w` counts it.
+pub const RUN_SCALE_PCT: u32 = 98;
+/// [`RUN_SCALE_PCT`] as a factor.
+pub const RUN_SCALE: f32 = RUN_SCALE_PCT as f32 / 100.0;
+
+/// Text off the grid (title, tables, 版记) is set 2 % narrower than its
+/// natural width: LibreOffice applies the section's negative character
+/// spacing to it too (measured: 22 pt title characters advance 21.55 pt,
+/// 12 pt table characters 11.75 pt, digits likewise).
+pub const FREE_SCALE: f32 = 0.9795;
+
+/// Space between a Han character and Latin letters or digits, off the grid
+/// (`w:autoSpaceDE`/`DN` in the DOCX): 0.204 em.
+pub const AUTO_SPACE_EM: f32 = 0.204;
+
+/// A CJK face's baseline lies 0.88 em below the top of its em box (the
+/// ideographic em box; `tests/support/check_pdf.py` measures the first
+/// line's top with the same figure).
+pub const EM_BOX_ASCENT: f32 = 0.88;
+
+/// Where the em box sits in a grid line: its top a tenth of the line's spare
+/// space below the line's top, so that the first line's characters start
+/// where GB/T 9704 measures the text block from (37 mm; checked to ±1 mm by
+/// `tests/support/check_pdf.py`). Our choice, not a measurement. Lines
+/// tighter than the grid (table cells) centre the em box instead.
+pub const GRID_LINE_LEAD: f32 = 0.1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The measured values, pinned: changing one must be deliberate.
+    #[test]
+    fn measured_values_are_pinned() {
+        assert_eq!(LO_CELL_MPT, 15_735);
+        assert_eq!(LO_CELL, 15.735);
+        assert_eq!(LO_CELL_TOLERANCE_MPT, 5);
+        assert_eq!(RUN_SCALE_PCT, 98);
+        assert_eq!(RUN_SCALE, 0.98);
+        assert_eq!(FREE_SCALE, 0.9795);
+        assert_eq!(AUTO_SPACE_EM, 0.204);
+        assert_eq!(EM_BOX_ASCENT, 0.88);
+        assert_eq!(GRID_LINE_LEAD, 0.1);
+    }
+
+    /// They agree with what they were measured from.
+    #[test]
+    fn measured_values_agree_with_their_measurements() {
+        // The 98 % run fits one LibreOffice cell; the full one would not.
+        const { assert!(16.0 * RUN_SCALE < LO_CELL && 16.0 > LO_CELL) };
+        // The LibreOffice cell is near the grid's own 15.79 pt.
+        let grid = super::super::CHAR_PITCH as f32 / 20.0;
+        assert!((grid - LO_CELL).abs() < 0.1, "{grid}");
+        // 22 pt → 21.55 pt and 12 pt → 11.75 pt, to the measurement's 0.01.
+        assert!((22.0 * FREE_SCALE - 21.55).abs() < 0.01);
+        assert!((12.0 * FREE_SCALE - 11.75).abs() < 0.01);
+    }
+}

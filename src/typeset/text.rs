@@ -1,0 +1,154 @@
+//! Text measured in grid cells, and where a line may break.
+//!
+//! Owns the cell widths of characters, the GB/T 15834 classes of characters
+//! that never start or end a line, and the balanced wrapping of long titles
+//! (7.3.1). Pure functions of the text: no fonts, no pages.
+
+use super::{grid_char_spacing_pt, TEXT_WIDTH, TITLE_SIZE};
+
+/// GB/T 15834: characters that never start a line (closing punctuation).
+pub const NO_LINE_START: &str =
+    "!%),.:;>?]}¢°·’\"”…‰′″℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｝～￠";
+/// GB/T 15834: characters that never end a line (opening punctuation).
+pub const NO_LINE_END: &str = "([{‘“〈《「『【〔〖（［｛￡￥$";
+
+/// Width of a character in grid cells: CJK and full-width forms take one
+/// cell; Latin letters, digits and ASCII punctuation take half a cell (their
+/// advance in Times New Roman is close to half an em).
+pub fn cell_width(c: char) -> f64 {
+    if c.is_ascii() {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+pub fn text_width(s: &str) -> f64 {
+    s.chars().map(cell_width).sum()
+}
+
+/// Characters of the 22 pt title that fit on one line of the text block:
+/// each advances its size plus the grid's character spacing, which
+/// LibreOffice applies to off-grid text too.
+pub fn title_chars_per_line() -> usize {
+    let pitch = f64::from(TITLE_SIZE) * 10.0 + grid_char_spacing_pt() * 20.0;
+    (f64::from(TEXT_WIDTH) / pitch).floor() as usize
+}
+
+/// Wraps a title into balanced lines (7.3.1: a trapezoid or diamond, never a
+/// long line over a stub). Explicit `\n` breaks are kept; each part that is
+/// too long is cut into the fewest lines, at the places that best balance
+/// them, never before closing or after opening punctuation, preferring to cut
+/// after a function word (的、和、与、及、关于…) so words stay whole.
+pub fn balance_title(title: &str) -> Vec<String> {
+    let max = title_chars_per_line();
+    let mut out = Vec::new();
+    for part in title.split('\n') {
+        let chars: Vec<char> = part.chars().collect();
+        let width = text_width(part);
+        if width <= max as f64 {
+            out.push(part.to_string());
+            continue;
+        }
+        let n = (width / max as f64).ceil() as usize;
+        let mut start = 0;
+        for line in 1..n {
+            let cut = best_title_cut(&chars, start, n - line + 1, max);
+            out.push(chars[start..cut].iter().collect());
+            start = cut;
+        }
+        out.push(chars[start..].iter().collect());
+    }
+    out
+}
+
+/// Where to end the line that starts at `start`, when `lines` lines remain
+/// for the rest of the title and each holds at most `max` cells.
+fn best_title_cut(chars: &[char], start: usize, lines: usize, max: usize) -> usize {
+    let remaining: f64 = chars[start..].iter().copied().map(cell_width).sum();
+    let target = remaining / lines as f64;
+    let mut best: Option<(f64, usize)> = None;
+    let mut w = 0.0;
+    for i in start + 1..chars.len() {
+        w += cell_width(chars[i - 1]);
+        if w > max as f64 {
+            break;
+        }
+        if !can_break_between(chars[i - 1], chars[i]) {
+            continue;
+        }
+        let score = (w - target).abs() - title_break_bonus(&chars[i - 1..]);
+        if best.is_none_or(|(b, _)| score < b) {
+            best = Some((score, i));
+        }
+    }
+    best.map_or_else(|| (start + max).min(chars.len()), |(_, i)| i)
+}
+
+/// How much imbalance (in cells) a cut after `around[0]` is worth: after a
+/// conjunction or before 关于 keeps phrases whole; after 的 is next best.
+/// Worth a few characters of imbalance, not more.
+fn title_break_bonus(around: &[char]) -> f64 {
+    let before = around[0];
+    if "和与及并".contains(before) || around[1..].starts_with(&['关', '于']) {
+        3.5
+    } else if "的于".contains(before) {
+        2.0
+    } else {
+        0.0
+    }
+}
+
+/// Whether a line may break between `a` and `b` (GB/T 15834 and whole Latin
+/// words and numbers; dashes and ellipses are never split).
+pub fn can_break_between(a: char, b: char) -> bool {
+    if NO_LINE_START.contains(b) || NO_LINE_END.contains(a) {
+        return false;
+    }
+    if (a == '—' && b == '—') || (a == '…' && b == '…') {
+        return false;
+    }
+    !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_line_holds_20_characters() {
+        assert_eq!(title_chars_per_line(), 20);
+    }
+
+    #[test]
+    fn titles_balance_and_keep_explicit_breaks() {
+        let lines = balance_title("江滨区财政局机关党委关于转入分析评议阶段的请示");
+        assert_eq!(lines.len(), 2);
+        let (a, b) = (
+            lines[0].chars().count() as i32,
+            lines[1].chars().count() as i32,
+        );
+        assert!((a - b).abs() <= 4, "{lines:?}");
+        assert_eq!(balance_title("甲\n乙"), vec!["甲", "乙"]);
+        let lines = balance_title("保持共产党员先进性的具体要求和不合格党员的具体表现");
+        assert_eq!(
+            lines,
+            vec!["保持共产党员先进性的具体要求和", "不合格党员的具体表现"]
+        );
+    }
+
+    #[test]
+    fn punctuation_rules() {
+        assert!(!can_break_between('字', '。'));
+        assert!(!can_break_between('《', '字'));
+        assert!(!can_break_between('—', '—'));
+        assert!(!can_break_between('O', 'A'));
+        assert!(can_break_between('字', '字'));
+    }
+
+    #[test]
+    fn widths_in_cells() {
+        assert_eq!(text_width("2026年12月25日"), 7.0);
+        assert_eq!(text_width("附件：1."), 4.0);
+    }
+}
