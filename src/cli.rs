@@ -101,6 +101,9 @@ enum Command {
         /// 合并与输出的顺序按此字段排序（如 党员.姓名），默认按输入顺序
         #[arg(long = "sort", value_name = "字段")]
         sort: Option<String>,
+        /// --sort 的顺序：笔画（姓氏笔画，默认）、拼音 或 码位
+        #[arg(long = "sort-by", value_name = "顺序", default_value = "笔画", value_parser = parse_order)]
+        sort_by: crate::collate::Order,
         /// 续做：清单中输入未变、输出完好的跳过，其余重做
         #[arg(long = "resume")]
         resume: bool,
@@ -228,6 +231,7 @@ pub fn run() -> ExitCode {
             format,
             merge,
             sort,
+            sort_by,
             resume,
             shard,
             templates,
@@ -257,6 +261,7 @@ pub fn run() -> ExitCode {
                 pdf: format.pdf,
                 merge,
                 sort,
+                sort_by,
                 resume,
                 shard,
                 render: report::render,
@@ -281,6 +286,10 @@ pub fn run() -> ExitCode {
 fn print_font_error(e: &crate::fonts::FontError) {
     eprintln!("{e}");
     print_diagnostics(&e.diagnostics);
+}
+
+fn parse_order(s: &str) -> Result<crate::collate::Order, String> {
+    crate::collate::Order::parse(s).ok_or_else(|| format!("「{s}」不是排序方式；应为 笔画、拼音 或 码位"))
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {

@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod batch;
+pub(crate) mod collate;
 pub mod cli;
 pub mod diag;
 pub mod document;

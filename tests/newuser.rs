@@ -217,3 +217,38 @@ fn new_writes_a_roster_starter() {
     assert!(stdout(&o).contains("文种: 花名册"));
     assert!(stdout(&wenshu(&["kinds"])).contains("花名册"));
 }
+
+/// The members in the order a batch wrote them, from its manifest.
+fn manifest_order(out: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').find(|c| c.contains("整改方案-")))
+        .map(|c| c.trim_start_matches("整改方案-").trim_end_matches(".docx").to_string())
+        .collect()
+}
+
+#[test]
+fn sort_orders_names_by_surname_strokes_by_default_and_pinyin_on_request() {
+    let out = scratch("sorted");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["batch", "fixtures/batch/花名册-整改方案.yaml", "-o", out.to_str().unwrap(), "--format", "docx", "--sort", "党员.姓名"];
+        args.extend_from_slice(extra);
+        let o = wenshu(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        manifest_order(&out)
+    };
+    // 王4 刘6 吴7 陈7 周8 林8 郑8 赵9 (equal counts in code point order).
+    assert_eq!(run(&[]), ["王珺", "刘喆", "吴敏", "陈堃", "周建华", "林晓雯", "郑晓东", "赵丽萍"]);
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(run(&["--sort-by", "拼音"]), ["陈堃", "林晓雯", "刘喆", "王珺", "吴敏", "赵丽萍", "郑晓东", "周建华"]);
+}
+
+#[test]
+fn an_unknown_sort_field_is_an_error_before_anything_is_written() {
+    let out = scratch("badsort");
+    let o = wenshu(&["batch", "fixtures/batch/花名册-整改方案.yaml", "-o", out.join("o").to_str().unwrap(), "--sort", "党员.名字"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("没有任何文书有字段「党员.名字」"), "{}", stderr(&o));
+    assert!(files_in(&out.join("o")).is_empty());
+}

@@ -34,6 +34,8 @@ pub struct Options {
     pub pdf: bool,
     pub merge: Option<PathBuf>,
     pub sort: Option<String>,
+    /// How `sort` orders the field's text (names by 姓氏笔画 by default).
+    pub sort_by: crate::collate::Order,
     pub resume: bool,
     /// (k, n): this run does units k, k+n, k+2n, … (1-based k).
     pub shard: Option<(usize, usize)>,
@@ -153,8 +155,16 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
 
     // --sort: keys first (decoding only), then a stable sort.
     if let Some(key) = &opts.sort {
-        let keys: Vec<String> =
+        let keys: Vec<Option<String>> =
             pool.install(|| units.par_iter().map(|u| sort_key(u, key)).collect());
+        if !units.is_empty() && keys.iter().all(Option::is_none) {
+            eprintln!("错误：--sort {key}：没有任何文书有字段「{key}」；字段路径用点分隔，如 党员.姓名");
+            return false;
+        }
+        let keys: Vec<Vec<u8>> = keys
+            .iter()
+            .map(|k| k.as_deref().map_or(Vec::new(), |t| crate::collate::key(t, opts.sort_by)))
+            .collect();
         let mut order: Vec<usize> = (0..units.len()).collect();
         order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
         let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
@@ -474,7 +484,7 @@ fn produce(
 
 /// The key `--sort KEY` orders by: the value at a field path of the paper
 /// (e.g. 党员.姓名 or 日期); papers without it sort first, in input order.
-fn sort_key(unit: &Unit, key: &str) -> String {
+fn sort_key(unit: &Unit, key: &str) -> Option<String> {
     let tree = match unit {
         Unit::File(p) => input::read_source(p)
             .ok()
@@ -484,24 +494,22 @@ fn sort_key(unit: &Unit, key: &str) -> String {
         Unit::Row(r, i) => Some(r.row_doc(*i).root),
         Unit::Broken(..) => None,
     };
-    let Some(mut node) = tree else {
-        return String::new();
-    };
+    let mut node = tree?;
     for part in key.split('.') {
         let input::Value::Map(entries) = &node.value else {
-            return String::new();
+            return None;
         };
         match entries
             .iter()
             .find(|(k, _)| matches!(&k.value, input::Value::Str(s) if s == part))
         {
             Some((_, v)) => node = v.clone(),
-            None => return String::new(),
+            None => return None,
         }
     }
     match node.value {
-        input::Value::Str(s) => s,
-        _ => String::new(),
+        input::Value::Str(s) => Some(s),
+        _ => None,
     }
 }
 
