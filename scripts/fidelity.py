@@ -40,13 +40,25 @@ def lines(pdf_path):
     return out
 
 
+def convert(docx, lo):
+    """LibreOffice renders the DOCX files into `lo`, with a profile of its
+    own there. The profile must be an absolute file:// URL: given a relative
+    one (`file://输出/lo/profile`) LibreOffice waits forever."""
+    profile = (lo / "profile").resolve().as_uri()
+    try:
+        subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(lo)] + [str(f) for f in docx],
+                       check=True, capture_output=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        sys.exit("fidelity.py: LibreOffice did not finish converting within 10 minutes")
+
+
 def main(directory):
-    d = pathlib.Path(directory)
+    d = pathlib.Path(directory).resolve()
     docx = sorted(d.glob("*.docx"))
     lo = d / "lo"
     lo.mkdir(exist_ok=True)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{lo}/profile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(lo)] + [str(f) for f in docx], check=True, capture_output=True)
+    convert(docx, lo)
     total_same = total = 0
     for f in docx:
         ours = lines(f.with_suffix(".pdf"))

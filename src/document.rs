@@ -39,7 +39,7 @@ pub enum Block {
     },
     /// 附注, printed in round brackets.
     Note(String),
-    /// 抄送 line (when the paper has no 版记).
+    /// 抄送 line from a template; [`Document::frame`] moves it into the 版记.
     CopyTo(String),
     /// 版头: the letterhead block at the top of page 1 (7.2).
     Letterhead(Letterhead),
@@ -64,10 +64,16 @@ pub struct Letterhead {
     pub signer: Option<String>,
 }
 
-/// 抄送, 印发机关, 印发日期.
+/// 版记 (7.4): 抄送机关, and the 印发 line when the paper gives one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imprint {
     pub cc: Option<String>,
+    pub printed: Option<Printed>,
+}
+
+/// 印发机关 and 印发日期.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Printed {
     pub issuer: String,
     pub date: String,
 }
@@ -121,15 +127,29 @@ impl Document {
                     .extend(body.iter().map(|p| Block::Paragraph(p.clone())));
             }
         }
-        if let Some(mut i) = imprint {
-            // The 抄送 moves from the body into the 版记.
-            for b in &self.blocks {
-                if let (Block::CopyTo(t), None) = (b, &i.cc) {
-                    let t = t.trim_start_matches("抄送：").trim_end_matches('。');
-                    i.cc = Some(t.to_string());
-                }
+        // The 抄送 always belongs in the 版记 (7.4.2): it moves there from
+        // the body, into a 版记 of its own when the paper has none.
+        let copy_to = self.blocks.iter().find_map(|b| match b {
+            Block::CopyTo(t) => Some(
+                t.trim_start_matches("抄送：")
+                    .trim_end_matches('。')
+                    .to_string(),
+            ),
+            _ => None,
+        });
+        self.blocks.retain(|b| !matches!(b, Block::CopyTo(_)));
+        let imprint = match (imprint, copy_to) {
+            (Some(mut i), cc) => {
+                i.cc = i.cc.or(cc);
+                Some(i)
             }
-            self.blocks.retain(|b| !matches!(b, Block::CopyTo(_)));
+            (None, Some(cc)) => Some(Imprint {
+                cc: Some(cc),
+                printed: None,
+            }),
+            (None, None) => None,
+        };
+        if let Some(i) = imprint {
             self.blocks.push(Block::Imprint(i));
         }
     }
@@ -204,9 +224,11 @@ impl Document {
                         out.push_str(cc);
                         out.push('\n');
                     }
-                    out.push_str(&i.issuer);
-                    out.push_str(&i.date);
-                    out.push_str("印发");
+                    if let Some(p) = &i.printed {
+                        out.push_str(&p.issuer);
+                        out.push_str(&p.date);
+                        out.push_str("印发");
+                    }
                 }
             }
             out.push('\n');

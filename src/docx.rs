@@ -300,6 +300,15 @@ fn blank(out: &mut String) {
     empty_paragraph(out, "Normal");
 }
 
+/// An empty grid line of the text, kept with the next paragraph or not.
+fn blank_line(out: &mut String, keep_with_next: bool) {
+    if keep_with_next {
+        out.push_str("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:keepNext/></w:pPr></w:p>");
+    } else {
+        blank(out);
+    }
+}
+
 fn empty_paragraph(out: &mut String, style_id: &str) {
     let _ = write!(
         out,
@@ -332,18 +341,16 @@ fn hanging_indent(out: &mut String, left: f64, hanging: f64) {
 fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(out, "{XML_DECL}<w:document {W_NS}><w:body>");
-    let mut prev: Option<&Block> = None;
-    for block in &doc.blocks {
-        for item in ts::styled(prev, block) {
+    for i in 0..doc.blocks.len() {
+        for item in ts::styled(&doc.blocks, i) {
             match item {
-                Item::Blank => blank(&mut out),
+                Item::Blank { keep_with_next } => blank_line(&mut out, keep_with_next),
                 Item::Para(p) => paragraph(&mut out, &p),
                 Item::Table(t) => table(&mut out, t),
                 Item::Letterhead(l) => letterhead(&mut out, l),
                 Item::Imprint(i) => imprint(&mut out, i, imprint_place),
             }
         }
-        prev = Some(block);
     }
     let numbered = !matches!(imprint_place, Some(ImprintPlace::OwnPage { blank }) if blank > 0)
         || !doc.blocks.iter().any(|b| matches!(b, Block::Imprint(_)));
@@ -420,11 +427,15 @@ fn doc_number(out: &mut String, l: &crate::document::Letterhead) {
             run(out, style.face, body, &l.number);
         }
         Some(signer) => {
+            // No indents: Word draws a paragraph's border between its
+            // indents, and the red rule spans the text block (7.2.5). Tab
+            // stops put the 发文字号 and the 签发人 one cell in instead.
             let _ = write!(
                 out,
-                "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>{border}<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs><w:ind w:left=\"{one}\" w:right=\"{one}\"/><w:jc w:val=\"left\"/></w:pPr>",
+                "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>{border}<w:tabs><w:tab w:val=\"left\" w:pos=\"{one}\"/><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs><w:jc w:val=\"left\"/></w:pPr>",
                 ts::TEXT_WIDTH as i64 - one
             );
+            tab(out, body);
             run(out, style.face, body, &l.number);
             tab(out, body);
             run(out, style.face, body, "签发人：");
@@ -445,7 +456,7 @@ fn eighths(pt: f64) -> u32 {
 /// space above it comes from our own layout of the same lines (`place`);
 /// without one, the 版记 simply follows the text.
 fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<ImprintPlace>) {
-    let rows = 1 + u32::from(i.cc.is_some());
+    let rows = u32::from(i.printed.is_some()) + u32::from(i.cc.is_some());
     imprint_space(out, rows * ts::LINE_PITCH, place);
     imprint_table_properties(out);
     let face = ts::style(Kind::Imprint).face;
@@ -455,11 +466,14 @@ fn imprint(out: &mut String, i: &crate::document::Imprint, place: Option<Imprint
         run(out, face, size, &format!("抄送：{cc}。"));
         out.push_str("</w:p></w:tc></w:tr>");
     }
-    imprint_row(out, true);
-    run(out, face, size, &i.issuer);
-    tab(out, size);
-    run(out, face, size, &format!("{}印发", i.date));
-    out.push_str("</w:p></w:tc></w:tr></w:tbl>");
+    if let Some(p) = &i.printed {
+        imprint_row(out, true);
+        run(out, face, size, &p.issuer);
+        tab(out, size);
+        run(out, face, size, &format!("{}印发", p.date));
+        out.push_str("</w:p></w:tc></w:tr>");
+    }
+    out.push_str("</w:tbl>");
 }
 
 /// The space above the 版记 (`height` twips tall) that puts it where our
@@ -877,6 +891,10 @@ mod tests {
             written(blank),
             "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr></w:p>"
         );
+        assert_eq!(
+            written(|o| blank_line(o, true)),
+            "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:keepNext/></w:pPr></w:p>"
+        );
     }
 
     #[test]
@@ -974,7 +992,11 @@ mod tests {
         ));
         assert!(out.contains("<w:color w:val=\"FF0000\"/><w:sz w:val=\"112\"/>"));
         assert!(out.contains("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"8\" w:space=\"11\" w:color=\"FF0000\"/></w:pBdr>"));
-        assert!(out.contains("<w:tab w:val=\"right\" w:pos=\"8531\"/>"));
+        assert!(out.contains("<w:tabs><w:tab w:val=\"left\" w:pos=\"314\"/><w:tab w:val=\"right\" w:pos=\"8531\"/></w:tabs>"));
+        // the red rule's paragraph has no indents: the rule spans the block
+        let number_line = &out[out.find("<w:pBdr>").unwrap()..];
+        let number_line = &number_line[..number_line.find("</w:p>").unwrap()];
+        assert!(!number_line.contains("<w:ind"), "{number_line}");
         assert!(out.contains("签发人："));
     }
 
@@ -982,8 +1004,10 @@ mod tests {
     fn the_imprint_sits_between_rules_at_the_place_the_layout_chose() {
         let i = crate::document::Imprint {
             cc: Some("区委组织部".into()),
-            issuer: "江滨区财政局机关党委".into(),
-            date: "2026年3月5日".into(),
+            printed: Some(crate::document::Printed {
+                issuer: "江滨区财政局机关党委".into(),
+                date: "2026年3月5日".into(),
+            }),
         };
         let out = written(|o| imprint(o, &i, Some(ImprintPlace::LastPage { gap: 100.0 })));
         assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"2000\""));

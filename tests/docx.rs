@@ -443,7 +443,7 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
 /// numbers, as the PDF does (7.5).
 #[test]
 fn a_blank_page_before_the_imprint_and_the_imprint_page_are_unnumbered() {
-    use wenshu::document::{Block, Document, Imprint};
+    use wenshu::document::{Block, Document, Imprint, Printed};
     use wenshu::typeset::layout::ImprintPlace;
     let doc = Document {
         blocks: vec![
@@ -451,8 +451,10 @@ fn a_blank_page_before_the_imprint_and_the_imprint_page_are_unnumbered() {
             Block::Paragraph("正文。".into()),
             Block::Imprint(Imprint {
                 cc: Some("区委先教办".into()),
-                issuer: "某某办公室".into(),
-                date: "2026年3月5日".into(),
+                printed: Some(Printed {
+                    issuer: "某某办公室".into(),
+                    date: "2026年3月5日".into(),
+                }),
             }),
         ],
     };
@@ -485,5 +487,49 @@ fn a_blank_page_before_the_imprint_and_the_imprint_page_are_unnumbered() {
     assert!(
         pages[2].contains("某某办公室") && !pages[2].contains('—'),
         "the 版记 page has no number: {pages:?}"
+    );
+}
+
+/// The red rule under the 发文字号 spans the 156 mm text block in the DOCX
+/// too, as LibreOffice draws it, also when the 签发人 shares its line
+/// (7.2.5); the 发文字号 starts and the 签发人 ends one cell in.
+#[test]
+fn the_red_rule_spans_the_text_block_with_a_signer() {
+    let dir = scratch("red-rule");
+    let o = render_to("docx", "fixtures/转段申请-1.yaml", &dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docx = docx_in(&dir);
+    assert!(docx_part(&docx[0], "word/document.xml").contains("签发人"));
+    let lo = dir.join("lo");
+    libreoffice_to_pdf(&docx, &lo);
+    let pdf = files_in(&lo)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
+    let script = r#"
+import sys, pdfplumber
+MM = 72 / 25.4
+page = pdfplumber.open(sys.argv[1]).pages[0]
+red = [o for o in page.lines + page.rects
+       if tuple(o.get("stroking_color") or o.get("non_stroking_color") or ()) == (1, 0, 0)
+       and abs(o["top"] - o["bottom"]) < 3]
+words = page.extract_words()
+number = next(w for w in words if "〔" in w["text"])
+signer = next(w for w in words if w["text"].startswith("签发人"))
+print(min(o["x0"] for o in red) / MM, max(o["x1"] for o in red) / MM, number["x0"] / MM, signer["x1"] / MM)
+"#;
+    let out = run_tool("python3", &["-c", script, pdf.to_str().unwrap()]);
+    let v: Vec<f64> = out.split_whitespace().map(|s| s.parse().unwrap()).collect();
+    let (x0, x1, number, signer) = (v[0], v[1], v[2], v[3]);
+    assert!(x1 - x0 > 155.0, "red rule {x0:.1}–{x1:.1} mm");
+    assert!(
+        (x0 - 28.0).abs() < 0.6 && (x1 - 184.0).abs() < 0.6,
+        "{x0} {x1}"
+    );
+    // one cell (5.57 mm) in from each side of the text block
+    assert!((number - 33.6).abs() < 0.6, "发文字号 at {number:.1} mm");
+    assert!(
+        (signer - 178.4).abs() < 0.8,
+        "签发人 ends at {signer:.1} mm"
     );
 }

@@ -67,6 +67,45 @@ fn geometry_follows_gbt9704() {
     );
 }
 
+/// GB/T 9704 with a ruler, on every fixture's PDF and every 补课清单: the
+/// 成文日期 two cells right of the 署名 (7.3.5.2), the 附注 on the date's
+/// page (7.3.6), no page holding only the signature block (7.3.5), the 抄送
+/// at 14 pt between the 版记's rules (7.4).
+#[test]
+fn signature_block_and_imprint_measure_right_in_every_fixture() {
+    let (out, _) = render_fixtures_as("pdf-signature", "pdf");
+    for f in refused_fixtures() {
+        let rel = f.strip_prefix(root()).unwrap().display().to_string();
+        let o = wenshu(&[
+            "render",
+            &rel,
+            "--format",
+            "pdf",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{rel}: {}", stderr(&o));
+    }
+    let files = pdfs(&files_in(&out));
+    let mut args = vec![root()
+        .join("tests/support/check_signature_imprint.py")
+        .display()
+        .to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let report = run_tool("python3", &argv);
+    let measured: Vec<serde_json::Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(measured.len(), files.len());
+    // The checks ran on papers that have what they check.
+    let with = |key: &str| measured.iter().filter(|v| v.get(key).is_some()).count();
+    assert!(with("date_offset_cells") >= 15, "{report}");
+    assert!(with("cc_size") >= 5, "{report}");
+    assert!(with("note_on_date_page") >= 2, "{report}");
+}
+
 #[test]
 fn pdftotext_reads_the_paper_in_order() {
     let out = scratch("pdf-order");
@@ -294,13 +333,16 @@ fn fonts_command_reports_roles_and_coverage_and_overrides_work() {
 #[test]
 fn pdf_and_docx_break_at_the_same_places() {
     let (out, _) = render_fixtures_as("fidelity", "docx,pdf");
-    let report = run_tool(
-        "python3",
-        &[
-            root().join("scripts/fidelity.py").to_str().unwrap(),
-            out.to_str().unwrap(),
-        ],
-    );
+    // Given a relative directory, as in the README's example (LibreOffice
+    // used to wait forever for a relative profile URL).
+    let run = std::process::Command::new("python3")
+        .arg(root().join("scripts/fidelity.py"))
+        .arg(out.file_name().unwrap())
+        .current_dir(out.parent().unwrap())
+        .output()
+        .expect("python3 runs");
+    assert!(run.status.success(), "{}", stderr(&run));
+    let report = stdout(&run);
     for line in report.lines() {
         let share: f64 = line
             .rsplit('\t')

@@ -8,7 +8,7 @@
 
 use crate::input::typed::{Ctx, Obj, Paragraphs};
 use super::limits;
-use crate::document::{Imprint, Letterhead};
+use crate::document::{Imprint, Letterhead, Printed};
 
 /// One attachment: its title and text; printed from a new page.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -45,8 +45,10 @@ pub fn read(ctx: &mut Ctx, obj: &mut Obj) -> Option<Frame> {
             let date = o.date(ctx, "印发日期");
             Some(Imprint {
                 cc,
-                issuer: issuer?,
-                date: date?.to_string(),
+                printed: Some(Printed {
+                    issuer: issuer?,
+                    date: date?.to_string(),
+                }),
             })
         });
         ok &= v.is_some();

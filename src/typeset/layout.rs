@@ -227,12 +227,10 @@ impl<'f> Typesetter<'f> {
     /// pages, then the page numbers.
     pub fn layout(&self, doc: &Document) -> Layout {
         let mut boxes: Vec<Box_> = Vec::new();
-        let mut prev = None;
-        for block in &doc.blocks {
-            for item in ts::styled(prev, block) {
+        for i in 0..doc.blocks.len() {
+            for item in ts::styled(&doc.blocks, i) {
                 self.item(&item, &mut boxes);
             }
-            prev = Some(block);
         }
         let mut layout = paginate::paginate(boxes);
         self.page_numbers(&mut layout);
@@ -241,7 +239,11 @@ impl<'f> Typesetter<'f> {
 
     fn item(&self, item: &Item, out: &mut Vec<Box_>) {
         match item {
-            Item::Blank => out.push(Box_::new(LINE)),
+            Item::Blank { keep_with_next } => {
+                let mut b = Box_::new(LINE);
+                b.keep_with_next = *keep_with_next;
+                out.push(b);
+            }
             Item::Para(p) => self.para(p, out),
             Item::Table(t) => self.table(t, out),
             Item::Letterhead(l) => self.letterhead(l, out),

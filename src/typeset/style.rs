@@ -13,7 +13,9 @@
 use crate::document::{Block, Imprint, Letterhead, Table};
 use crate::fonts::Face;
 
-use super::{text_width, BODY_SIZE, CHARS_PER_LINE, IMPRINT_SIZE, LINE_PITCH, PAGE_NUMBER_LINE};
+use super::{
+    grid_width, text_width, BODY_SIZE, CHARS_PER_LINE, IMPRINT_SIZE, LINE_PITCH, PAGE_NUMBER_LINE,
+};
 use super::{PAGE_NUMBER_SIZE, TABLE_LINE, TABLE_SIZE, TITLE_SIZE};
 
 /// The kinds of paragraph a paper is made of.
@@ -254,50 +256,80 @@ impl Para {
 /// writers set whole.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item<'a> {
-    Blank,
+    /// An empty grid line; kept with the next paragraph when it opens the
+    /// signature block.
+    Blank {
+        keep_with_next: bool,
+    },
     Para(Para),
     Table(&'a Table),
     Letterhead(&'a Letterhead),
     Imprint(&'a Imprint),
 }
 
-/// The items of `block`, which follows `prev`: the blank line before it if
-/// one is due, then its paragraphs.
-pub fn styled<'a>(prev: Option<&Block>, block: &'a Block) -> Vec<Item<'a>> {
+/// An empty grid line, free to end a page.
+pub const BLANK: Item<'static> = Item::Blank {
+    keep_with_next: false,
+};
+
+/// The items of `blocks[i]`: the blank line before it if one is due, then
+/// its paragraphs, with what its neighbours ask of them (7.3.5: the
+/// signature block never stands alone on a page — it takes the last line of
+/// the text before it along — and the 附注 stays on the 成文日期's page).
+pub fn styled(blocks: &[Block], i: usize) -> Vec<Item<'_>> {
+    let block = &blocks[i];
+    let prev = i.checked_sub(1).map(|p| &blocks[p]);
+    let next = blocks.get(i + 1);
     let mut items = Vec::new();
     if blank_line_before(prev, block) {
-        items.push(Item::Blank);
+        items.push(Item::Blank {
+            keep_with_next: matches!(block, Block::Signature { .. }),
+        });
     }
+    items.extend(block_items(block));
+    if matches!(next, Some(Block::Signature { .. })) {
+        keep_last_paragraph_with_next(&mut items);
+    }
+    if matches!(next, Some(Block::Note(_))) && matches!(block, Block::Signature { .. }) {
+        keep_last_paragraph_with_next(&mut items);
+    }
+    items
+}
+
+/// Marks the last paragraph of `items` to stay with what follows.
+fn keep_last_paragraph_with_next(items: &mut [Item]) {
+    if let Some(Item::Para(p)) = items.last_mut() {
+        p.keep_with_next = true;
+    }
+}
+
+/// A block's own items, whatever its neighbours.
+fn block_items(block: &Block) -> Vec<Item<'_>> {
     let para = |p: Para| Item::Para(p);
     match block {
-        Block::Title(t) => items.push(para(title(t))),
-        Block::Byline(t) => items.push(para(Para::new(Kind::Byline, t))),
-        Block::Addressee(t) => items.push(para(Para::new(Kind::Addressee, t))),
-        Block::CopyTo(t) => items.push(para(Para::new(Kind::CopyTo, t))),
-        Block::Paragraph(t) => items.push(para(Para::new(Kind::Body, t))),
-        Block::Note(t) => items.push(para(Para::new(Kind::Note, format!("（{t}）")))),
+        Block::Title(t) => vec![para(title(t))],
+        Block::Byline(t) => vec![para(Para::new(Kind::Byline, t))],
+        Block::Addressee(t) => vec![para(Para::new(Kind::Addressee, t))],
+        Block::CopyTo(t) => vec![para(Para::new(Kind::CopyTo, t))],
+        Block::Paragraph(t) => vec![para(Para::new(Kind::Body, t))],
+        Block::Note(t) => vec![para(Para::new(Kind::Note, format!("（{t}）")))],
         Block::Heading {
             level,
             number,
             text,
             lead,
-        } => items.push(para(heading(*level, number, text, lead.as_deref()))),
-        Block::Signature { name, date } => {
-            items.extend(signature(name, date).into_iter().map(para));
-        }
-        Block::AttachmentNote(names) => {
-            items.extend(attachment_note(names).into_iter().map(para));
-        }
+        } => vec![para(heading(*level, number, text, lead.as_deref()))],
+        Block::Signature { name, date } => signature(name, date).into_iter().map(para).collect(),
+        Block::AttachmentNote(names) => attachment_note(names).into_iter().map(para).collect(),
         Block::Attachment { label, title: t } => {
             let mut label = Para::new(Kind::AttachmentLabel, label);
             label.page_break_before = true;
-            items.extend([para(label), Item::Blank, para(title(t)), Item::Blank]);
+            vec![para(label), BLANK, para(title(t)), BLANK]
         }
-        Block::Table(t) => items.push(Item::Table(t)),
-        Block::Letterhead(l) => items.push(Item::Letterhead(l)),
-        Block::Imprint(i) => items.push(Item::Imprint(i)),
+        Block::Table(t) => vec![Item::Table(t)],
+        Block::Letterhead(l) => vec![Item::Letterhead(l)],
+        Block::Imprint(i) => vec![Item::Imprint(i)],
     }
-    items
 }
 
 /// Whether a blank line precedes `block` (after `prev`): one after the title
@@ -358,12 +390,14 @@ fn attachment_note(names: &[String]) -> Vec<Para> {
 }
 
 /// Right indents, in character cells, of the signature and date lines
-/// (7.3.5.2, no seal): the name ends two cells from the right; the date starts
-/// two cells right of the name's start; a date longer than that ends two
-/// cells from the right and pushes the name left instead.
+/// (7.3.5.2, no seal): the name ends two cells from the right (右空二字); the
+/// date's first character stands two cells right of the name's first; a
+/// date longer than that ends two cells from the right (右空二字) and pushes
+/// the name left instead. Widths are grid cells as set ([`grid_width`]:
+/// "2026" two cells, "3" one), so the offset is two cells on paper.
 pub fn signature_indents(name: &str, date: &str) -> (f64, f64) {
     let line = f64::from(CHARS_PER_LINE);
-    let (name_w, date_w) = (text_width(name), text_width(date));
+    let (name_w, date_w) = (grid_width(name), grid_width(date));
     if date_w > name_w {
         // 如成文日期长于发文机关署名，应当使成文日期右空二字编排，
         // 并相应增加发文机关署名右空字数。
@@ -400,12 +434,15 @@ mod tests {
 
     #[test]
     fn signature_follows_7_3_5_2() {
-        // short name: name 2 from the right, date 2 cells right of its start
-        let (n, d) = signature_indents("江滨区财政局", "2026年3月5日");
+        // a long name: name 2 from the right, date 2 cells right of its start
+        let (n, d) = signature_indents("中共江滨区财政局机关委员会", "2026年3月5日");
         assert_eq!(n, 2.0);
-        let name_start = 28.0 - 2.0 - 6.0;
-        assert_eq!(d, 28.0 - (name_start + 2.0) - 6.0);
-        // a name shorter than the date: the date ends 2 from the right
+        let name_start = 28.0 - 2.0 - 13.0;
+        assert_eq!(d, 28.0 - (name_start + 2.0) - 7.0);
+        // a name shorter than the date (7 cells: "2026" two, "3" and "5"
+        // one each): the date ends 2 from the right, the name moves left
+        let (n, d) = signature_indents("江滨区财政局", "2026年3月5日");
+        assert_eq!((n, d), (5.0, 2.0));
         let (n, d) = signature_indents("张三", "2026年12月25日");
         assert_eq!(d, 2.0);
         assert_eq!(n, 28.0 - (28.0 - 2.0 - 7.0 - 2.0) - 2.0);
@@ -414,21 +451,23 @@ mod tests {
     #[test]
     fn blocks_become_styled_paragraphs() {
         let title = Block::Title("关于开展先进性教育活动的通知".into());
-        let items = styled(None, &title);
+        let body = Block::Paragraph("正文".into());
+        let blocks = [title.clone(), body.clone()];
+        let items = styled(&blocks, 0);
         let [Item::Para(p)] = &items[..] else {
             panic!("{items:?}")
         };
         assert!(p.keep_with_next && p.kind == Kind::Title);
         // a blank line after the title group, before the body
-        let body = Block::Paragraph("正文".into());
-        assert_eq!(styled(Some(&title), &body)[0], Item::Blank);
+        assert_eq!(styled(&blocks, 1)[0], BLANK);
         let h = Block::Heading {
             level: 2,
             number: "（一）".into(),
             text: "学习".into(),
             lead: Some("正文".into()),
         };
-        let [Item::Para(p)] = &styled(None, &h)[..] else {
+        let hs = [h];
+        let [Item::Para(p)] = &styled(&hs, 0)[..] else {
             panic!()
         };
         assert_eq!(p.spans[0], ("（一）学习".into(), Face::Kai));
@@ -438,14 +477,34 @@ mod tests {
             name: "江滨区财政局".into(),
             date: "2026年3月5日".into(),
         };
-        let items = styled(Some(&body), &sig);
-        assert_eq!(items[0], Item::Blank);
+        let blocks = [body, sig, Block::Note("联系人：张三".into())];
+        // the text's last line goes with the signature block
+        let Item::Para(text) = &styled(&blocks, 0)[0] else {
+            panic!()
+        };
+        assert!(text.keep_with_next);
+        let items = styled(&blocks, 1);
+        assert_eq!(
+            items[0],
+            Item::Blank {
+                keep_with_next: true
+            }
+        );
         let Item::Para(name) = &items[1] else {
             panic!()
         };
-        assert!(name.keep_with_next && name.indent == Indent::Right(2.0));
+        assert!(name.keep_with_next && name.indent == Indent::Right(5.0));
+        // the 附注 stays on the date's page
+        let Item::Para(date) = &items[2] else {
+            panic!()
+        };
+        assert!(date.keep_with_next);
+        let Item::Para(note) = &styled(&blocks, 2)[0] else {
+            panic!()
+        };
+        assert!(!note.keep_with_next);
         let note = Block::AttachmentNote(vec!["甲".into(), "乙".into()]);
-        let notes = styled(None, &note);
+        let notes = styled(std::slice::from_ref(&note), 0);
         let Item::Para(second) = &notes[2] else {
             panic!()
         };
@@ -461,10 +520,10 @@ mod tests {
             label: "附件1".into(),
             title: "名单".into(),
         };
-        let items = styled(None, &att);
+        let items = styled(std::slice::from_ref(&att), 0);
         let Item::Para(label) = &items[0] else {
             panic!()
         };
-        assert!(label.page_break_before && items[1] == Item::Blank && items[3] == Item::Blank);
+        assert!(label.page_break_before && items[1] == BLANK && items[3] == BLANK);
     }
 }

@@ -27,6 +27,29 @@ pub fn text_width(s: &str) -> f64 {
     s.chars().map(cell_width).sum()
 }
 
+/// Width of a line of body text in whole grid cells, as LibreOffice and our
+/// layout set it: a CJK character takes a cell, a run of Latin letters or
+/// digits whole cells, at least one (a Times New Roman digit is half an em:
+/// "3" and "12" take one cell, "2026" two; see `measured::LO_CELL_MPT`).
+/// Where characters must line up on the grid (the 成文日期 under the 署名),
+/// this is the width that counts, not [`text_width`].
+pub fn grid_width(s: &str) -> f64 {
+    let mut cells = 0.0;
+    let mut latin = 0usize;
+    for c in s.chars().chain(std::iter::once('\u{3000}')) {
+        if c.is_ascii() {
+            latin += 1;
+            continue;
+        }
+        if latin > 0 {
+            cells += latin.div_ceil(2).max(1) as f64;
+            latin = 0;
+        }
+        cells += 1.0;
+    }
+    cells - 1.0
+}
+
 /// Characters of the 22 pt title that fit on one line of the text block:
 /// each advances its size plus the grid's character spacing, which
 /// LibreOffice applies to off-grid text too.
@@ -144,6 +167,15 @@ mod tests {
         assert!(!can_break_between('—', '—'));
         assert!(!can_break_between('O', 'A'));
         assert!(can_break_between('字', '字'));
+    }
+
+    #[test]
+    fn grid_widths_count_digits_in_whole_cells() {
+        assert_eq!(grid_width("2026年3月5日"), 7.0);
+        assert_eq!(grid_width("2026年12月25日"), 7.0);
+        assert_eq!(grid_width("江滨区财政局"), 6.0);
+        assert_eq!(grid_width(""), 0.0);
+        assert_eq!(grid_width("R&D"), 2.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (`docx::letterhead`, `docx::imprint`).
 
 use super::{Align, Box_, ParaShape, Rule, Span, Typesetter, BLACK, CELL, LINE, RED, WIDTH};
-use crate::document::{Imprint, Letterhead};
+use crate::document::{Imprint, Letterhead, Printed};
 use crate::fonts::Face;
 use crate::typeset::{self as ts, Kind};
 
@@ -121,8 +121,8 @@ impl Typesetter<'_> {
         line.text.push_str(signer);
     }
 
-    /// 版记: the 抄送 line and the 印发 line, 14 pt, between rules; placed by
-    /// the paginator at the foot of the last page.
+    /// 版记: the 抄送 line and the 印发 line (either may be absent), 14 pt,
+    /// between rules; placed by the paginator at the foot of the last page.
     pub(super) fn imprint(&self, i: &Imprint) -> Box_ {
         let style = ts::style(Kind::Imprint);
         let size = style.size as f32 / 2.0;
@@ -144,14 +144,28 @@ impl Typesetter<'_> {
             };
             self.paragraph(&[span], &inset, &mut lines);
         }
-        let n = lines.len();
+        if let Some(p) = &i.printed {
+            lines.push(self.printed_line(p, &inset));
+        }
+        stack_between_rules(&lines)
+    }
+}
+
+impl Typesetter<'_> {
+    /// The 印发 line: 印发机关 one cell in from the left, 印发日期 with
+    /// "印发" one cell in from the right (7.4.3).
+    fn printed_line(&self, p: &Printed, inset: &ParaShape) -> Box_ {
+        let style = ts::style(Kind::Imprint);
+        let size = style.size as f32 / 2.0;
+        let role = style.face;
+        let mut left = Vec::new();
         let span = Span {
-            text: &i.issuer,
+            text: &p.issuer,
             role,
             size,
         };
-        self.paragraph(&[span], &inset, &mut lines);
-        let date = format!("{}印发", i.date);
+        self.paragraph(&[span], inset, &mut left);
+        let date = format!("{}印发", p.date);
         let mut right = Vec::new();
         let span = Span {
             text: &date,
@@ -161,13 +175,13 @@ impl Typesetter<'_> {
         let shape = ParaShape {
             first_indent: 0.0,
             align: Align::Right(CELL),
-            ..inset
+            ..*inset
         };
         self.paragraph(&[span], &shape, &mut right);
-        lines.truncate(n + 1);
-        lines[n].texts.extend(right.remove(0).texts);
-        lines[n].text.push_str(&date);
-        stack_between_rules(&lines)
+        let mut line = left.remove(0);
+        line.texts.extend(right.remove(0).texts);
+        line.text.push_str(&date);
+        line
     }
 }
 
