@@ -79,7 +79,7 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
         ),
         (
             "阶段总结-江滨区财政局机关党委-第3阶段",
-            "江滨区财政局机关党委保持共产党员先进性教育活动工作总结",
+            "江滨区财政局机关党委关于整改提高阶段工作情况的报告",
         ),
     ];
     for (stem, title) in expect_titles {
@@ -346,78 +346,116 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
         }
     };
 
+    // The 请示 is short: the rule-by-rule comparison, results, shortcomings,
+    // the request, and the 小结 as its 附件.
     let t1 = by("转段申请-江滨区财政局机关党委-第1阶段");
     assert_eq!(t1.title, "江滨区财政局机关党委关于转入分析评议阶段的请示");
     assert_eq!(
         t1.headings.iter().map(String::as_str).collect::<Vec<_>>(),
         [
-            "一、本阶段主要工作",
-            "（一）集中学习和专题学习",
-            "（二）撰写学习心得体会",
-            "（三）实现“五个覆盖”",
-            "（四）开展大讨论和宣传发动",
-            "（五）加强组织领导，精心部署动员",
-            "（六）坚持边学边改，及时回应关切",
-            "二、对照本阶段要求检查情况",
-            "三、主要成效",
-            "四、存在的不足",
+            "一、对照本阶段要求检查情况",
+            "二、主要成效",
+            "三、存在的不足"
         ]
     );
     contains_all(
         t1,
         &[
+            "\n区委先教办：\n",
+            "各项工作已达到本阶段要求，特申请转入分析评议阶段。\n妥否，请批示。",
+            "附件：江滨区财政局机关党委关于学习动员阶段工作的小结",
+            "（联系人：孙琳，联系电话：0577-86521039）",
+            "抄送：区委先教办第三督导组。",
+            // The comparison table, one row per rule.
+            "学习培训累计不少于45学时\n52学时（17次）\n达到",
+            "集中学习培训不少于3天\n3天（1月31日、2月1日、2月7日，共24学时）\n达到",
+        ],
+    );
+    assert!(
+        !t1.text.contains("四舍五入"),
+        "the rounding note stays in check's table"
+    );
+
+    let s1 = by("阶段小结-江滨区财政局机关党委-第1阶段");
+    contains_all(
+        s1,
+        &[
             // Derived from the member list and the sessions, never typed.
             "本单位共有党员96名，其中在职党员78名、离退休党员18名",
             "累计52学时（规定不少于45学时）",
-            "举办集中培训3天、24学时；其余14次专题学习",
-            "共撰写学习心得体会213篇，人均2.2篇",
-            "均覆盖全体96名党员",
+            "举办集中培训3天、24学时（每天不少于6学时）；其余14次专题学习共28学时，每次不少于2学时",
+            "96名能书写的党员共撰写学习心得体会213篇，人均2.2篇",
+            "五项活动均覆盖全体96名党员",
             "100.0%",
-            "四舍五入",
-            // The 请示 form.
-            "\n区委先教办：\n",
-            "已达到本阶段要求，特申请转入分析评议阶段。\n妥否，请批示。",
-            "（联系人：孙琳，联系电话：0577-86521039）",
-            "抄送：区委先教办第三督导组。",
-            // The comparison table.
-            "学习培训累计不少于45学时\n52学时（17次）\n达到",
         ],
     );
+    assert!(
+        !s1.text.contains("区委先教办："),
+        "the 小结 is the 请示's 附件, with no 主送"
+    );
 
+    // A 请示 relying on an exception says what was excepted, by whom, when,
+    // and never that every requirement was met.
     let t2 = by("转段申请-江滨区财政局机关党委-第2阶段");
     contains_all(
         t2,
         &[
-            "选派“万人评风”代表32名，每名代表征求意见20至28人，共征求716人",
+            "经区委先教办第三督导组于2026年3月26日批准，按例外处理",
+            "除“离退休党员参加一次专题组织生活会”一项经区委先教办第三督导组于2026年3月26日批准按例外处理外，其余各项要求均已达到，特申请转入整改提高阶段。",
+        ],
+    );
+    assert!(!t2.text.contains("各项工作已达到本阶段要求"), "{}", t2.text);
+
+    let s2 = by("阶段小结-江滨区财政局机关党委-第2阶段");
+    contains_all(
+        s2,
+        &[
+            "“万人评风”中，32名代表每人征求意见20至28人，共征求716人",
             // Tallies: the CSV's 146 ballots, counted and shared.
             "好\n98\n67.1%",
             "走了过场\n1\n0.7%",
             "合计\n146\n100.0%",
-            "合计7份，占4.8%，低于30%的补课标准",
-            // Members: bands of 满意 share, focused help, verdicts.
+            "合计7份，占4.8%，不足30%",
+            // Members: bands of 满意 share, focused help, verdicts of all 96.
             "80%以上\n72",
-            "不足60%（满意度较低）\n2",
+            "不足60%\n2",
             "苏晓东\n15\n15\n4\n44.1%\n已重写",
-            "合格78名，不合格0名",
-            // The exception, stated.
-            "经区委先教办第三督导组于2026年3月26日批准，按例外处理",
-            "特申请转入整改提高阶段。",
+            "苏晓东、萧斌均经重点帮助重新撰写了党性分析材料",
+            "经党支部评定，合格96名，不合格0名",
+            "领导班子召开专题民主生活会",
         ],
     );
+    for claim in [
+        "联系领导",
+        "逐人书面反馈",
+        "各支部",
+        "党员和群众代表对本阶段工作",
+        "满意度较低",
+    ] {
+        assert!(!s2.text.contains(claim), "no field says {claim:?}");
+    }
 
     let s3 = by("阶段总结-江滨区财政局机关党委-第3阶段");
     assert_eq!(
         s3.title,
-        "江滨区财政局机关党委保持共产党员先进性教育活动工作总结"
+        "江滨区财政局机关党委关于整改提高阶段工作情况的报告"
     );
     contains_all(
         s3,
         &[
-            "78名的个人整改方案在支部内公示后，经3个支部的党员大会讨论通过",
+            "\n区委先教办：\n",
+            "78名的个人整改方案在支部内公示后，经3个支部的党员大会通过",
+            "新建和修订制度14项",
+            "组织党员集中宣誓并作出公开承诺，94名党员参加",
             "满意\n161\n82.6%",
             "不满意\n4\n2.1%",
             "表彰优秀共产党员8名",
+            "特此报告。",
         ],
+    );
+    assert!(
+        !s3.text.contains("补课标准"),
+        "wenshu's 30% reading is not a standard"
     );
 
     let remedial = by("补课清单-江滨区财政局下属事业单位党支部-第2阶段");
