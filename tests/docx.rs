@@ -117,7 +117,7 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
     // The request ends as a 请示 must, with its note.
     let req = reports
         .iter()
-        .find(|r| r.file.contains("第1阶段") && r.file.contains("转段"))
+        .find(|r| r.file.contains("转段申请-江滨区财政局机关党委-第1阶段"))
         .unwrap();
     assert!(
         req.text
@@ -129,6 +129,12 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
         .text
         .contains("（联系人：孙琳，联系电话：0577-86521039）"));
     assert!(req.text.contains("\n区委先教办：\n"));
+    // The second unit's 请示: one addressee whose name holds 和.
+    let hr = reports
+        .iter()
+        .find(|r| r.file.contains("转段申请-江滨区人力资源和社会保障局机关第一党支部-第1阶段"))
+        .unwrap();
+    assert!(hr.text.contains("\n中共江滨区人力资源和社会保障局党组：\n"), "{}", hr.text);
     // Rectification items are a table with every item.
     let plan = reports
         .iter()
