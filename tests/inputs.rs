@@ -34,13 +34,13 @@ cases! { BAD, bad_case:
     bad_文种写错 => "文种写错",
     bad_未知字段 => "未知字段",
     bad_版头格式错误 => "版头格式错误",
-    bad_离退休党员 => "离退休党员",
     bad_类型错误 => "类型错误",
     bad_语法错误 => "语法错误",
     bad_请示多个主送 => "请示多个主送",
     bad_阶段记录多处错误 => "阶段记录-多处错误",
     bad_阶段记录测评票文件 => "阶段记录-测评票文件",
-    bad_阶段记录离退休党员测评 => "阶段记录-离退休党员测评",
+    bad_阶段记录处理意见和参加人数 => "阶段记录-处理意见和参加人数",
+    bad_阶段记录漏洞 => "阶段记录-漏洞",
     bad_领导干部缺三观 => "领导干部缺三观",
     bad_全角冒号 => "全角冒号",
     bad_缩进用了制表符和全角空格 => "缩进用了制表符和全角空格",
@@ -477,7 +477,26 @@ fn a_record_that_meets_every_rule_yields_its_summary_and_transfer_request() {
     assert!(
         table.contains("满意度测评") && table.contains("fixtures/阶段记录-2-满意度测评.csv:2-147")
     );
-    assert!(table.contains("重点帮助（“满意”票不足60%，须重写党性分析材料）：苏晓东"));
+    assert!(table.contains("重点帮助（满意度不高：“满意”票不足60%，须重写党性分析材料）：苏晓东"));
+    // Every rule names its source line; wenshu's readings and the district's
+    // settings are stated in the table, not in the papers.
+    for (rule, line) in [
+        ("专题民主生活会", "L56"),
+        ("满意度测评", "L59"),
+        ("转段同意", "L72"),
+    ] {
+        let row = table.lines().find(|l| l.starts_with(&format!("{rule} ")));
+        assert!(
+            row.is_some_and(|r| r.contains(&format!(" {line} "))),
+            "{rule} in\n{table}"
+        );
+    }
+    assert!(table.contains("重写：按 wenshu 的理解，满意度不高：“满意”票不足60%"));
+    assert!(table.contains(
+        "本区规定（默认）：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于1天"
+    ));
+    let c = wenshu(&["check", "fixtures/阶段记录-1.yaml"]);
+    assert!(stdout(&c).contains("集中培训：按 wenshu 的理解，一天须有不少于6学时的集中培训"));
     assert!(table.contains("评定为不合格、须作组织处理：无"));
 }
 

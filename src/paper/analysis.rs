@@ -1,13 +1,13 @@
 //! 党性分析材料: a member's (or a unit's) party-spirit analysis.
 //!
 //! Rules that concern the paper alone: all four problem areas (一找); the
-//! three subjective causes (二查), and for leading cadres and units also
-//! 权力观、地位观、利益观; retired members write no such paper.
+//! three subjective causes (二查), and for leading cadres also 权力观、
+//! 地位观、利益观; a retired member may write one or not (L56 "可以不作").
 
 use serde::Serialize;
 
-use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 
 /// 一找 areas and 二查 views, in the order the paper prints them.
 const AREAS: [&str; 4] = ["思想", "组织", "工作", "作风"];
@@ -74,15 +74,9 @@ pub fn read_member(ctx: &mut Ctx, obj: &mut Obj, with_record: bool) -> Option<Me
             let (joined, cadre) = if with_record {
                 let joined = m.date(ctx, "入党时间");
                 let cadre = m.yes_no(ctx, "领导干部", false);
-                if m.yes_no(ctx, "离退休", false) == Some(true) {
-                    let pos = m.key_pos("离退休");
-                    ctx.error(
-                    pos,
-                    &m.field("离退休"),
-                    "离退休职工党员不写党性分析材料、不参加满意度测评，只参加一次专题组织生活会",
-                );
-                    return None;
-                }
+                // A retired member "可以不作" the analysis (L56): one who
+                // writes it is accepted like any member.
+                m.yes_no(ctx, "离退休", false)?;
                 (joined.map(Some), cadre)
             } else {
                 m.allow(&["入党时间", "领导干部", "离退休"]);

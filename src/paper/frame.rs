@@ -6,9 +6,9 @@
 //! 份号 of six digits; the grades of 密级 and 紧急程度). Which blocks they
 //! become is [`crate::document`]'s affair; how they look is the writers'.
 
-use crate::input::typed::{Ctx, Obj, Paragraphs};
 use super::limits;
 use crate::document::{Imprint, Letterhead, Printed};
+use crate::input::typed::{Ctx, Obj, Paragraphs};
 
 /// One attachment: its title and text; printed from a new page.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -20,7 +20,7 @@ pub struct Attachment {
 }
 
 /// The frame read from a paper's top-level mapping.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Frame {
     pub letterhead: Option<Letterhead>,
     pub imprint: Option<Imprint>,

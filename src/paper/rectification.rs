@@ -11,11 +11,34 @@
 use serde::Serialize;
 
 use super::analysis::{read_member, Member};
-use crate::input::typed::{self as fields, Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded};
+use crate::input::typed::{self as fields, Ctx, Date, Obj, Paragraphs};
 use crate::input::Node;
 
 pub const CATEGORIES: [&str; 4] = ["立说立改", "限期整改", "协调解决", "说明解释"];
+
+/// A plan is publicised at least one full day before it is passed or
+/// approved (L61 "要在支部范围内公示，并经支部党员大会通过"): the day it is
+/// posted counts, the day of the meeting does not. A district may set more
+/// (a 阶段记录's `本区规定.公示天数`).
+pub const MIN_PUBLICITY_DAYS: u32 = 1;
+
+/// What is wrong with passing or approving (`key`, on `later`) a plan
+/// publicised on `publicised`, if anything: it must come `days` whole days
+/// or more after the 公示 began.
+pub fn publicity_problem(key: &str, publicised: Date, later: Date, days: u32) -> Option<String> {
+    if later < publicised {
+        return Some(format!(
+            "{key}（{later}）早于公示日期（{publicised}）：方案应先公示、后通过或批准（L61）"
+        ));
+    }
+    let gap = later.days() - publicised.days();
+    (gap < i64::from(days)).then(|| {
+        format!(
+            "{key}（{later}）距公示日期（{publicised}）只有{gap}天：公示期不少于{days}天，满{days}天后才能通过或批准（L61）"
+        )
+    })
+}
 
 #[derive(Serialize)]
 struct Item {
@@ -189,45 +212,58 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         read_item(c, n, p, personal, number)
     });
     let safeguards = obj.opt_paragraphs(ctx, "保障措施", limits::PARAGRAPH);
-    let approval = obj.object(ctx, "审批", "（须写明公示与审批经过）", |ctx, a| {
-        let scope = a.text(ctx, "公示范围", limits::UNIT);
-        let publicised = a.date(ctx, "公示日期");
-        let (meeting, passed, approver, approved) = if personal {
-            a.allow(&["批准机关", "批准日期"]);
-            let m = a.text(ctx, "通过会议", limits::UNIT);
-            let d = a.date(ctx, "通过日期");
-            if let (Some(m), Some(_)) = (&m, &d) {
-                if !m.contains("党员大会") {
-                    let pos = a.key_pos("通过会议");
-                    ctx.error(pos, &a.field("通过会议"), format!("个人整改方案须经支部党员大会通过，「{m}」不是党员大会"));
+    let approval = obj.object(
+        ctx,
+        "审批",
+        "（须写明公示与审批经过）",
+        |ctx, a| {
+            let scope = a.text(ctx, "公示范围", limits::UNIT);
+            let publicised = a.date(ctx, "公示日期");
+            let (meeting, passed, approver, approved) = if personal {
+                a.allow(&["批准机关", "批准日期"]);
+                let m = a.text(ctx, "通过会议", limits::UNIT);
+                let d = a.date(ctx, "通过日期");
+                if let (Some(m), Some(_)) = (&m, &d) {
+                    if !m.contains("党员大会") {
+                        let pos = a.key_pos("通过会议");
+                        ctx.error(
+                            pos,
+                            &a.field("通过会议"),
+                            format!("个人整改方案须经支部党员大会通过，「{m}」不是党员大会"),
+                        );
+                    }
+                }
+                (m.map(Some), d.map(Some), Some(None), Some(None))
+            } else {
+                a.allow(&["通过会议", "通过日期"]);
+                let who = a.text(ctx, "批准机关", limits::UNIT);
+                let d = a.date(ctx, "批准日期");
+                (Some(None), Some(None), who.map(Some), d.map(Some))
+            };
+            let publicised = publicised?;
+            let later = passed.flatten().or(approved.flatten());
+            if let Some(later) = later {
+                let key = if personal {
+                    "通过日期"
+                } else {
+                    "批准日期"
+                };
+                if let Some(why) = publicity_problem(key, publicised, later, MIN_PUBLICITY_DAYS) {
+                    let pos = a.key_pos(key);
+                    ctx.error(pos, &a.field(key), why);
+                    return None;
                 }
             }
-            (m.map(Some), d.map(Some), Some(None), Some(None))
-        } else {
-            a.allow(&["通过会议", "通过日期"]);
-            let who = a.text(ctx, "批准机关", limits::UNIT);
-            let d = a.date(ctx, "批准日期");
-            (Some(None), Some(None), who.map(Some), d.map(Some))
-        };
-        let publicised = publicised?;
-        let later = passed.flatten().or(approved.flatten());
-        if let Some(later) = later {
-            if later < publicised {
-                let key = if personal { "通过日期" } else { "批准日期" };
-                let pos = a.key_pos(key);
-                ctx.error(pos, &a.field(key), format!("{key}（{later}）早于公示日期（{publicised}）：方案应先公示、后通过或批准"));
-                return None;
-            }
-        }
-        Some(Approval {
-            scope: scope?,
-            publicised,
-            meeting: meeting?,
-            passed: passed?,
-            approver: approver?,
-            approved: approved?,
-        })
-    });
+            Some(Approval {
+                scope: scope?,
+                publicised,
+                meeting: meeting?,
+                passed: passed?,
+                approver: approver?,
+                approved: approved?,
+            })
+        },
+    );
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
 
     let member = match member {

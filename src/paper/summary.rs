@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 
 /// The 报告's context; `W` is a work section (the record's carry tables).
 #[derive(Serialize)]
@@ -16,8 +16,14 @@ pub struct Summary<W> {
     pub phase: u8,
     #[serde(rename = "阶段名称")]
     pub phase_name: &'static str,
+    /// With a 主送 the paper is a 报告: titled 关于……情况的报告, closing
+    /// with 特此报告.
     #[serde(rename = "主送")]
     pub addressee: Option<String>,
+    /// The paper covers the whole campaign (a hand-written 总结), not only
+    /// its phase (a record's, which holds one phase's facts).
+    #[serde(rename = "全程")]
+    pub whole_campaign: bool,
     #[serde(rename = "日期")]
     pub date: Date,
     #[serde(rename = "主要工作")]
@@ -37,6 +43,37 @@ impl<W> Summary<W> {
     pub fn stem(&self) -> String {
         format!("阶段{}-{}-第{}阶段", self.kind, self.unit, self.phase)
     }
+
+    /// The template's context: the fields and the title.
+    pub fn context(&self) -> minijinja::Value
+    where
+        W: Serialize,
+    {
+        #[derive(Serialize)]
+        struct Titled<'a, W> {
+            #[serde(rename = "标题")]
+            title: String,
+            #[serde(flatten)]
+            paper: &'a Summary<W>,
+        }
+        context(&Titled {
+            title: self.title(),
+            paper: self,
+        })
+    }
+
+    /// The title, as the template prints it (a 请示 names it as its 附件).
+    pub fn title(&self) -> String {
+        let scope = if self.whole_campaign {
+            "保持共产党员先进性教育活动".to_string()
+        } else {
+            format!("{}阶段", self.phase_name)
+        };
+        match &self.addressee {
+            Some(_) => format!("{}关于{scope}工作情况的报告", self.unit),
+            None => format!("{}关于{scope}工作的{}", self.unit, self.kind),
+        }
+    }
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decoded> {
@@ -55,6 +92,7 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decode
     let (unit, phase) = (unit?, phase?);
     let paper = Summary {
         kind: phase.report_kind(),
+        whole_campaign: phase.0 == 3,
         signature: signature.unwrap_or_else(|| unit.clone()),
         phase: phase.0,
         phase_name: phase.name(),
@@ -66,5 +104,5 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, kind: &'static str) -> Option<Decode
         plans: plans?,
         unit,
     };
-    Some(("阶段小结", paper.stem(), context(&paper)))
+    Some(("阶段小结", paper.stem(), paper.context()))
 }

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Phase, Section};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 
 /// The 请示's context; `W` is a work section (the record's carry tables).
 #[derive(Serialize)]
@@ -48,12 +48,59 @@ impl<W> Transfer<W> {
     }
 }
 
-/// 主送 of a 请示 must name one organ: separators betray several.
+/// Endings of an organ's name: what the part before a 和 must end with for
+/// the 和 to join two organs ("区委先教办和督导组") rather than two words of
+/// one organ's name ("人力资源和社会保障局").
+const ORGAN_ENDINGS: [&str; 16] = [
+    "办",
+    "组",
+    "局",
+    "委",
+    "部",
+    "厅",
+    "会",
+    "院",
+    "室",
+    "处",
+    "科",
+    "所",
+    "站",
+    "中心",
+    "支部",
+    "办公室",
+];
+
+/// The organs `a` names: split at list separators, and at a 和 whose left
+/// part is itself an organ's name.
+pub fn organs(a: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in a.split(['、', '，', ',', '；', ';']) {
+        let mut rest = part;
+        while let Some((left, right)) = rest
+            .match_indices('和')
+            .map(|(i, _)| (&rest[..i], &rest[i + '和'.len_utf8()..]))
+            .find(|(left, right)| {
+                !right.is_empty() && ORGAN_ENDINGS.iter().any(|e| left.ends_with(e))
+            })
+        {
+            out.push(left);
+            rest = right;
+        }
+        out.push(rest);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// 主送 of a 请示 must name one organ: separators, or a 和 between two
+/// organs' names, betray several.
 pub fn single_addressee(ctx: &mut Ctx, obj: &mut Obj, default: &str) -> Option<String> {
     let Some(a) = obj.opt_text(ctx, "主送", limits::UNIT) else {
         return (!obj.has("主送")).then(|| default.to_string());
     };
-    if a.contains(['、', '，', ',', '；', ';', '和']) && !a.contains("和平") {
+    if organs(&a).len() > 1 {
         let pos = obj.key_pos("主送");
         ctx.error(
             pos,
@@ -119,4 +166,27 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         unit,
     };
     Some(("转段申请", paper.stem(), context(&paper)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::organs;
+
+    #[test]
+    fn an_organ_whose_name_holds_he_is_one_addressee() {
+        assert_eq!(
+            organs("中共江滨区人力资源和社会保障局党组"),
+            ["中共江滨区人力资源和社会保障局党组"]
+        );
+        assert_eq!(organs("和平区委先教办"), ["和平区委先教办"]);
+        assert_eq!(organs("区委先教办和督导组"), ["区委先教办", "督导组"]);
+        assert_eq!(
+            organs("区委先教办、第三督导组"),
+            ["区委先教办", "第三督导组"]
+        );
+        assert_eq!(
+            organs("区人力资源和社会保障局和区财政局"),
+            ["区人力资源和社会保障局", "区财政局"]
+        );
+    }
 }

@@ -11,7 +11,9 @@
 //!
 //! It never formats a page or writes a file, and there is no switch that
 //! passes a failing rule: an exception is a fact of the record (the rule, the
-//! reason, who approved it and when) and the papers state it.
+//! reason, which body above the unit approved it and when) and the papers
+//! state it. Every rule names the line of the campaign's source
+//! (docs/source-speech.txt) it comes from.
 
 pub mod papers;
 pub mod read;
@@ -57,6 +59,54 @@ pub struct At<T> {
     pub pos: Pos,
 }
 
+/// What a district sets for its units, with the district office's defaults:
+/// which bodies may approve an exception, and how long a plan is publicised
+/// before it is passed or approved. A record may state its district's own
+/// values (`本区规定`); `check` prints them with every verdict.
+#[derive(Clone, Debug)]
+pub struct District {
+    /// Bodies above the unit whose approval counts: an approver's name must
+    /// contain one of them.
+    pub approvers: Vec<String>,
+    /// Least whole days from 公示 to 通过 / 批准.
+    pub publicity_days: u32,
+    /// The record states these (else they are the defaults).
+    pub stated: bool,
+}
+
+/// Bodies above a unit that may approve its exceptions and consent to its
+/// transfer: the district's campaign office and its supervision groups
+/// (L71: "区委督导组要通过督促指导……"; L72: "向区委先教办和督导组提出转段申请，经同意后").
+pub const DEFAULT_APPROVERS: [&str; 2] = ["区委先教办", "督导组"];
+/// The 公示期 when the record states none (L61).
+pub const DEFAULT_PUBLICITY_DAYS: u32 = crate::paper::rectification::MIN_PUBLICITY_DAYS;
+
+impl Default for District {
+    fn default() -> Self {
+        District {
+            approvers: DEFAULT_APPROVERS.iter().map(|s| s.to_string()).collect(),
+            publicity_days: DEFAULT_PUBLICITY_DAYS,
+            stated: false,
+        }
+    }
+}
+
+impl District {
+    /// Whether `approver` is a body above `unit` by this district's list.
+    pub fn may_approve(&self, approver: &str, unit: &str) -> bool {
+        let own = approver.contains(unit) || unit.contains(approver);
+        !own && self.approvers.iter().any(|b| approver.contains(b.as_str()))
+    }
+}
+
+/// The consent of the district office or its supervision group to enter
+/// this phase (L72).
+#[derive(Clone, Debug)]
+pub struct Consent {
+    pub approver: String,
+    pub date: Date,
+}
+
 /// One member of the unit as the record lists them. Which of the
 /// phase-specific facts are read depends on the record's phase.
 #[derive(Debug)]
@@ -64,8 +114,11 @@ pub struct Member {
     pub name: String,
     pub pos: Pos,
     pub branch: Option<String>,
-    /// 离退休职工党员: no party-spirit report, no rating.
+    /// 离退休职工党员: may skip the party-spirit report and the rating
+    /// (L56 "可以不作"); one who writes or is rated is held to what they did.
     pub retired: bool,
+    /// Recorded as unable to write: no reflection, no analysis demanded.
+    pub unable_to_write: bool,
     /// Did not take part in the phase, and why.
     pub absent: Option<String>,
     /// Phase 1: study reflections written (absent: none).
@@ -76,9 +129,10 @@ pub struct Member {
     pub rewrote: bool,
     /// Phase 2: the democratic evaluation's ballots on this member.
     pub rating: Option<Tally>,
-    /// Phase 2: 合格 | 不合格.
+    /// Phase 2: 合格 | 不合格 (phase 3: carried over for 组织处理).
     pub verdict: Option<At<&'static str>>,
-    /// Phase 2: the organisational handling decided for a 不合格 member.
+    /// Phase 2: the handling proposed for a 不合格 member (处理意见);
+    /// phase 3: the handling carried out (组织处理, one of L64's ways).
     pub handling: Option<String>,
     /// Phase 3: 已通过 | 已公示 | 已制定 | 未制定 (absent: 未制定).
     pub plan: Option<At<&'static str>>,
@@ -88,6 +142,12 @@ impl Member {
     /// Serving members: the ones rated and writing analyses and plans.
     pub fn serving(&self) -> bool {
         !self.retired
+    }
+
+    /// Whether the rules demand writing of this member: not of one recorded
+    /// as unable to write.
+    pub fn can_write(&self) -> bool {
+        !self.unable_to_write && self.analysis.as_ref().is_none_or(|a| a.value != "不能书写")
     }
 
     /// Study reflections written; none if the record says nothing.
@@ -130,6 +190,12 @@ pub struct Record {
     pub phase: Phase,
     pub unit: String,
     pub date: Date,
+    /// The phase's first day: stated (开始日期) or the day the transfer
+    /// into it was consented to.
+    pub start: Date,
+    /// Phases 2 and 3: the consent to enter this phase.
+    pub consent: Option<At<Consent>>,
+    pub district: District,
     pub addressee: String,
     pub copy_to: String,
     pub contact: String,
@@ -150,6 +216,8 @@ pub struct Record {
     pub other_work: Vec<Section>,
     pub exceptions: Vec<Exception>,
     pub facts: Facts,
+    /// 版头, 版记 of the paper the record sends up (the 请示; phase 3 the 总结).
+    pub frame: crate::paper::frame::Frame,
 }
 
 impl Record {

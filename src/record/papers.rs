@@ -4,32 +4,39 @@
 //! Owns the wording of every figure taken from a record (sentences and
 //! tables of the 小结 / 总结, the 转段申请 and the 补课清单) and the choice
 //! of papers: the phase's closing papers when every rule passes, else the
-//! 补课清单 alone. The templates lay the papers out; this module never
-//! decides a rule and never writes a file.
+//! 补课清单 alone. Every sentence either states a field of the record or is
+//! fixed wording that claims nothing about the unit: what a rule demands is
+//! never written as done unless the record shows it done, an exception is
+//! said as such (what, by whom, when), and wenshu's own readings (the 60%
+//! band, the questionnaire's 30%) and its rounding note stay in `check`'s
+//! table. The templates lay the papers out; this module never decides a
+//! rule and never writes a file.
 
 use serde::Serialize;
 
 use crate::diag::{cell_width, Code, Diagnostic, Severity};
-use crate::input::Source;
 use crate::input::typed::{Date, Paragraphs};
+use crate::input::Source;
 use crate::paper::{context, Paper, Phase, Summary, Transfer};
 
 use super::read::{Evaluation, Rectification, Study, StudySums, Survey, ACTIVITIES};
 use super::rules::{
-    self, hours, low_rated, month_day, names, unqualified, unused_exceptions, Check,
+    self, excepted, hours, low_rated, month_day, names, unqualified, unused_exceptions, Check,
     HIGH_SATISFIED_PERCENT, LOW_SATISFIED_PERCENT, MIN_SESSION_HOURS, MIN_STUDY_HOURS,
-    QUESTIONNAIRE_REDO_PERCENT, REDO_PERCENT,
+    MIN_TRAINING_DAY_HOURS, REDO_PERCENT,
 };
-use super::tally::{at_least_percent, share, Tally};
+use super::tally::{at_least_percent, share, share_against, Tally};
 use super::{Facts, Member, Record};
 
-/// How every share in the papers is computed, stated once per paper.
+/// How every share is computed: `check`'s table states it (a paper prints
+/// its shares without a note).
 pub const ROUNDING: &str =
-    "占比按四舍五入保留一位小数；是否达到规定比例按原始数字精确计算，“以上”“不少于”均含本数。";
+    "占比按四舍五入保留一位小数（紧邻规定比例时多保留几位，使比较结果一目了然）；是否达到规定比例按原始数字精确计算，“以上”“不少于”均含本数。";
 
-/// The rounding rule as a paper states it, once, under its first share.
-fn rounding_note() -> String {
-    format!("注：{ROUNDING}")
+/// `s` in quotation marks: “…”, with the quotation marks inside it turned
+/// into the inner pair ‘…’.
+pub fn quoted(s: &str) -> String {
+    format!("“{}”", s.replace('“', "‘").replace('”', "’"))
 }
 
 /// A table as the templates print it.
@@ -81,13 +88,21 @@ struct Comparison {
     notes: Paragraphs,
 }
 
-/// The record's 转段申请: the paper's context plus the rule comparison.
+/// The record's 转段申请: a short 请示 with the rule comparison, the
+/// exceptions it relies on and the 小结 as its 附件.
 #[derive(Serialize)]
 struct TransferCtx {
     #[serde(flatten)]
     paper: Transfer<Work>,
     #[serde(rename = "对照检查")]
     comparison: Comparison,
+    /// The rules passed by exception, each with its approver and date, for
+    /// the request sentence; empty when every rule is met by its figures.
+    #[serde(rename = "例外")]
+    exceptions: Vec<String>,
+    /// 附件说明: the 小结's title.
+    #[serde(rename = "附件")]
+    attachments: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -115,38 +130,54 @@ struct RemedialCtx {
 }
 
 /// The papers of a checked record: the closing papers if every rule passes,
-/// else the 补课清单 alone.
+/// else the 补课清单 alone. The record's 版头 and 版记 go on the paper it
+/// sends up: the 请示 (phases 1, 2) or the 总结 (phase 3).
 pub fn papers(rec: &Record, checks: &[Check], index: usize) -> Vec<Paper> {
     let phase = rec.phase;
-    let paper = |template, stem: String, context| Paper {
+    let paper = |template, stem: String, context, frame| Paper {
         template,
         stem,
         context,
         index,
-        frame: Default::default(),
+        frame,
     };
     if checks.iter().any(|c| !c.passes()) {
         return vec![paper(
             "补课清单",
             format!("补课清单-{}-第{}阶段", rec.unit, phase.0),
             context(&remedial(rec, checks)),
+            Default::default(),
         )];
     }
+    // Phases 1 and 2: the 小结 is the 请示's 附件 and has no 主送 of its own;
+    // phase 3: the 总结 is itself sent up, as a 报告.
+    let sends_up = phase.0 == 3;
     let summary = Summary {
         kind: phase.report_kind(),
         unit: rec.unit.clone(),
         phase: phase.0,
         phase_name: phase.name(),
-        addressee: Some(rec.addressee.clone()),
+        addressee: sends_up.then(|| rec.addressee.clone()),
+        whole_campaign: false,
         date: rec.date,
-        work: work(rec),
+        work: work(rec, checks),
         results: rec.results.clone(),
         problems: rec.shortcomings.clone(),
         plans: rec.plans.clone(),
         signature: rec.signature.clone(),
     };
-    let mut out = vec![paper("阶段小结", summary.stem(), context(&summary))];
-    if phase.0 < 3 {
+    let summary_frame = if sends_up {
+        rec.frame.clone()
+    } else {
+        Default::default()
+    };
+    let mut out = vec![paper(
+        "阶段小结",
+        summary.stem(),
+        summary.context(),
+        summary_frame,
+    )];
+    if !sends_up {
         let transfer = Transfer {
             unit: rec.unit.clone(),
             phase: phase.0,
@@ -155,7 +186,7 @@ pub fn papers(rec: &Record, checks: &[Check], index: usize) -> Vec<Paper> {
             addressee: rec.addressee.clone(),
             copy_to: rec.copy_to.clone(),
             date: rec.date,
-            work: work(rec),
+            work: Vec::new(),
             results: rec.results.clone(),
             shortcomings: rec.shortcomings.clone(),
             contact: rec.contact.clone(),
@@ -166,8 +197,19 @@ pub fn papers(rec: &Record, checks: &[Check], index: usize) -> Vec<Paper> {
         let ctx = TransferCtx {
             paper: transfer,
             comparison: comparison(checks),
+            exceptions: excepted(checks)
+                .map(|(c, e)| {
+                    format!(
+                        "{}一项经{}于{}批准按例外处理",
+                        quoted(c.required),
+                        e.approver,
+                        e.approved
+                    )
+                })
+                .collect(),
+            attachments: vec![summary.title()],
         };
-        out.push(paper("转段申请", stem, context(&ctx)));
+        out.push(paper("转段申请", stem, context(&ctx), rec.frame.clone()));
     }
     out
 }
@@ -233,9 +275,10 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
 }
 
 /// The sections of work with figures, then the unit's own sections.
-fn work(rec: &Record) -> Vec<Work> {
+fn work(rec: &Record, checks: &[Check]) -> Vec<Work> {
+    let met = |id: &str| checks.iter().any(|c| c.id == id && c.met);
     let mut out = match &rec.facts {
-        Facts::Study(s) => study_work(rec, s),
+        Facts::Study(s) => study_work(rec, s, &met),
         Facts::Evaluation(e) => evaluation_work(rec, e),
         Facts::Rectification(r) => rectification_work(rec, r),
     };
@@ -287,21 +330,39 @@ fn average(sum: u64, n: u32) -> String {
     format!("{}.{}", t / 10, t % 10)
 }
 
-fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
+fn study_work(rec: &Record, s: &Study, met: &dyn Fn(&str) -> bool) -> Vec<Work> {
     let total = rec.members.len() as u32;
     let mut out = Vec::new();
     if let Some(sessions) = &s.sessions {
         let list = &sessions.value;
         let sums = StudySums::of(list);
+        let mut training = format!(
+            "其中，{}举办集中培训{}天、{}学时（每天不少于{MIN_TRAINING_DAY_HOURS}学时）",
+            names(sums.training_days.iter().map(|d| month_day(*d))),
+            sums.training_days.len(),
+            hours(sums.full_day_tenths),
+        );
+        if sums.training_days.is_empty() {
+            training = "其中，没有满一天的集中培训".to_string();
+        }
+        if !sums.short_training_days.is_empty() {
+            training.push_str(&format!(
+                "；另有{}集中学习{}学时，不足一天",
+                names(sums.short_training_days.iter().map(|(d, _)| month_day(*d))),
+                hours(sums.short_training_days.iter().map(|(_, t)| t).sum()),
+            ));
+        }
+        let each = if met("每次学时") && !sums.others.is_empty() {
+            format!("，每次不少于{MIN_SESSION_HOURS}学时")
+        } else {
+            String::new()
+        };
         let body = vec![
             members_sentence(rec),
             format!(
-                "本阶段共组织学习{}次，累计{}学时（规定不少于{MIN_STUDY_HOURS}学时）。其中，利用{}举办集中培训{}天、{}学时；其余{}次专题学习每次不少于{MIN_SESSION_HOURS}学时，共{}学时。",
+                "本阶段共组织学习{}次，累计{}学时（规定不少于{MIN_STUDY_HOURS}学时）。{training}；其余{}次专题学习共{}学时{each}。",
                 list.len(),
                 hours(sums.total_tenths),
-                names(sums.training_days.iter().map(|d| month_day(*d))),
-                sums.training_days.len(),
-                hours(sums.training_tenths),
                 sums.others.len(),
                 hours(sums.other_tenths),
             ),
@@ -342,21 +403,26 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
         ));
     }
     let written = rec.reflections_total();
+    let writers = rec.members.iter().filter(|m| m.can_write()).count() as u32;
     let lacking = rec
         .members
         .iter()
-        .filter(|m| m.reflections_written() == 0)
+        .filter(|m| m.can_write() && m.reflections_written() == 0)
         .count();
+    let unable = total - writers;
+    let mut who = if lacking == 0 {
+        "每人至少1篇".to_string()
+    } else {
+        format!("{lacking}名未撰写")
+    };
+    if unable > 0 {
+        who.push_str(&format!("；另有{unable}名党员不能书写"));
+    }
     out.push(Work::new(
         "撰写学习心得体会",
         vec![format!(
-            "全体{total}名党员共撰写学习心得体会{written}篇，人均{}篇，{}。",
-            average(written, total),
-            if lacking == 0 {
-                "每名党员至少1篇".to_string()
-            } else {
-                format!("{lacking}名党员未撰写")
-            }
+            "{writers}名能书写的党员共撰写学习心得体会{written}篇，人均{}篇，{who}。",
+            average(written, writers),
         )],
         Vec::new(),
     ));
@@ -375,20 +441,25 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
                 ]
             })
             .collect();
-        let full = s.coverage.iter().filter(|c| c.reached == total).count();
-        let reach = if full == ACTIVITIES.len() {
-            format!("均覆盖全体{total}名党员")
+        let full: Vec<&str> = s
+            .coverage
+            .iter()
+            .filter(|c| c.reached == total)
+            .map(|c| activity_name(c.activity))
+            .collect();
+        let reach = if full.len() == ACTIVITIES.len() {
+            format!("{}五项活动均覆盖全体{total}名党员。", names(full.iter()))
+        } else if full.is_empty() {
+            format!("“五个覆盖”各项均未覆盖全体{total}名党员，覆盖情况见下表。")
         } else {
-            format!("{full}项覆盖全体{total}名党员")
+            format!(
+                "{}覆盖全体{total}名党员，其余各项覆盖情况见下表。",
+                names(full.iter())
+            )
         };
         out.push(Work::new(
-            "实现“五个覆盖”",
-            vec![
-                format!(
-                    "区委领导动员报告、领导上党课、理论辅导、先进事迹报告和大讨论五项活动{reach}。"
-                ),
-                rounding_note(),
-            ],
+            "“五个覆盖”",
+            vec![reach],
             vec![table(
                 [6, 7, 3, 4, 4, 12],
                 ["活动", "时间", "场次", "覆盖党员", "覆盖率", "覆盖方式"],
@@ -401,7 +472,7 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
         let held = t
             .value
             .discussions
-            .map(|n| format!("各支部开展大讨论{n}场，"))
+            .map(|n| format!("开展大讨论{n}场，"))
             .unwrap_or_default();
         publicity.push(format!(
             "{held}形成书面的保持共产党员先进性具体要求和不合格党员具体表现（“两个具体”），于{}公布。",
@@ -410,15 +481,15 @@ fn study_work(rec: &Record, s: &Study) -> Vec<Work> {
     }
     publicity.push(publicity_sentence(rec, s.banners.as_ref().map(|b| b.value)));
     publicity.push(opinions_sentence(rec));
-    out.push(Work::new("开展大讨论和宣传发动", publicity, Vec::new()));
+    out.push(Work::new("大讨论和宣传", publicity, Vec::new()));
     out
 }
 
 fn activity_name(a: &str) -> &'static str {
     match a {
         "动员报告" => "区委领导动员报告",
-        "领导党课" => "领导上党课",
-        "理论辅导" => "理论辅导",
+        "领导党课" => "领导干部党课",
+        "理论辅导" => "理论宣讲",
         "先进事迹报告" => "先进事迹报告",
         _ => "大讨论",
     }
@@ -427,9 +498,9 @@ fn activity_name(a: &str) -> &'static str {
 fn publicity_sentence(rec: &Record, banners: Option<u32>) -> String {
     let column = rec.column_issues.as_ref().map(|c| c.value);
     match (banners, column) {
-        (Some(b), Some(c)) => format!("悬挂布标{b}条，本阶段出刊专栏{c}期。"),
+        (Some(b), Some(c)) => format!("制作布标{b}幅，本阶段出刊专栏{c}期。"),
         (None, Some(c)) => format!("本阶段出刊专栏{c}期。"),
-        (Some(b), None) => format!("悬挂布标{b}条。"),
+        (Some(b), None) => format!("制作布标{b}幅。"),
         (None, None) => String::new(),
     }
 }
@@ -448,18 +519,21 @@ fn tally_table(t: &Tally) -> TableCtx {
 }
 
 fn survey_opening(s: &Survey, what: &str) -> String {
-    let when = s.date.map(|d| format!("{d}，")).unwrap_or_default();
     let handed = s
         .handed_out
         .map(|h| format!("发放测评表{h}份，"))
         .unwrap_or_default();
-    format!("{when}组织{what}，{handed}收回{}份。", s.tally.total())
+    format!(
+        "{}，开展{what}，{handed}收回{}份。",
+        s.date,
+        s.tally.total()
+    )
 }
 
 fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     let mut out = Vec::new();
     let serving: Vec<_> = rec.serving().collect();
-    let retired = rec.members.len() - serving.len();
+    let retired: Vec<_> = rec.members.iter().filter(|m| m.retired).collect();
     if let Some(reps) = &e.representatives {
         let list = &reps.value;
         let sum: u64 = list.iter().map(|r| u64::from(r.people)).sum();
@@ -475,11 +549,11 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
             rows.push(row);
         }
         out.push(Work::new(
-            "开展“万人评风”，广泛征求意见",
+            "“万人评风”和征求意见",
             vec![
                 members_sentence(rec),
                 format!(
-                    "选派“万人评风”代表{}名，每名代表征求意见{min}至{max}人，共征求{sum}人。",
+                    "“万人评风”中，{}名代表每人征求意见{min}至{max}人，共征求{sum}人。",
                     list.len()
                 ),
                 opinions_sentence(rec),
@@ -496,9 +570,9 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     }
     let state = Member::analysis_state;
     let published = serving.iter().filter(|m| state(m) == "已公示").count();
-    let cannot = serving.iter().filter(|m| state(m) == "不能书写").count();
+    let cannot = serving.iter().filter(|m| !m.can_write()).count();
     let mut body = vec![format!(
-        "在职党员{}名中，{published}名撰写党性分析材料并在支部内公示{}。",
+        "在职党员{}名中，{published}名撰写党性分析材料并公示{}。",
         serving.len(),
         if cannot > 0 {
             format!("，{cannot}名不能书写")
@@ -511,18 +585,36 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
             body.push(format!("单位党性分析材料于{d}在{scope}公示。"));
         }
     }
-    if let Some(m) = &e.retired_meeting {
-        body.push(format!(
-            "{retired}名离退休党员按规定不写党性分析材料、不参加满意度测评，{}召开离退休党员专题组织生活会，{}名参加。",
-            m.value.date, m.value.attended
-        ));
+    if !retired.is_empty() {
+        let wrote = retired.iter().filter(|m| state(m) == "已公示").count();
+        let rated = retired.iter().filter(|m| m.rating.is_some()).count();
+        let mut s = format!("离退休党员{}名", retired.len());
+        if wrote > 0 {
+            s.push_str(&format!("，其中{wrote}名撰写党性分析材料并公示"));
+        }
+        if rated > 0 {
+            s.push_str(&format!("，{rated}名接受满意度测评"));
+        }
+        if let Some(m) = &e.retired_meeting {
+            s.push_str(&format!(
+                "；{}召开离退休党员专题组织生活会，{}名参加",
+                m.value.date, m.value.attended
+            ));
+        }
+        s.push('。');
+        body.push(s);
     }
     out.push(Work::new("撰写和公示党性分析材料", body, Vec::new()));
 
     // Democratic evaluation: bands of 满意 share, the members helped, verdicts.
-    let rated: Vec<_> = serving
+    let mut body = Vec::new();
+    if let Some(m) = &e.leadership_meeting {
+        body.push(format!("{}，领导班子召开专题民主生活会。", m.value));
+    }
+    let rated: Vec<_> = rec
+        .members
         .iter()
-        .filter_map(|m| m.rating.as_ref().map(|t| (*m, t)))
+        .filter_map(|m| m.rating.as_ref().map(|t| (m, t)))
         .collect();
     let ballots: u64 = rated.iter().map(|(_, t)| u64::from(t.total())).sum();
     let band = |t: &Tally| {
@@ -545,7 +637,7 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
         format!(
             "{LOW_SATISFIED_PERCENT}%至{HIGH_SATISFIED_PERCENT}%（不含{HIGH_SATISFIED_PERCENT}%）"
         ),
-        format!("不足{LOW_SATISFIED_PERCENT}%（满意度较低）"),
+        format!("不足{LOW_SATISFIED_PERCENT}%"),
     ];
     let mut rows: Vec<[String; 3]> = labels
         .iter()
@@ -554,20 +646,20 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
         .collect();
     rows.push(["合计".into(), n.to_string(), share(n, n)]);
     let mut tables = vec![table([8, 3, 4], ["“满意”票占比", "党员人数", "占比"], rows)];
-    let mut body = vec![format!(
-        "民主评议中，对{n}名在职党员按“满意、基本满意、不满意”三个等次进行测评，共收回测评票{ballots}张。“满意”票占{HIGH_SATISFIED_PERCENT}%以上的{}名，占{LOW_SATISFIED_PERCENT}%至{HIGH_SATISFIED_PERCENT}%的{}名，不足{LOW_SATISFIED_PERCENT}%的{}名。",
+    body.push(format!(
+        "民主评议中，{n}名党员按满意、基本满意、不满意三个档次接受满意度测评，共收回测评票{ballots}张。“满意”票占{HIGH_SATISFIED_PERCENT}%以上的{}名，占{LOW_SATISFIED_PERCENT}%至{HIGH_SATISFIED_PERCENT}%的{}名，不足{LOW_SATISFIED_PERCENT}%的{}名。",
         bands[0], bands[1], bands[2]
-    )];
+    ));
     let low = low_rated(rec);
     if !low.is_empty() {
+        let rewrote: Vec<&&Member> = low.iter().filter(|m| m.rewrote).collect();
         body.push(format!(
-            "“满意”票不足{LOW_SATISFIED_PERCENT}%的为满意度较低。满意度较低的{}名党员（{}）由支部书记和联系领导进行重点帮助，{}。",
+            "“满意”票不足{LOW_SATISFIED_PERCENT}%的{}名党员中，{}经重点帮助重新撰写了党性分析材料。",
             low.len(),
-            names(low.iter().map(|m| m.name.as_str())),
-            if low.iter().all(|m| m.rewrote) {
-                "均已重新撰写党性分析材料"
+            if rewrote.len() == low.len() {
+                format!("{}均", names(low.iter().map(|m| m.name.as_str())))
             } else {
-                "须重新撰写党性分析材料"
+                format!("{}名（{}）", rewrote.len(), names(rewrote.iter().map(|m| m.name.as_str())))
             }
         ));
         let rows = low
@@ -598,34 +690,37 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
         ));
     }
     let failed = unqualified(rec);
-    let qualified = serving.iter().filter(|m| m.judged("合格")).count();
+    let qualified = rec.members.iter().filter(|m| m.judged("合格")).count();
     body.push(format!(
-        "经各支部评定并逐人书面反馈，合格{qualified}名，不合格{}名。",
+        "经党支部评定，合格{qualified}名，不合格{}名。",
         failed.len()
     ));
     if !failed.is_empty() {
         body.push(format!(
-            "评定为不合格的{}，按照有关规定进行组织处理。",
+            "评定为不合格的党员及处理意见：{}。",
             names(failed.iter().map(|m| match &m.handling {
                 Some(h) => format!("{}（{h}）", m.name),
                 None => format!("{}（处理意见待定）", m.name),
             }))
         ));
     }
-    body.push(rounding_note());
-    out.push(Work::new("开展民主评议", body, tables));
+    out.push(Work::new("民主评议", body, tables));
 
     if let Some(s) = &e.survey {
         let t = &s.tally;
         let poor = t.count_of(&rules::POOR_ANSWERS);
+        let verdict = if at_least_percent(poor, t.total(), REDO_PERCENT) {
+            format!("达到{REDO_PERCENT}%")
+        } else {
+            format!("不足{REDO_PERCENT}%")
+        };
         out.push(Work::new(
-            "开展阶段满意度测评",
+            "阶段工作满意度测评",
             vec![
-                survey_opening(s, "全体党员和群众代表对本阶段工作进行满意度测评"),
+                survey_opening(s, "本阶段工作满意度测评"),
                 format!(
-                    "认为“一般化”和“走了过场”的合计{poor}份，占{}，{}{REDO_PERCENT}%的补课标准（达到{REDO_PERCENT}%须重新补课）。",
-                    share(poor, t.total()),
-                    if at_least_percent(poor, t.total(), REDO_PERCENT) { "达到" } else { "低于" }
+                    "认为“一般化”和“走了过场”的合计{poor}份，占{}，{verdict}。",
+                    share_against(poor, t.total(), REDO_PERCENT),
                 ),
             ],
             vec![tally_table(t)],
@@ -648,7 +743,7 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
     let mut body = vec![
         members_sentence(rec),
         format!(
-            "在职党员{}名中，{total_passed}名的个人整改方案在支部内公示后，经{}个支部的党员大会讨论通过。",
+            "在职党员{}名中，{total_passed}名的个人整改方案在支部内公示后，经{}个支部的党员大会通过。",
             serving.len(),
             r.meetings.len()
         ),
@@ -693,21 +788,66 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
             rows,
         )],
     ));
+    let mut body = Vec::new();
+    if let Some(list) = &r.regulations {
+        body.push(format!(
+            "建章立制，新建和修订制度{}项：{}。",
+            list.value.len(),
+            names(&list.value)
+        ));
+    }
+    let handled: Vec<&Member> = rec
+        .members
+        .iter()
+        .filter(|m| m.handling.is_some())
+        .collect();
+    if !handled.is_empty() {
+        body.push(format!(
+            "组织处理{}名：{}。",
+            handled.len(),
+            names(handled.iter().map(|m| format!(
+                "{}（{}）",
+                m.name,
+                m.handling.as_deref().unwrap_or_default()
+            )))
+        ));
+    }
+    if let Some(o) = &r.oath {
+        let absent = o.value.absent.len();
+        let mut s = format!(
+            "{}，组织党员集中宣誓并作出公开承诺，{}名党员参加",
+            o.value.date,
+            rec.members.len() - absent
+        );
+        if absent > 0 {
+            s.push_str(&format!(
+                "，{}未参加",
+                names(o.value.absent.iter().map(|n| {
+                    let m = rec.members.iter().find(|m| &m.name == n);
+                    match m.and_then(|m| m.absent.as_deref().or(m.handling.as_deref())) {
+                        Some(why) => format!("{n}（{why}）"),
+                        None => n.clone(),
+                    }
+                }))
+            ));
+        }
+        s.push('。');
+        body.push(s);
+    }
+    out.push(Work::new("建章立制、组织处理和承诺宣誓", body, Vec::new()));
     if let Some(q) = &r.questionnaire {
         let t = &q.tally;
         let bad = t.count("不满意");
+        let good = t.count_of(&["满意", "基本满意"]);
         out.push(Work::new(
-            "开展整改情况问卷测评",
+            "整改情况问卷测评",
             vec![
-                survey_opening(q, "党员和群众对整改情况进行问卷测评"),
+                survey_opening(q, "整改情况问卷测评"),
                 format!(
-                    "“满意”和“基本满意”合计{}份，占{}；“不满意”{bad}份，占{}，{}{QUESTIONNAIRE_REDO_PERCENT}%的补课标准（达到{QUESTIONNAIRE_REDO_PERCENT}%须补课）。",
-                    t.count_of(&["满意", "基本满意"]),
-                    share(t.count_of(&["满意", "基本满意"]), t.total()),
+                    "“满意”和“基本满意”合计{good}份，占{}；“不满意”{bad}份，占{}。",
+                    share(good, t.total()),
                     share(bad, t.total()),
-                    if at_least_percent(bad, t.total(), QUESTIONNAIRE_REDO_PERCENT) { "达到" } else { "低于" }
                 ),
-                rounding_note(),
             ],
             vec![tally_table(t)],
         ));
@@ -734,7 +874,7 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
     }
     body.push(publicity_sentence(rec, None));
     body.push(opinions_sentence(rec));
-    out.push(Work::new("表彰先进和宣传", body, Vec::new()));
+    out.push(Work::new("表彰和宣传", body, Vec::new()));
     out.retain(|w| !w.body.is_empty());
     out
 }
@@ -753,18 +893,16 @@ fn comparison(checks: &[Check]) -> Comparison {
             ]
         })
         .collect();
-    let notes = checks
-        .iter()
-        .filter_map(|c| {
-            let e = c.exception.as_ref().filter(|_| !c.met)?;
-            Some(format!(
-                "“{}”一项实际为{}，未达到规定要求。经{}于{}批准，按例外处理，理由是：{}。",
-                c.required,
+    let notes = excepted(checks)
+        .map(|(c, e)| {
+            format!(
+                "{}一项实际为{}，未达到规定要求。经{}于{}批准，按例外处理，理由是：{}。",
+                quoted(c.required),
                 c.actual,
                 e.approver,
                 e.approved,
                 e.reason.trim_end_matches('。')
-            ))
+            )
         })
         .collect();
     Comparison {
@@ -787,7 +925,7 @@ fn remedial(rec: &Record, checks: &[Check]) -> RemedialCtx {
         "暂不进行总结".to_string()
     };
     let opening = vec![format!(
-        "经对照{}阶段的规定要求逐项检查，本单位有{}项未达到要求，{what}。现将补课事项列出如下，各支部和有关责任人须于{deadline}前完成，完成后重新检查{}。",
+        "经对照{}阶段的规定要求逐项检查，本单位有{}项未达到要求，{what}。现将补课事项列出如下，须于{deadline}前完成，完成后重新检查{}。",
         rec.phase.name(),
         failed.len(),
         if rec.phase.0 < 3 { "并申请转段" } else { "、测评和总结" }
@@ -809,11 +947,19 @@ fn remedial(rec: &Record, checks: &[Check]) -> RemedialCtx {
             ]
         })
         .collect();
-    let passed = checks.len() - failed.len();
-    let notes = vec![
+    let met = checks.iter().filter(|c| c.met).count();
+    let mut notes = vec![
         format!("补课期限：{deadline}（{how}）。"),
-        format!("本阶段其余{passed}项要求已经达到，补课期间继续巩固。"),
+        format!("本阶段其余{met}项要求已经达到。"),
     ];
+    notes.extend(excepted(checks).map(|(c, e)| {
+        format!(
+            "{}一项经{}于{}批准按例外处理。",
+            quoted(c.required),
+            e.approver,
+            e.approved
+        )
+    }));
     RemedialCtx {
         unit: rec.unit.clone(),
         phase: rec.phase.0,
@@ -842,18 +988,21 @@ fn pad(s: &str, width: usize) -> String {
 /// concerns, then the verdict.
 pub fn report(rec: &Record, checks: &[Check]) -> String {
     let mut out = format!(
-        "{}：{}{}阶段记录（{}名党员）\n",
+        "{}：{}{}阶段记录（{}名党员，{}至{}）\n",
         rec.file,
         rec.unit,
         rec.phase.name(),
-        rec.members.len()
+        rec.members.len(),
+        rec.start,
+        rec.date
     );
-    let header = ["规则", "要求", "实际", "结果", "依据"];
-    let rows: Vec<[String; 5]> = checks
+    let header = ["规则", "出处", "要求", "实际", "结果", "依据"];
+    let rows: Vec<[String; 6]> = checks
         .iter()
         .map(|c| {
             [
                 c.id.to_string(),
+                c.rule().source.to_string(),
                 c.required.to_string(),
                 c.actual.clone(),
                 c.status().to_string(),
@@ -867,7 +1016,7 @@ pub fn report(rec: &Record, checks: &[Check]) -> String {
             *w = (*w).max(cell.chars().map(cell_width).sum());
         }
     }
-    let line = |cells: [&str; 5]| {
+    let line = |cells: [&str; 6]| {
         let mut l: String = cells
             .iter()
             .zip(widths)
@@ -879,8 +1028,27 @@ pub fn report(rec: &Record, checks: &[Check]) -> String {
     };
     out.push_str(&line(header));
     for r in &rows {
-        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
     }
+    for c in checks {
+        if let Some(reading) = c.rule().reading {
+            out.push_str(&format!(
+                "  {}：按 wenshu 的理解，{reading}（活动文件未定数字）\n",
+                c.id
+            ));
+        }
+    }
+    let d = &rec.district;
+    out.push_str(&format!(
+        "本区规定{}：例外和转段同意须由{}批准；方案公示期不少于{}天\n",
+        if d.stated {
+            "（记录所定）"
+        } else {
+            "（默认）"
+        },
+        d.approvers.join("、"),
+        d.publicity_days
+    ));
     let failed: Vec<&Check> = checks.iter().filter(|c| !c.passes()).collect();
     for c in checks.iter().filter(|c| !c.met) {
         if let Some(d) = &c.detail {
@@ -902,7 +1070,7 @@ pub fn report(rec: &Record, checks: &[Check]) -> String {
     if let Facts::Evaluation(_) = rec.facts {
         let low = low_rated(rec);
         out.push_str(&format!(
-            "重点帮助（“满意”票不足{LOW_SATISFIED_PERCENT}%，须重写党性分析材料）：{}\n",
+            "重点帮助（满意度不高：“满意”票不足{LOW_SATISFIED_PERCENT}%，须重写党性分析材料）：{}\n",
             if low.is_empty() {
                 "无".to_string()
             } else {

@@ -1,19 +1,26 @@
 //! Reading a 阶段记录: YAML keys → a typed, located [`Record`].
 //!
 //! Owns the keys of the record and which phase each belongs to, and the
-//! checks that make a record self-consistent (a name is listed once, a
-//! retired member carries no rating, a plan is passed after it was
-//! publicised, an exception names a rule of this phase). Whether the facts
-//! meet the campaign's rules is not decided here: a fact the unit has not
-//! done is read as "not done", for `rules` to judge.
+//! checks that make a record self-consistent: a name is listed once; every
+//! dated fact lies inside the phase (from its start, stated or following
+//! from the consent to the transfer, to the record's date); a plan is passed
+//! or approved at least the district's 公示期 after it was publicised, and
+//! published to society only after approval; an exception names a rule of
+//! this phase that the source does not make compulsory, and was approved by
+//! a body above the unit. Each is a located error. Whether the facts meet
+//! the campaign's rules is not decided here: a fact the unit has not done is
+//! read as "not done", for `rules` to judge.
 
 use crate::diag::Pos;
-use crate::input::{Node, Value};
 use crate::input::typed::{self as fields, Ctx, Date, Obj};
+use crate::input::{Node, Value};
+use crate::paper::rectification::publicity_problem;
 use crate::paper::{limits, single_addressee, transfer_phone, Phase, Section};
 
+use super::rules::MIN_TRAINING_DAY_HOURS;
+
 use super::tally::{self, Tally};
-use super::{At, Exception, Facts, Member, Record};
+use super::{At, Consent, District, Exception, Facts, Member, Record};
 
 /// The five activities that must each reach every member (五个覆盖), in the
 /// order domain.md lists them.
@@ -31,16 +38,34 @@ const PHASE_KEYS: [&[&str]; 3] = [
         "万人评风",
         "单位党性分析",
         "离退休组织生活会",
+        "专题民主生活会",
         "满意度测评",
         "民主测评票",
     ],
-    &["支部党员大会", "单位整改方案", "部门", "问卷测评", "表彰"],
+    &[
+        "支部党员大会",
+        "单位整改方案",
+        "部门",
+        "建章立制",
+        "承诺宣誓",
+        "问卷测评",
+        "表彰",
+    ],
 ];
 /// Keys of a member that only one phase has, by phase.
 const MEMBER_KEYS: [&[&str]; 3] = [
     &["心得"],
     &["党性分析", "重写", "测评", "评定", "处理意见"],
-    &["整改方案"],
+    &["整改方案", "评定", "组织处理"],
+];
+/// The ways of L64's 组织处理: for a member judged 不合格, and for one who
+/// would not take the oath or asks to leave.
+pub const HANDLINGS: [&str; 5] = [
+    "限期改正",
+    "劝其退党",
+    "党内除名",
+    "办理退党手续",
+    "办理脱党手续",
 ];
 
 /// Phase 1: study, the five coverages, the two specifics, banners.
@@ -57,9 +82,14 @@ pub struct Study {
 pub struct StudySums<'a> {
     pub total_tenths: u32,
     pub training: Vec<&'a Session>,
-    /// Distinct days of concentrated training, in order.
+    /// Days of concentrated training that count as a day: their sessions add
+    /// up to [`MIN_TRAINING_DAY_HOURS`] or more, in order.
     pub training_days: Vec<Date>,
-    pub training_tenths: u32,
+    /// Class hours (tenths) on those days.
+    pub full_day_tenths: u32,
+    /// Dates of concentrated training too short to count as a day, with
+    /// their class hours in tenths.
+    pub short_training_days: Vec<(Date, u32)>,
     pub others: Vec<&'a Session>,
     pub other_tenths: u32,
 }
@@ -68,16 +98,28 @@ impl<'a> StudySums<'a> {
     pub fn of(sessions: &'a [Session]) -> Self {
         let (training, others): (Vec<&Session>, Vec<&Session>) =
             sessions.iter().partition(|x| x.training);
-        let mut training_days: Vec<Date> = training.iter().map(|x| x.date).collect();
-        training_days.sort();
-        training_days.dedup();
+        let mut dates: Vec<Date> = training.iter().map(|x| x.date).collect();
+        dates.sort();
+        dates.dedup();
+        let on = |d: Date| -> u32 {
+            training
+                .iter()
+                .filter(|x| x.date == d)
+                .map(|x| x.tenths)
+                .sum()
+        };
+        let (full, short): (Vec<(Date, u32)>, Vec<(Date, u32)>) = dates
+            .iter()
+            .map(|&d| (d, on(d)))
+            .partition(|&(_, t)| t >= MIN_TRAINING_DAY_HOURS * 10);
         let sum = |v: &[&Session]| v.iter().map(|x| x.tenths).sum();
         StudySums {
             total_tenths: sessions.iter().map(|x| x.tenths).sum(),
-            training_tenths: sum(&training),
             other_tenths: sum(&others),
+            training_days: full.iter().map(|&(d, _)| d).collect(),
+            full_day_tenths: full.iter().map(|&(_, t)| t).sum(),
+            short_training_days: short,
             training,
-            training_days,
             others,
         }
     }
@@ -122,6 +164,8 @@ pub struct Evaluation {
     pub representatives: Option<At<Vec<Representative>>>,
     pub unit_analysis: Option<At<Publicity>>,
     pub retired_meeting: Option<At<RetiredMeeting>>,
+    /// The leadership's 专题民主生活会 (L56): its date.
+    pub leadership_meeting: Option<At<Date>>,
     pub survey: Option<Survey>,
 }
 
@@ -149,10 +193,9 @@ pub struct RetiredMeeting {
 /// A survey by ballot: the phase-2 survey or the closing questionnaire.
 #[derive(Debug)]
 pub struct Survey {
-    pub date: Option<Date>,
+    pub date: Date,
     pub handed_out: Option<u32>,
     pub tally: Tally,
-    pub pos: Pos,
 }
 
 /// Phase 3: the plans' approval trail, the questionnaire, commendations.
@@ -164,6 +207,17 @@ pub struct Rectification {
     pub department_pos: Pos,
     pub questionnaire: Option<Survey>,
     pub commended: Option<At<Commendation>>,
+    /// 建章立制 (L63): the regulations made or revised, by name.
+    pub regulations: Option<At<Vec<String>>>,
+    /// The oath and public commitment (L65).
+    pub oath: Option<At<Oath>>,
+}
+
+/// The oath: its date and the members who did not take it.
+#[derive(Debug)]
+pub struct Oath {
+    pub date: Date,
+    pub absent: Vec<String>,
 }
 
 /// A branch general meeting that passed its members' personal plans.
@@ -190,11 +244,57 @@ pub struct Commendation {
     pub organisations: Vec<String>,
 }
 
+/// The phase's dates: every dated fact of the record lies from `start` to
+/// `end` (the record's date), both included. An unknown bound checks nothing
+/// (its absence is reported where it is read).
+#[derive(Clone, Copy, Default)]
+pub struct Window {
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+}
+
+impl Window {
+    /// A located error if `date`, read at `key` of `o`, lies outside.
+    fn check(&self, ctx: &mut Ctx, o: &Obj, key: &str, date: Option<Date>) {
+        let Some(d) = date else { return };
+        let message = match (self.start, self.end) {
+            (Some(s), _) if d < s => {
+                format!("{key}（{d}）早于本阶段的开始日期（{s}）：记录只写本阶段的事实")
+            }
+            (_, Some(e)) if d > e => {
+                format!("{key}（{d}）晚于记录的日期（{e}）：文书不能写成文之后的事")
+            }
+            _ => return,
+        };
+        ctx.error(o.key_pos(key), &o.field(key), message);
+    }
+}
+
 /// Reads the whole record; `None` after recording every input error.
 pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
     let phase = Phase::read(ctx, obj, &[1, 2, 3]);
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
+    let frame = crate::paper::frame::read(ctx, obj);
+    let district = district(ctx, obj);
+    let consent = match (phase, &district, &unit) {
+        (Some(p), Some(d), Some(u)) => consent(ctx, obj, p, d, u, date),
+        _ => {
+            obj.allow(&["转段同意"]);
+            None
+        }
+    };
+    let start = start(
+        ctx,
+        obj,
+        phase,
+        consent.as_ref().and_then(|c| c.as_ref()),
+        date,
+    );
+    let window = Window {
+        start: start.flatten(),
+        end: date,
+    };
     let addressee = single_addressee(ctx, obj, "区委先教办");
     // Phases 1 and 2 end with a 请示: its 抄送 and 附注 are required.
     let transfer = phase.is_some_and(|p| p.0 < 3);
@@ -235,8 +335,9 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
         obj.allow(&["其他工作"]);
         Some(Vec::new())
     };
+    let publicity_days = district.as_ref().map_or(0, |d| d.publicity_days);
     let facts = match (phase, members.as_mut()) {
-        (Some(p), Some(m)) => facts(ctx, obj, p, m),
+        (Some(p), Some(m)) => facts(ctx, obj, p, m, window, publicity_days),
         _ => {
             // Without a phase or a member list the facts cannot be judged;
             // accept their keys so that only the real problem is reported.
@@ -246,9 +347,9 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
             None
         }
     };
-    let exceptions = match phase {
-        Some(p) => exceptions(ctx, obj, p, date),
-        None => {
+    let exceptions = match (phase, &district, &unit) {
+        (Some(p), Some(d), Some(u)) => exceptions(ctx, obj, p, window, d, u),
+        _ => {
             obj.allow(&["例外"]);
             None
         }
@@ -264,6 +365,9 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
         signature: signature.unwrap_or_else(|| unit.clone()),
         unit,
         date: date?,
+        start: start??,
+        consent: consent?,
+        district: district?,
         addressee: addressee?,
         copy_to: copy_to?,
         contact: contact?,
@@ -280,7 +384,157 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
         other_work: other_work?,
         exceptions: exceptions?,
         facts,
+        frame: frame?,
     })
+}
+
+/// `本区规定`: the district's approving bodies and 公示期, else the
+/// defaults of [`District`].
+fn district(ctx: &mut Ctx, obj: &mut Obj) -> Option<District> {
+    if !obj.has("本区规定") {
+        obj.allow(&["本区规定"]);
+        return Some(District::default());
+    }
+    obj.object(ctx, "本区规定", "", |c, o| {
+        let mut d = District {
+            stated: true,
+            ..District::default()
+        };
+        if o.has("例外批准机关") {
+            d.approvers = o.list(c, "例外批准机关", 20, |c, n, p| {
+                fields::line_text(c, n, p, limits::UNIT)
+            })?;
+        } else {
+            o.allow(&["例外批准机关"]);
+        }
+        if let Some(n) = opt_count(c, o, "公示天数") {
+            d.publicity_days = n.value;
+        }
+        Some(d)
+    })
+}
+
+/// `转段同意` (phases 2 and 3): the consent to enter this phase, given by a
+/// body the district names (L72), on or before the record's date.
+/// `Some(None)` if absent; a phase-1 record has none.
+fn consent(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    phase: Phase,
+    district: &District,
+    unit: &str,
+    date: Option<Date>,
+) -> Option<Option<At<Consent>>> {
+    if !obj.has("转段同意") {
+        obj.allow(&["转段同意"]);
+        return Some(None);
+    }
+    let pos = obj.key_pos("转段同意");
+    if phase.0 == 1 {
+        ctx.error(
+            pos,
+            "转段同意",
+            "学习动员是第一阶段，没有转入本阶段的同意；请删除此项，写「开始日期」",
+        );
+        obj.allow(&["转段同意"]);
+        return None;
+    }
+    let value = obj.object(ctx, "转段同意", "", |c, o| {
+        let approver = o.text(c, "机关", limits::UNIT);
+        let on = o.date(c, "日期");
+        if let Some(a) = &approver {
+            approved_by_district(c, o, "机关", a, district, unit, "同意转段");
+        }
+        Window {
+            start: None,
+            end: date,
+        }
+        .check(c, o, "日期", on);
+        Some(Consent {
+            approver: approver.filter(|a| district.may_approve(a, unit))?,
+            date: on?,
+        })
+    })?;
+    Some(Some(At { value, pos }))
+}
+
+/// An error unless `approver` (at `key` of `o`) is a body above the unit by
+/// the district's list.
+fn approved_by_district(
+    ctx: &mut Ctx,
+    o: &Obj,
+    key: &str,
+    approver: &str,
+    district: &District,
+    unit: &str,
+    what: &str,
+) {
+    if district.may_approve(approver, unit) {
+        return;
+    }
+    let why = if approver.contains(unit) || unit.contains(approver) {
+        "是本单位，不能自己批准".to_string()
+    } else {
+        format!(
+            "不在「本区规定.例外批准机关」（{}）之列",
+            district.approvers.join("、")
+        )
+    };
+    ctx.error(
+        o.key_pos(key),
+        &o.field(key),
+        format!(
+            "{what}须由本单位的上级机关作出（区委先教办或其督导组，L71、L72）；「{approver}」{why}"
+        ),
+    );
+}
+
+/// The phase's first day: `开始日期`, else (phases 2, 3) the consent's date.
+/// `Some(None)` after an error.
+fn start(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    phase: Option<Phase>,
+    consent: Option<&At<Consent>>,
+    date: Option<Date>,
+) -> Option<Option<Date>> {
+    let stated = obj.opt_date(ctx, "开始日期");
+    let consented = consent.map(|c| c.value.date);
+    let start = match (stated, consented) {
+        (Some(s), Some(c)) if s < c => {
+            ctx.error(
+                obj.key_pos("开始日期"),
+                "开始日期",
+                format!("开始日期（{s}）早于转段同意的日期（{c}）：经同意后才能转入本阶段（L72）"),
+            );
+            None
+        }
+        (Some(s), _) => Some(s),
+        (None, Some(c)) => Some(c),
+        (None, None) if obj.has("开始日期") => None,
+        (None, None) => {
+            if phase.is_some() {
+                let why = if phase.is_some_and(|p| p.0 > 1) {
+                    "（本阶段开始的日期；也可由「转段同意」的日期得出）"
+                } else {
+                    "（本阶段开始的日期，如区委动员大会的日期）"
+                };
+                obj.require(ctx, "开始日期", why);
+            }
+            None
+        }
+    };
+    if let (Some(s), Some(d)) = (start, date) {
+        if s > d {
+            ctx.error(
+                obj.key_pos("日期"),
+                "日期",
+                format!("记录的日期（{d}）早于本阶段的开始日期（{s}）"),
+            );
+            return Some(None);
+        }
+    }
+    Some(start)
 }
 
 /// Reports keys that belong to another phase's record, by name, and lets
@@ -292,7 +546,7 @@ fn other_phase_keys(ctx: &mut Ctx, obj: &mut Obj, phase: u8, table: &[&'static [
             continue;
         }
         for key in *keys {
-            if obj.has(key) {
+            if obj.has(key) && !table[usize::from(phase) - 1].contains(key) {
                 let pos = obj.key_pos(key);
                 ctx.error(
                     pos,
@@ -359,12 +613,14 @@ fn member(ctx: &mut Ctx, node: &Node, path: &str, phase: Option<u8>) -> Option<M
     let name = o.text(ctx, "姓名", limits::NAME);
     let branch = o.opt_text(ctx, "支部", limits::UNIT);
     let retired = o.yes_no(ctx, "离退休", false);
+    let unable = o.yes_no(ctx, "不能书写", false);
     let absent = o.opt_text(ctx, "缺席", limits::LINE);
     let mut m = Member {
         name: String::new(),
         pos: node.pos,
         branch,
         retired: retired.unwrap_or(false),
+        unable_to_write: unable.unwrap_or(false),
         absent,
         reflections: None,
         analysis: None,
@@ -384,7 +640,7 @@ fn member(ctx: &mut Ctx, node: &Node, path: &str, phase: Option<u8>) -> Option<M
     match phase {
         Some(1) => m.reflections = opt_count(ctx, &mut o, "心得"),
         Some(2) => evaluation_facts(ctx, &mut o, &mut m),
-        Some(3) => m.plan = opt_choice(ctx, &mut o, "整改方案", &PLAN_STATES).flatten(),
+        Some(3) => rectification_facts(ctx, &mut o, &mut m),
         _ => {}
     }
     o.finish(ctx);
@@ -392,8 +648,8 @@ fn member(ctx: &mut Ctx, node: &Node, path: &str, phase: Option<u8>) -> Option<M
     Some(m)
 }
 
-/// A member's phase-2 facts; a retired member may carry none of them but a
-/// verdict.
+/// A member's phase-2 facts. A retired member may leave out the analysis
+/// and the rating (L56 "可以不作"); one who wrote or was rated is accepted.
 fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) {
     m.analysis = opt_choice(ctx, o, "党性分析", &ANALYSIS_STATES).flatten();
     m.rewrote = o.yes_no(ctx, "重写", false).unwrap_or(false);
@@ -410,50 +666,39 @@ fn evaluation_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) {
             "只有评定为不合格的党员才有组织处理意见",
         );
     }
-    if m.retired {
-        let wrote = m.analysis.as_ref().is_some_and(|a| a.value != "未撰写");
-        for (key, given, message) in [
-            (
-                "党性分析",
-                wrote,
-                "离退休职工党员不写党性分析材料；请删除此项",
-            ),
-            (
-                "重写",
-                m.rewrote,
-                "离退休职工党员不写党性分析材料，也就没有重写；请删除此项",
-            ),
-            (
-                "测评",
-                o.has("测评"),
-                "离退休职工党员不参加满意度测评，不能有测评票；请删除此项",
-            ),
-        ] {
-            if given {
-                let pos = o.key_pos(key);
-                ctx.error(pos, &o.field(key), message);
-            }
-        }
+}
+
+/// A member's phase-3 facts: the personal plan, and for a member judged
+/// 不合格 (carried over from phase 2) the 组织处理 carried out (L64).
+fn rectification_facts(ctx: &mut Ctx, o: &mut Obj, m: &mut Member) {
+    m.plan = opt_choice(ctx, o, "整改方案", &PLAN_STATES).flatten();
+    m.verdict = opt_choice(ctx, o, "评定", &VERDICTS).flatten();
+    m.handling = opt_choice(ctx, o, "组织处理", &HANDLINGS)
+        .flatten()
+        .map(|h| h.value.to_string());
+    let oath_handling = m.handling.as_deref().is_some_and(|h| h.starts_with("办理"));
+    if m.handling.is_some() && !oath_handling && !m.judged("不合格") {
+        ctx.error(
+            o.key_pos("组织处理"),
+            &o.field("组织处理"),
+            "限期改正、劝其退党、党内除名只用于评定为不合格的党员（请同时写「评定: 不合格」，L64）",
+        );
     }
 }
 
-/// A plan is passed or approved after it was publicised: an error at `key`
-/// of `o` otherwise.
+/// A plan is passed or approved (`key` of `o`) `days` whole days or more
+/// after it was publicised: an error at `key` otherwise.
 fn publicised_first(
     ctx: &mut Ctx,
     o: &Obj,
     publicised: Option<Date>,
     key: &str,
     later: Option<Date>,
-    why: &str,
+    days: u32,
 ) {
     if let (Some(a), Some(b)) = (publicised, later) {
-        if b < a {
-            ctx.error(
-                o.key_pos(key),
-                &o.field(key),
-                format!("{key}（{b}）早于公示日期（{a}）：{why}"),
-            );
+        if let Some(why) = publicity_problem(key, a, b, days) {
+            ctx.error(o.key_pos(key), &o.field(key), why);
         }
     }
 }
@@ -485,12 +730,19 @@ fn unique_names(ctx: &mut Ctx, members: &[Member]) {
     }
 }
 
-fn facts(ctx: &mut Ctx, obj: &mut Obj, phase: Phase, members: &mut [Member]) -> Option<Facts> {
+fn facts(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    phase: Phase,
+    members: &mut [Member],
+    w: Window,
+    publicity_days: u32,
+) -> Option<Facts> {
     other_phase_keys(ctx, obj, phase.0, &PHASE_KEYS);
     match phase.0 {
-        1 => study(ctx, obj, members).map(Facts::Study),
-        2 => evaluation(ctx, obj, members).map(Facts::Evaluation),
-        _ => rectification(ctx, obj, members).map(Facts::Rectification),
+        1 => study(ctx, obj, members, w).map(Facts::Study),
+        2 => evaluation(ctx, obj, members, w).map(Facts::Evaluation),
+        _ => rectification(ctx, obj, members, w, publicity_days).map(Facts::Rectification),
     }
 }
 
@@ -524,10 +776,11 @@ fn list_section<'n, T>(
         .map(|value| Some(At { value, pos }))
 }
 
-fn study(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Study> {
+fn study(ctx: &mut Ctx, obj: &mut Obj, members: &[Member], w: Window) -> Option<Study> {
     let sessions = list_section(ctx, obj, "学习", |c, n, p| {
         let mut o = Obj::open(c, n, p)?;
         let date = o.date(c, "日期");
+        w.check(c, &o, "日期", date);
         let tenths = o
             .require(c, "学时", "")
             .and_then(|h| hours(c, h, &join(p, "学时")));
@@ -551,7 +804,9 @@ fn study(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Study> {
                 if o.get(activity).is_none() {
                     continue;
                 }
-                match o.object(ctx, activity, "", |c, a| coverage(c, a, activity, members)) {
+                match o.object(ctx, activity, "", |c, a| {
+                    coverage(c, a, activity, members, w)
+                }) {
                     Some(cov) => out.push(cov),
                     None => ok = false,
                 }
@@ -562,6 +817,7 @@ fn study(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Study> {
     };
     let two_specifics = section(ctx, obj, "两个具体", |c, o| {
         let published = o.date(c, "公布日期");
+        w.check(c, o, "公布日期", published);
         let discussions = opt_count(c, o, "讨论场次").map(|a| a.value);
         Some(TwoSpecifics {
             published: published?,
@@ -589,8 +845,10 @@ fn coverage(
     o: &mut Obj,
     activity: &'static str,
     members: &[Member],
+    w: Window,
 ) -> Option<Coverage> {
     let date = o.opt_date(ctx, "日期");
+    w.check(ctx, o, "日期", date);
     let sessions = opt_count(ctx, o, "场次").map(|a| a.value);
     let note = o.opt_text(ctx, "说明", limits::LINE);
     let total = members.len() as u32;
@@ -680,13 +938,14 @@ fn survey(
     obj: &mut Obj,
     key: &'static str,
     grades: &'static [&'static str],
+    w: Window,
 ) -> Option<Option<Survey>> {
     if obj.get(key).is_none() {
         return Some(None);
     }
-    let pos = obj.key_pos(key);
     obj.object(ctx, key, "", |c, o| {
-        let date = o.opt_date(c, "日期");
+        let date = o.date(c, "日期");
+        w.check(c, o, "日期", date);
         let handed_out = opt_count(c, o, "发放");
         let tally = tally::read_section_tally(c, o, grades)?;
         if let Some(h) = &handed_out {
@@ -700,16 +959,20 @@ fn survey(
             }
         }
         Some(Survey {
-            date,
+            date: date?,
             handed_out: handed_out.map(|h| h.value),
             tally,
-            pos,
         })
     })
     .map(Some)
 }
 
-fn evaluation(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<Evaluation> {
+fn evaluation(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    members: &mut [Member],
+    w: Window,
+) -> Option<Evaluation> {
     let representatives = list_section(ctx, obj, "万人评风", |c, n, p| {
         let mut o = Obj::open(c, n, p)?;
         let name = o.text(c, "姓名", limits::NAME);
@@ -726,11 +989,13 @@ fn evaluation(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<Ev
     let unit_analysis = section(ctx, obj, "单位党性分析", |c, o| {
         let scope = o.opt_text(c, "公示范围", limits::UNIT);
         let date = o.opt_date(c, "公示日期");
+        w.check(c, o, "公示日期", date);
         Some(Publicity { scope, date })
     });
     let retired = members.iter().filter(|m| m.retired).count() as u32;
     let retired_meeting = section(ctx, obj, "离退休组织生活会", |c, o| {
         let date = o.date(c, "日期");
+        w.check(c, o, "日期", date);
         let attended = o
             .require(c, "参加人数", "")
             .and_then(|n| tally::count(c, n, &o.field("参加人数")));
@@ -748,13 +1013,19 @@ fn evaluation(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<Ev
             attended: attended?,
         })
     });
-    let survey = survey(ctx, obj, "满意度测评", tally::PHASE_SURVEY);
+    let leadership_meeting = section(ctx, obj, "专题民主生活会", |c, o| {
+        let date = o.date(c, "日期");
+        w.check(c, o, "日期", date);
+        date
+    });
+    let survey = survey(ctx, obj, "满意度测评", tally::PHASE_SURVEY, w);
     let ballots = ballots_file(ctx, obj, members);
     ballots?;
     Some(Evaluation {
         representatives: representatives?,
         unit_analysis: unit_analysis?,
         retired_meeting: retired_meeting?,
+        leadership_meeting: leadership_meeting?,
         survey: survey?,
     })
 }
@@ -777,16 +1048,6 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
             ok = false;
             continue;
         };
-        if members[i].retired {
-            csv.error(
-                ctx,
-                row,
-                0,
-                format!("「{name}」是离退休职工党员：离退休党员不参加满意度测评，不能有测评票"),
-            );
-            ok = false;
-            continue;
-        }
         let Some(g) = csv.grade(ctx, row, 1, grades) else {
             ok = false;
             continue;
@@ -822,20 +1083,21 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
     ok.then_some(())
 }
 
-fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rectification> {
+fn rectification(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    members: &[Member],
+    w: Window,
+    days: u32,
+) -> Option<Rectification> {
     let meetings = list_section(ctx, obj, "支部党员大会", |c, n, p| {
         let mut o = Obj::open(c, n, p)?;
         let branch = o.text(c, "支部", limits::UNIT);
         let publicised = o.date(c, "公示日期");
         let passed = o.date(c, "通过日期");
-        publicised_first(
-            c,
-            &o,
-            publicised,
-            "通过日期",
-            passed,
-            "个人整改方案应先在支部内公示、后经支部党员大会通过",
-        );
+        w.check(c, &o, "公示日期", publicised);
+        w.check(c, &o, "通过日期", passed);
+        publicised_first(c, &o, publicised, "通过日期", passed, days);
         o.finish(c);
         Some(BranchMeeting {
             branch: branch?,
@@ -859,14 +1121,27 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
         let approved = o.opt_date(c, "批准日期");
         let published = o.opt_date(c, "向社会公开日期");
         let commitment = o.yes_no(c, "公开承诺", false);
-        publicised_first(
-            c,
-            o,
-            publicised,
-            "批准日期",
-            approved,
-            "方案应先在本单位公示、后报上级党组织批准",
-        );
+        for (key, d) in [
+            ("公示日期", publicised),
+            ("批准日期", approved),
+            ("向社会公开日期", published),
+        ] {
+            w.check(c, o, key, d);
+        }
+        publicised_first(c, o, publicised, "批准日期", approved, days);
+        match (published, approved) {
+            (Some(p), Some(a)) if p < a => c.error(
+                o.key_pos("向社会公开日期"),
+                &o.field("向社会公开日期"),
+                format!("向社会公开日期（{p}）早于批准日期（{a}）：整改意见经上级党组织同意后才向社会公布（L61）"),
+            ),
+            (Some(p), None) => c.error(
+                o.key_pos("向社会公开日期"),
+                &o.field("向社会公开日期"),
+                format!("{p}向社会公开，但没有写批准日期：整改意见经上级党组织同意后才向社会公布（L61）"),
+            ),
+            _ => {}
+        }
         Some(UnitPlan {
             publicity: Publicity {
                 scope,
@@ -889,7 +1164,29 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
         );
         None
     };
-    let questionnaire = survey(ctx, obj, "问卷测评", tally::SATISFACTION);
+    let regulations = if obj.has("建章立制") {
+        let pos = obj.key_pos("建章立制");
+        obj.list(ctx, "建章立制", 200, |c, n, p| {
+            fields::line_text(c, n, p, limits::LINE)
+        })
+        .map(|value| Some(At { value, pos }))
+    } else {
+        obj.allow(&["建章立制"]);
+        Some(None)
+    };
+    let oath = section(ctx, obj, "承诺宣誓", |c, o| {
+        let date = o.date(c, "日期");
+        w.check(c, o, "日期", date);
+        let absent = match o.get("未参加") {
+            Some(n) => name_list(c, n, &o.field("未参加"), members, true),
+            None => Some(Vec::new()),
+        };
+        Some(Oath {
+            date: date?,
+            absent: absent?,
+        })
+    });
+    let questionnaire = survey(ctx, obj, "问卷测评", tally::SATISFACTION, w);
     let commended = section(ctx, obj, "表彰", |c, o| {
         let members = match o.get("优秀党员") {
             Some(n) => name_list(c, n, &o.field("优秀党员"), members, false),
@@ -915,14 +1212,21 @@ fn rectification(ctx: &mut Ctx, obj: &mut Obj, members: &[Member]) -> Option<Rec
         department_pos,
         questionnaire: questionnaire?,
         commended: commended?,
+        regulations: regulations?,
+        oath: oath?,
     })
 }
 
+/// `例外`: each names a rule of this phase that the source does not make
+/// compulsory, a reason, an approver above the unit (the district's list)
+/// and a date inside the phase, on or before the paper's.
 fn exceptions(
     ctx: &mut Ctx,
     obj: &mut Obj,
     phase: Phase,
-    date: Option<Date>,
+    w: Window,
+    district: &District,
+    unit: &str,
 ) -> Option<Vec<Exception>> {
     if !obj.has("例外") {
         obj.allow(&["例外"]);
@@ -935,19 +1239,36 @@ fn exceptions(
         let reason = o.text(c, "理由", limits::LINE);
         let approver = o.text(c, "批准", limits::UNIT);
         let approved = o.date(c, "批准日期");
-        if let (Some(a), Some(d)) = (approved, date) {
-            if a > d {
-                let pos = o.key_pos("批准日期");
-                c.error(
-                    pos,
-                    &o.field("批准日期"),
-                    format!("批准日期（{a}）晚于记录的日期（{d}）：文书不能引用成文后才作出的批准"),
-                );
-                o.finish(c);
-                return None;
-            }
+        let mut ok = true;
+        if let Some(r) = rule.map(super::rules::named).filter(|r| r.compulsory) {
+            c.error(
+                o.key_pos("规则"),
+                &o.field("规则"),
+                format!(
+                    "规则「{}」不能按例外处理：活动文件规定“{}”（{}），未达到的必须补课",
+                    r.id,
+                    if r.id == "问卷测评" {
+                        "要重新进行‘补课’"
+                    } else {
+                        "必须重新补课"
+                    },
+                    r.source
+                ),
+            );
+            ok = false;
         }
+        if let Some(a) = &approver {
+            let before = c.errors.len();
+            approved_by_district(c, &o, "批准", a, district, unit, "例外");
+            ok &= c.errors.len() == before;
+        }
+        let before = c.errors.len();
+        w.check(c, &o, "批准日期", approved);
+        ok &= c.errors.len() == before;
         o.finish(c);
+        if !ok {
+            return None;
+        }
         Some(Exception {
             rule: rule?,
             reason: reason?,

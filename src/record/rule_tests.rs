@@ -4,8 +4,8 @@
 use super::rules::{evaluate, Check};
 use super::{read, Record};
 use crate::diag::Diagnostic;
-use crate::input::{self, Source};
 use crate::input::typed::{Ctx, Obj};
+use crate::input::{self, Source};
 
 pub(crate) const TAIL: &str = "主要成效: 有成效。\n存在不足: 有不足。\n下步打算: 有打算。\n";
 
@@ -45,6 +45,7 @@ pub(crate) const PHASE1: &str = "文种: 阶段记录
 两个具体: {公布日期: 2026-02-27}
 布标: 3
 专栏: 3
+开始日期: 2026-01-26
 ";
 
 /// Phase 2 meeting every rule: 甲 has 60% 满意 (not low), the representative
@@ -59,15 +60,18 @@ const PHASE2: &str = "文种: 阶段记录
 党员:
   - {姓名: 甲, 党性分析: 已公示, 测评: {满意: 60, 基本满意: 40}, 评定: 合格}
   - {姓名: 乙, 党性分析: 已公示, 测评: [满意, 满意, 基本满意], 评定: 合格}
-  - {姓名: 丙, 离退休: 是}
+  - {姓名: 丙, 离退休: 是, 评定: 合格}
 万人评风:
   - {姓名: 代表一, 征求人数: 20}
   - {姓名: 代表二, 征求人数: 25}
 单位党性分析: {公示范围: 本单位, 公示日期: 2026-03-27}
 离退休组织生活会: {日期: 2026-03-25, 参加人数: 1}
 满意度测评:
+  日期: 2026-04-03
   计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}
 专栏: 3
+专题民主生活会: {日期: 2026-03-30}
+转段同意: {机关: 区委先教办第三督导组, 日期: 2026-03-06}
 ";
 
 /// Phase 3 meeting every rule: the questionnaire 29% 不满意.
@@ -84,9 +88,13 @@ pub(crate) const PHASE3: &str = "文种: 阶段记录
 单位整改方案: {公示范围: 本单位, 公示日期: 2026-04-15, 批准机关: 上级党委, 批准日期: 2026-04-20, 向社会公开日期: 2026-04-20, 公开承诺: 是}
 部门: 是
 问卷测评:
+  日期: 2026-05-12
   计数: {满意: 60, 基本满意: 11, 不满意: 29}
 表彰: {优秀党员: [甲]}
 专栏: 3
+建章立制: [党员联系服务群众制度]
+承诺宣誓: {日期: 2026-05-10}
+转段同意: {机关: 区委先教办第三督导组, 日期: 2026-04-09}
 ";
 
 fn decode(yaml: &str) -> Result<Record, Vec<Diagnostic>> {
@@ -139,7 +147,7 @@ fn errors(yaml: &str) -> Vec<String> {
 
 #[test]
 fn every_base_record_meets_every_rule_of_its_phase() {
-    for (base, n) in [(PHASE1, 12), (PHASE2, 9), (PHASE3, 6)] {
+    for (base, n) in [(PHASE1, 12), (PHASE2, 11), (PHASE3, 10)] {
         let all = checks(base);
         assert_eq!(all.len(), n);
         for c in all {
@@ -168,7 +176,7 @@ fn concentrated_training_at_least_3_days_counted_by_date() {
     let over = with(
         PHASE1,
         "  - {日期: 2026-02-10, 学时: 2}",
-        "  - {日期: 2026-02-10, 学时: 2, 集中培训: 是}",
+        "  - {日期: 2026-02-10, 学时: 6, 集中培训: 是}",
     );
     assert!(!met(&under, "集中培训"));
     assert!(rule(&under, "集中培训").actual.starts_with("2天"));
@@ -294,13 +302,13 @@ fn low_satisfaction_is_under_60_percent_and_requires_a_rewrite() {
     let over = with(PHASE2, rated, "测评: {满意: 61, 基本满意: 39}");
     let c = rule(&under, "重写");
     assert!(!c.met);
-    assert_eq!(c.actual, "满意度较低1名，1名未重写");
+    assert_eq!(c.actual, "满意度不高1名，1名未重写");
     assert_eq!(c.field, "党员[1].重写");
-    assert_eq!(rule(PHASE2, "重写").actual, "无满意度较低的党员");
+    assert_eq!(rule(PHASE2, "重写").actual, "无满意度不高的党员");
     assert!(met(&over, "重写"));
     let rewritten = with(&under, "评定: 合格}", "评定: 合格, 重写: 是}");
     assert!(met(&rewritten, "重写"));
-    assert_eq!(rule(&rewritten, "重写").actual, "满意度较低1名，均已重写");
+    assert_eq!(rule(&rewritten, "重写").actual, "满意度不高1名，均已重写");
 }
 
 #[test]
@@ -327,21 +335,66 @@ fn every_serving_member_is_rated_and_judged() {
 }
 
 #[test]
-fn retired_members_attend_the_special_meeting_and_are_never_rated() {
+fn retired_members_attend_the_special_meeting_and_may_skip_analysis_and_rating() {
     let m = "参加人数: 1}";
     assert!(!met(&with(PHASE2, m, "参加人数: 0}"), "离退休组织生活会"));
     assert!(met(PHASE2, "离退休组织生活会"));
     let too_many = errors(&with(PHASE2, m, "参加人数: 2}"));
     assert!(too_many[0].contains("多于党员名单中的离退休党员 1 人"));
-    let rated = with(
+    // L56 "可以不作": one who chooses to write and be rated is accepted...
+    let retired = "{姓名: 丙, 离退休: 是, 评定: 合格}";
+    let wrote = with(
         PHASE2,
-        "{姓名: 丙, 离退休: 是}",
-        "{姓名: 丙, 离退休: 是, 党性分析: 已公示, 测评: {满意: 3}}",
+        retired,
+        "{姓名: 丙, 离退休: 是, 党性分析: 已公示, 测评: {满意: 3}, 评定: 合格}",
     );
-    let e = errors(&rated);
-    assert_eq!(e.len(), 2, "{e:?}");
-    assert!(e[0].contains("党员[3].党性分析") && e[0].contains("离退休职工党员不写党性分析材料"));
-    assert!(e[1].contains("党员[3].测评") && e[1].contains("不参加满意度测评"));
+    for id in ["党性分析", "民主测评", "重写", "评定"] {
+        assert!(met(&wrote, id), "{id}");
+    }
+    assert_eq!(rule(&wrote, "党性分析").actual, "3/3名已撰写并公示");
+    // ...and held to what they did: a written analysis is publicised, a low
+    // rating asks for a rewrite.
+    let unpublished = with(
+        PHASE2,
+        retired,
+        "{姓名: 丙, 离退休: 是, 党性分析: 已撰写, 评定: 合格}",
+    );
+    assert_eq!(
+        rule(&unpublished, "党性分析").detail.as_deref(),
+        Some("未公示：丙")
+    );
+    let low = with(
+        PHASE2,
+        retired,
+        "{姓名: 丙, 离退休: 是, 测评: {满意: 1, 基本满意: 2}, 评定: 合格}",
+    );
+    assert_eq!(rule(&low, "重写").detail.as_deref(), Some("未重写：丙"));
+    // One who does neither is not asked to.
+    assert!(met(PHASE2, "党性分析") && met(PHASE2, "民主测评"));
+}
+
+#[test]
+fn the_branch_judges_every_member_retired_members_included() {
+    let unjudged = with(
+        PHASE2,
+        "{姓名: 丙, 离退休: 是, 评定: 合格}",
+        "{姓名: 丙, 离退休: 是}",
+    );
+    let c = rule(&unjudged, "评定");
+    assert!(!c.met);
+    assert_eq!(c.field, "党员[3].评定");
+    assert_eq!(c.detail.as_deref(), Some("未评定：丙"));
+    assert_eq!(rule(PHASE2, "评定").actual, "3/3名（合格3名，不合格0名）");
+}
+
+#[test]
+fn members_recorded_as_unable_to_write_owe_no_reflection() {
+    let unable = with(PHASE1, "{姓名: 甲, 心得: 1}", "{姓名: 甲, 不能书写: 是}");
+    let c = rule(&unable, "学习心得");
+    assert!(c.met, "{}", c.actual);
+    assert_eq!(c.actual, "2/2名，共3篇（另1名不能书写）");
+    let silent = with(PHASE1, "{姓名: 甲, 心得: 1}", "{姓名: 甲}");
+    assert!(!met(&silent, "学习心得"));
 }
 
 #[test]
@@ -392,12 +445,17 @@ fn personal_plans_publicised_and_passed_by_the_branch_meeting() {
     assert!(c.detail.unwrap().contains("「支部党员大会」中没有二支部"));
     assert!(met(PHASE3, "个人方案"));
     let early = with(PHASE3, "通过日期: 2026-04-17", "通过日期: 2026-04-12");
-    assert!(errors(&early)[0].contains("应先在支部内公示、后经支部党员大会通过"));
+    assert!(errors(&early)[0]
+        .contains("早于公示日期（2026年4月13日）：方案应先公示、后通过或批准（L61）"));
 }
 
 #[test]
 fn unit_and_department_plans_follow_their_trails() {
-    let unapproved = with(PHASE3, "批准机关: 上级党委, 批准日期: 2026-04-20, ", "");
+    let unapproved = with(
+        PHASE3,
+        "批准机关: 上级党委, 批准日期: 2026-04-20, 向社会公开日期: 2026-04-20, ",
+        "",
+    );
     assert!(!met(&unapproved, "单位方案"));
     let unpublished = with(PHASE3, "向社会公开日期: 2026-04-20, ", "");
     assert!(!met(&unpublished, "部门方案"));
@@ -419,25 +477,341 @@ fn thirty_percent_or_more_dissatisfied_in_the_questionnaire_means_remedial_work(
     assert!(!met(&none, "表彰"));
 }
 
+/// `base` with one exception appended.
+fn excepting(base: &str, rule: &str, approver: &str, date: &str) -> String {
+    format!("{base}例外:\n  - {{规则: {rule}, 理由: 办公楼外墙维修不能悬挂, 批准: {approver}, 批准日期: {date}}}\n")
+}
+
 #[test]
 fn an_approved_exception_passes_a_failing_rule_and_is_stated() {
     let short = with(PHASE1, "布标: 3", "布标: 2");
-    let excepted = format!(
-        "{short}例外:\n  - {{规则: 布标, 理由: 办公楼外墙维修不能悬挂, 批准: 第三督导组, 批准日期: 2026-03-01}}\n"
-    );
+    let excepted = excepting(&short, "布标", "第三督导组", "2026-03-01");
     let c = rule(&excepted, "布标");
     assert!(!c.met && c.passes());
     assert_eq!(c.status(), "例外");
     assert_eq!(c.exception.unwrap().approver, "第三督导组");
-    let unknown =
-        format!("{short}例外:\n  - {{规则: 布条, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n");
+    let unknown = excepting(&short, "布条", "第三督导组", "2026-03-01");
     assert!(errors(&unknown)[0].contains("是否应为「布标」"));
-    let late =
-        format!("{short}例外:\n  - {{规则: 布标, 理由: 某, 批准: 某, 批准日期: 2026-03-06}}\n");
-    assert!(errors(&late)[0].contains("晚于记录的日期"));
-    let other_phase =
-        format!("{short}例外:\n  - {{规则: 万人评风, 理由: 某, 批准: 某, 批准日期: 2026-03-01}}\n");
+    let other_phase = excepting(&short, "万人评风", "第三督导组", "2026-03-01");
     assert!(errors(&other_phase)[0].contains("不是可选值"));
+}
+
+#[test]
+fn an_exception_is_approved_only_by_a_body_above_the_unit() {
+    let short = with(PHASE1, "布标: 3", "布标: 2");
+    for own in ["测试单位", "测试单位党委", "局党委"] {
+        let e = errors(&excepting(&short, "布标", own, "2026-03-01"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("例外[1].批准") && e[0].contains("例外须由本单位的上级机关作出"),
+            "{e:?}"
+        );
+    }
+    assert!(
+        errors(&excepting(&short, "布标", "局党委", "2026-03-01"))[0]
+            .contains("不在「本区规定.例外批准机关」（区委先教办、督导组）之列")
+    );
+    assert!(
+        errors(&excepting(&short, "布标", "测试单位党委", "2026-03-01"))[0]
+            .contains("是本单位，不能自己批准")
+    );
+    for above in ["区委先教办", "区委先教办第三督导组"] {
+        assert!(rule(&excepting(&short, "布标", above, "2026-03-01"), "布标").passes());
+    }
+    // A district names its own bodies.
+    let district = format!("{short}本区规定: {{例外批准机关: [区委组织部], 公示天数: 1}}\n");
+    assert!(rule(
+        &excepting(&district, "布标", "区委组织部", "2026-03-01"),
+        "布标"
+    )
+    .passes());
+    assert!(
+        errors(&excepting(&district, "布标", "第三督导组", "2026-03-01"))[0]
+            .contains("（区委组织部）之列")
+    );
+}
+
+#[test]
+fn an_exception_is_dated_inside_the_phase_on_or_before_the_paper() {
+    let short = with(PHASE1, "布标: 3", "布标: 2");
+    assert!(rule(
+        &excepting(&short, "布标", "第三督导组", "2026-03-05"),
+        "布标"
+    )
+    .passes());
+    let late = errors(&excepting(&short, "布标", "第三督导组", "2026-03-06"));
+    assert!(
+        late[0].contains("例外[1].批准日期") && late[0].contains("晚于记录的日期"),
+        "{late:?}"
+    );
+    assert!(rule(
+        &excepting(&short, "布标", "第三督导组", "2026-01-26"),
+        "布标"
+    )
+    .passes());
+    let early = errors(&excepting(&short, "布标", "第三督导组", "2026-01-25"));
+    assert!(
+        early[0].contains("早于本阶段的开始日期（2026年1月26日）"),
+        "{early:?}"
+    );
+}
+
+#[test]
+fn compulsory_rules_take_no_exception() {
+    let redo = with(
+        PHASE2,
+        "较好: 21, 一般化: 20, 走了过场: 9",
+        "较好: 20, 一般化: 20, 走了过场: 10",
+    );
+    let e = errors(&excepting(&redo, "满意度测评", "区委先教办", "2026-04-01"));
+    assert!(
+        e[0].contains("例外[1].规则")
+            && e[0].contains("规则「满意度测评」不能按例外处理")
+            && e[0].contains("L59"),
+        "{e:?}"
+    );
+    let q = with(
+        PHASE3,
+        "基本满意: 11, 不满意: 29",
+        "基本满意: 10, 不满意: 30",
+    );
+    let e = errors(&excepting(&q, "问卷测评", "区委先教办", "2026-05-13"));
+    assert!(
+        e[0].contains("规则「问卷测评」不能按例外处理") && e[0].contains("L66"),
+        "{e:?}"
+    );
+    // Just inside: 29% passes without any exception.
+    assert!(met(PHASE2, "满意度测评") && met(PHASE3, "问卷测评"));
+}
+
+#[test]
+fn every_dated_fact_lies_inside_the_phase() {
+    // Bounds included: the first and the last day of the phase.
+    let first = with(
+        PHASE1,
+        "日期: 2026-01-31, 学时: 8",
+        "日期: 2026-01-26, 学时: 8",
+    );
+    let last = with(PHASE1, "{公布日期: 2026-02-27}", "{公布日期: 2026-03-05}");
+    assert!(decode(&first).is_ok() && decode(&last).is_ok());
+    let before = errors(&with(
+        PHASE1,
+        "日期: 2026-01-31, 学时: 8",
+        "日期: 2026-01-25, 学时: 8",
+    ));
+    assert!(
+        before[0].contains("学习[1].日期") && before[0].contains("早于本阶段的开始日期"),
+        "{before:?}"
+    );
+    let after = errors(&with(
+        PHASE1,
+        "{公布日期: 2026-02-27}",
+        "{公布日期: 2026-03-06}",
+    ));
+    assert!(
+        after[0].contains("两个具体.公布日期") && after[0].contains("晚于记录的日期"),
+        "{after:?}"
+    );
+    let survey = errors(&with(PHASE2, "日期: 2026-04-03", "日期: 2026-04-09"));
+    assert!(
+        survey[0].contains("满意度测评.日期") && survey[0].contains("晚于记录的日期"),
+        "{survey:?}"
+    );
+    // The questionnaire comes before the 总结 (the record's date).
+    let q = errors(&with(PHASE3, "日期: 2026-05-12", "日期: 2026-05-16"));
+    assert!(q[0].contains("问卷测评.日期"), "{q:?}");
+    let undated = errors(&with(PHASE3, "  日期: 2026-05-12\n", ""));
+    assert!(
+        undated[0].contains("缺少必填字段「日期」") && undated[0].contains("问卷测评"),
+        "{undated:?}"
+    );
+}
+
+#[test]
+fn the_phase_starts_on_a_stated_day_or_on_the_consent_to_the_transfer() {
+    let none = errors(&with(PHASE1, "开始日期: 2026-01-26\n", ""));
+    assert!(none[0].contains("缺少必填字段「开始日期」"), "{none:?}");
+    // Phase 2 starts on the consent's day: a fact the day before is refused.
+    let early = errors(&with(
+        PHASE2,
+        "公示日期: 2026-03-27",
+        "公示日期: 2026-03-05",
+    ));
+    assert!(
+        early[0].contains("早于本阶段的开始日期（2026年3月6日）"),
+        "{early:?}"
+    );
+    let stated = format!("{PHASE2}开始日期: 2026-03-05\n");
+    assert!(errors(&stated)[0].contains("早于转段同意的日期"));
+    // Without a consent the phase needs its start, and the rule is unmet.
+    let unconsented = with(
+        PHASE2,
+        "转段同意: {机关: 区委先教办第三督导组, 日期: 2026-03-06}",
+        "开始日期: 2026-03-06",
+    );
+    let c = rule(&unconsented, "转段同意");
+    assert!(!c.met && c.id == "转段同意");
+    let own = with(PHASE2, "{机关: 区委先教办第三督导组,", "{机关: 测试单位,");
+    assert!(
+        errors(&own)[0].contains("转段同意.机关")
+            && errors(&own)[0].contains("同意转段须由本单位的上级机关作出")
+    );
+    assert!(met(PHASE2, "转段同意") && met(PHASE3, "转段同意"));
+}
+
+#[test]
+fn a_plan_is_publicised_a_full_day_before_it_is_passed_or_approved() {
+    let same_day = errors(&with(
+        PHASE3,
+        "通过日期: 2026-04-17",
+        "通过日期: 2026-04-13",
+    ));
+    assert!(
+        same_day[0].contains("支部党员大会[1].通过日期")
+            && same_day[0].contains("只有0天：公示期不少于1天"),
+        "{same_day:?}"
+    );
+    assert!(decode(&with(
+        PHASE3,
+        "通过日期: 2026-04-17",
+        "通过日期: 2026-04-14"
+    ))
+    .is_ok());
+    let unit = errors(&with(
+        PHASE3,
+        "批准日期: 2026-04-20",
+        "批准日期: 2026-04-15",
+    ));
+    assert!(
+        unit[0].contains("单位整改方案.批准日期") && unit[0].contains("公示期不少于1天"),
+        "{unit:?}"
+    );
+    // A district's longer 公示期.
+    let three = format!("{PHASE3}本区规定: {{公示天数: 3}}\n");
+    let two_days = with(&three, "通过日期: 2026-04-17", "通过日期: 2026-04-15");
+    assert!(errors(&two_days)[0].contains("只有2天：公示期不少于3天"));
+    assert!(decode(&with(
+        &three,
+        "通过日期: 2026-04-17",
+        "通过日期: 2026-04-16"
+    ))
+    .is_ok());
+}
+
+#[test]
+fn a_plan_is_published_to_society_only_after_approval() {
+    let early = errors(&with(
+        PHASE3,
+        "向社会公开日期: 2026-04-20",
+        "向社会公开日期: 2026-04-19",
+    ));
+    assert!(
+        early[0].contains("向社会公开日期") && early[0].contains("早于批准日期"),
+        "{early:?}"
+    );
+    assert!(decode(PHASE3).is_ok(), "the day of approval is after it");
+}
+
+#[test]
+fn a_training_day_holds_a_days_training() {
+    // Three dates of half an hour each are not three days.
+    let mut half = PHASE1.to_string();
+    for (d, h) in [
+        ("2026-01-31", "8"),
+        ("2026-02-01", "8"),
+        ("2026-02-07", "9"),
+    ] {
+        half = with(
+            &half,
+            &format!("{{日期: {d}, 学时: {h}, 集中培训: 是}}"),
+            &format!("{{日期: {d}, 学时: 0.5, 集中培训: 是}}"),
+        );
+    }
+    let c = rule(&half, "集中培训");
+    assert!(!c.met);
+    assert_eq!(c.actual, "0天");
+    assert!(c
+        .detail
+        .unwrap()
+        .contains("不足6学时、不计为一天：1月31日0.5学时"));
+    // 5.9 学时 is not a day, 6 is, and two half-days of 3 on one date are.
+    let d = "{日期: 2026-02-07, 学时: 9, 集中培训: 是}";
+    let under = with(PHASE1, d, "{日期: 2026-02-07, 学时: 5.9, 集中培训: 是}");
+    let at = with(PHASE1, d, "{日期: 2026-02-07, 学时: 6, 集中培训: 是}");
+    let halves = with(
+        PHASE1,
+        d,
+        "{日期: 2026-02-07, 学时: 3, 集中培训: 是}\n  - {日期: 2026-02-07, 学时: 3, 集中培训: 是}",
+    );
+    assert!(!met(&under, "集中培训"));
+    assert!(met(&at, "集中培训"));
+    assert!(met(&halves, "集中培训"));
+    assert!(rule(&halves, "集中培训").actual.starts_with("3天"));
+}
+
+#[test]
+fn the_procedural_steps_of_phases_2_and_3_are_checked() {
+    let no_meeting = with(PHASE2, "专题民主生活会: {日期: 2026-03-30}\n", "");
+    assert!(!met(&no_meeting, "专题民主生活会"));
+    assert!(met(PHASE2, "专题民主生活会"));
+    let no_rules = with(PHASE3, "建章立制: [党员联系服务群众制度]\n", "");
+    assert!(!met(&no_rules, "建章立制"));
+    let no_oath = with(PHASE3, "承诺宣誓: {日期: 2026-05-10}\n", "");
+    assert!(!met(&no_oath, "承诺宣誓"));
+    // A member who did not take the oath: absent with a reason, or handled.
+    let missed = with(
+        PHASE3,
+        "{日期: 2026-05-10}",
+        "{日期: 2026-05-10, 未参加: [乙]}",
+    );
+    assert_eq!(
+        rule(&missed, "承诺宣誓").detail.as_deref(),
+        Some("未参加且未写明缺席原因或组织处理：乙")
+    );
+    let excused = with(
+        &missed,
+        "{姓名: 乙, 支部: 一支部, 整改方案: 已通过}",
+        "{姓名: 乙, 支部: 一支部, 整改方案: 已通过, 缺席: 住院治疗}",
+    );
+    assert!(met(&excused, "承诺宣誓"));
+    let refused = with(
+        &missed,
+        "{姓名: 乙, 支部: 一支部, 整改方案: 已通过}",
+        "{姓名: 乙, 支部: 一支部, 整改方案: 已通过, 组织处理: 办理退党手续}",
+    );
+    assert!(met(&refused, "承诺宣誓"));
+    // 组织处理 of a member judged 不合格 (L64).
+    let failed = with(
+        PHASE3,
+        "{姓名: 甲, 支部: 一支部, 整改方案: 已通过}",
+        "{姓名: 甲, 支部: 一支部, 整改方案: 已通过, 评定: 不合格}",
+    );
+    let c = rule(&failed, "组织处理");
+    assert!(!c.met);
+    assert_eq!(c.field, "党员[1].组织处理");
+    let handled = with(
+        &failed,
+        "评定: 不合格}",
+        "评定: 不合格, 组织处理: 限期改正}",
+    );
+    assert!(met(&handled, "组织处理"));
+    let wrong = with(
+        PHASE3,
+        "{姓名: 甲, 支部: 一支部, 整改方案: 已通过}",
+        "{姓名: 甲, 支部: 一支部, 整改方案: 已通过, 组织处理: 限期改正}",
+    );
+    assert!(errors(&wrong)[0].contains("只用于评定为不合格的党员"));
+}
+
+#[test]
+fn an_organ_whose_name_holds_he_is_one_addressee_of_the_record() {
+    let one = format!("{PHASE1}主送: 中共江滨区人力资源和社会保障局党组\n");
+    assert_eq!(
+        decode(&one).unwrap().addressee,
+        "中共江滨区人力资源和社会保障局党组"
+    );
+    let two = format!("{PHASE1}主送: 区委先教办和督导组\n");
+    assert!(errors(&two)[0].contains("请示只能主送一个机关"));
 }
 
 #[test]

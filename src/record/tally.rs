@@ -10,8 +10,8 @@
 use std::path::Path;
 
 use crate::diag::Pos;
-use crate::input::{Node, Source, Value};
 use crate::input::typed::{self as fields, Ctx, Obj};
+use crate::input::{Node, Source, Value};
 
 use super::Loc;
 use crate::table::{parse_csv, read_text};
@@ -66,6 +66,36 @@ pub fn share_tenths(part: u32, total: u32) -> u64 {
 pub fn share(part: u32, total: u32) -> String {
     let t = share_tenths(part, total);
     format!("{}.{}%", t / 10, t % 10)
+}
+
+/// A share printed so that its comparison with `percent` reads true: one
+/// decimal place, or as many more as it takes for the printed figure to fall
+/// on the same side of the bound as the exact one (299 of 997 prints
+/// 29.99%, never 30.0%, beside "不足30%").
+pub fn share_against(part: u32, total: u32, percent: u32) -> String {
+    if total == 0 {
+        return share(part, total);
+    }
+    let (p, t) = (u64::from(part), u64::from(total));
+    let below = !at_least_percent(part, total, percent);
+    let printed = |places: u32| {
+        let scale = 10u64.pow(places);
+        // Rounded half up to `places` decimals, in units of 1/scale percent.
+        let v = (p * 100 * scale * 2 + t) / (2 * t);
+        let bound = u64::from(percent) * scale;
+        let fits = (v < bound) == below;
+        // At the last place a figure still on the bound is cut, not rounded.
+        let v = if below && v >= bound { bound - 1 } else { v };
+        (
+            fits,
+            format!("{}.{:0w$}%", v / scale, v % scale, w = places as usize),
+        )
+    };
+    (1..6)
+        .map(printed)
+        .find(|(fits, _)| *fits)
+        .unwrap_or_else(|| printed(6))
+        .1
 }
 
 /// Whether `part` is `percent`% of `total` or more ("以上" includes the
@@ -400,6 +430,17 @@ pub fn open_csv(ctx: &mut Ctx, node: &Node, field: &str, wanted: &[&str]) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_beside_its_bound_never_reads_across_it() {
+        assert_eq!(share(299, 997), "30.0%");
+        assert_eq!(share_against(299, 997, 30), "29.99%");
+        assert_eq!(share_against(2999, 10000, 30), "29.99%");
+        assert_eq!(share_against(29, 100, 30), "29.0%");
+        assert_eq!(share_against(30, 100, 30), "30.0%");
+        assert_eq!(share_against(3, 10, 30), "30.0%");
+        assert_eq!(share_against(299_999, 1_000_000, 30), "29.9999%");
+    }
 
     #[test]
     fn shares_round_half_up_to_one_decimal() {

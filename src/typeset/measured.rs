@@ -49,6 +49,25 @@ pub const EM_BOX_ASCENT: f32 = 0.88;
 /// tighter than the grid (table cells) centre the em box instead.
 pub const GRID_LINE_LEAD: f32 = 0.1;
 
+/// LibreOffice makes a table row taller than its lines by the width of the
+/// row's horizontal border (the table style's `w:insideH w:sz="4"`, 0.5 pt):
+/// measured on its rendering of our DOCX, rows of one and two 18 pt lines
+/// stand 18.5 and 36.5 pt apart. In millipoints.
+pub const LO_ROW_BORDER_MPT: u32 = 500;
+
+/// The same, in points.
+pub const LO_ROW_BORDER: f32 = LO_ROW_BORDER_MPT as f32 / 1000.0;
+
+/// The space LibreOffice leaves between a table's last row and the top of
+/// the next grid line, for the DOCX's off-grid 12 pt spacer paragraph
+/// (`TABLE_GAP`): measured on its rendering of our 阶段小结, three tables,
+/// the next line's text 5.0 pt lower than a plain 12 pt gap puts it. In
+/// millipoints.
+pub const LO_AFTER_TABLE_MPT: u32 = 17_000;
+
+/// The same, in points.
+pub const LO_AFTER_TABLE: f32 = LO_AFTER_TABLE_MPT as f32 / 1000.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +76,8 @@ mod tests {
     #[test]
     fn measured_values_are_pinned() {
         assert_eq!(LO_CELL_MPT, 15_735);
+        assert_eq!(LO_ROW_BORDER_MPT, 500);
+        assert_eq!(LO_AFTER_TABLE_MPT, 17_000);
         assert_eq!(LO_CELL, 15.735);
         assert_eq!(LO_CELL_TOLERANCE_MPT, 5);
         assert_eq!(RUN_SCALE_PCT, 98);

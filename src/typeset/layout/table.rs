@@ -27,7 +27,7 @@ impl Typesetter<'_> {
             }
             out.push(b);
         }
-        out.push(Box_::new(ts::TABLE_GAP as f32 / 20.0));
+        out.push(Box_::new(crate::typeset::measured::LO_AFTER_TABLE));
     }
 
     /// One row: its cells laid out in their columns, vertically centred (as
@@ -60,11 +60,11 @@ impl Typesetter<'_> {
             })
             .collect();
         let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let height = n as f32 * line;
+        let height = n as f32 * line + crate::typeset::measured::LO_ROW_BORDER;
         let mut b = Box_::new(height);
         let mut x = 0.0;
         for (lines, w) in cells.iter().zip(cols) {
-            let offset = (n - lines.len()) as f32 * line / 2.0;
+            let offset = (height - lines.len() as f32 * line) / 2.0;
             for (k, cell_line) in lines.iter().enumerate() {
                 for run in &cell_line.texts {
                     let mut run = run.clone();
