@@ -240,8 +240,9 @@ pub fn run() -> ExitCode {
         }
         Command::Schema { kind, out } => schema::run(kind.as_deref(), out.as_deref()),
         Command::Completions { shell } => {
-            let mut cmd = command();
-            clap_complete::aot::generate(shell, &mut cmd, "wenshu", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::aot::generate(shell, &mut command(), "wenshu", &mut script);
+            emit(&String::from_utf8_lossy(&script));
             ExitCode::SUCCESS
         }
         Command::Help { command: None } => print_help(&mut command()),
@@ -319,7 +320,7 @@ fn clap_error(e: &clap::Error, cmd: &clap::Command) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let text = zh::help_text(&e.render().to_string());
-            println!("{}", text.trim_end());
+            emit(&format!("{}\n", text.trim_end()));
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
@@ -334,8 +335,15 @@ fn clap_error(e: &clap::Error, cmd: &clap::Command) -> ExitCode {
 }
 
 fn print_help(cmd: &mut clap::Command) -> ExitCode {
-    print!("{}", zh::help_text(&cmd.render_help().to_string()));
+    emit(&zh::help_text(&cmd.render_help().to_string()));
     ExitCode::SUCCESS
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is no reason to
+/// panic, and the run's exit code stands.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// A font problem, with the located errors of the font config file.
@@ -493,7 +501,7 @@ fn new(kind: &str, schema_location: Option<&str>) -> ExitCode {
     match crate::starter::starter(kind) {
         Some(text) => {
             let name = crate::schema::canonical(kind).expect("every starter has a schema");
-            print!("{}{text}", schema::modeline(name, schema_location));
+            emit(&format!("{}{text}", schema::modeline(name, schema_location)));
             ExitCode::SUCCESS
         }
         None => {

@@ -23,38 +23,22 @@ use crate::paper::Phase;
 use crate::record::read::{ACTIVITIES, ANALYSIS_STATES, PLAN_STATES, VERDICTS};
 use crate::record::tally::{MAX_BALLOTS, PHASE_SURVEY, SATISFACTION};
 
-/// The kinds that have a schema, in `wenshu kinds` order, and the roster.
-pub const NAMES: &[&str] = &[
-    "两个具体",
-    "党性分析材料-个人",
-    "党性分析材料-单位",
-    "整改方案-个人",
-    "整改方案-单位",
-    "转段申请",
-    "阶段小结",
-    "阶段记录-1",
-    "阶段记录-2",
-    "阶段记录-3",
-    "花名册",
-];
+/// The kinds `wenshu kinds` lists, the roster included: each has a schema.
+pub fn names() -> Vec<&'static str> {
+    crate::kinds::KINDS.iter().map(|k| k.name).collect()
+}
 
 /// The schema's kind for a name as `wenshu new` takes it (a bare
 /// `党性分析材料` is the personal one, `总结` the 阶段小结).
 pub fn canonical(kind: &str) -> Option<&'static str> {
-    let name = match kind {
-        "党性分析材料" => "党性分析材料-个人",
-        "整改方案" => "整改方案-个人",
-        "总结" => "阶段小结",
-        "阶段记录" => "阶段记录-1",
-        k => k,
-    };
-    NAMES.iter().copied().find(|n| *n == name)
+    let name = crate::starter::listed_name(kind);
+    names().into_iter().find(|n| *n == name)
 }
 
-/// The JSON Schema of a kind (a name of [`NAMES`]).
+/// The JSON Schema of a kind (a name of [`names`]).
 pub fn schema(kind: &str) -> Option<Value> {
     let kind = canonical(kind)?;
-    let root = root_object(kind);
+    let root = root_object(kind)?;
     let mut v = object_schema(&root);
     let obj = v.as_object_mut().expect("an object schema");
     let mut head = Map::new();
@@ -80,7 +64,7 @@ fn about(kind: &str) -> String {
     let doc = crate::kinds::KINDS
         .iter()
         .find(|k| k.name == kind)
-        .map_or("花名册：按表格（CSV 或 XLSX）每行生成一份文书，用 wenshu batch 生成", |k| k.doc);
+        .map_or("", |k| k.doc);
     format!("wenshu「{kind}」的输入文件。{doc}")
 }
 
@@ -171,27 +155,38 @@ fn kind_field(values: &[&'static str]) -> Field {
     )
 }
 
-/// The top-level mapping of a kind.
-pub(crate) fn root_object(kind: &str) -> Object {
-    let mut fields = match kind {
-        "两个具体" => two_specifics(),
-        "党性分析材料-个人" => return analysis(true),
-        "党性分析材料-单位" => return analysis(false),
-        "整改方案-个人" => rectification(true),
-        "整改方案-单位" => rectification(false),
-        "转段申请" => transfer(),
-        "阶段小结" => return summary(),
-        "花名册" => return roster(),
-        _ => {
-            let phase = kind.strip_prefix("阶段记录-").and_then(|p| p.parse().ok());
-            return record(phase.expect("a kind of NAMES"));
+/// A key the bare 文种 needs and the kind's own name implies (`文种:
+/// 党性分析材料-单位` stands for `文种: 党性分析材料` with `类型: 单位`).
+fn required_with_bare_kind(bare: &str, key: &str) -> Value {
+    json!({
+        "if": {"properties": {"文种": {"const": bare}}, "required": ["文种"]},
+        "then": {"required": [key]}
+    })
+}
+
+/// The top-level mapping of a kind; `None` for a kind without a table.
+pub(crate) fn root_object(kind: &str) -> Option<Object> {
+    let plain = |mut fields: Vec<Field>| {
+        fields.extend(frame());
+        Object {
+            fields,
+            all_of: Vec::new(),
         }
     };
-    fields.extend(frame());
-    Object {
-        fields,
-        all_of: Vec::new(),
-    }
+    Some(match kind {
+        "两个具体" => plain(two_specifics()),
+        "党性分析材料-个人" => analysis(true),
+        "党性分析材料-单位" => analysis(false),
+        "整改方案-个人" => rectification(true),
+        "整改方案-单位" => rectification(false),
+        "转段申请" => plain(transfer()),
+        "阶段小结" => summary(),
+        "花名册" => roster(),
+        "阶段记录-1" => record(1),
+        "阶段记录-2" => record(2),
+        "阶段记录-3" => record(3),
+        _ => return None,
+    })
 }
 
 /// 版头, 版记 and 附件, which every paper may have (paper/frame.rs).
@@ -313,12 +308,14 @@ fn parts(required: &[&'static str], optional: &[&'static str]) -> Ty {
 
 fn analysis(personal: bool) -> Object {
     let all_views: Vec<&'static str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
-    let mut fields = vec![kind_field(&["党性分析材料"])];
+    let mut fields = Vec::new();
     if personal {
+        fields.push(kind_field(&["党性分析材料", "党性分析材料-个人"]));
         fields.push(opt("类型", Ty::Choice(vec!["个人"]), "个人（不写时默认为个人）"));
         fields.push(req("党员", member(true), "党员信息"));
     } else {
-        fields.push(req("类型", Ty::Choice(vec!["单位"]), "单位（领导班子）材料"));
+        fields.push(kind_field(&["党性分析材料", "党性分析材料-单位"]));
+        fields.push(opt("类型", Ty::Choice(vec!["单位"]), "单位（领导班子）材料；文种写「党性分析材料」时必填"));
         fields.push(req("单位", Ty::Text(limits::UNIT), "单位全称"));
     }
     fields.extend([
@@ -354,6 +351,9 @@ fn analysis(personal: bool) -> Object {
     ]);
     fields.extend(frame());
     let mut all_of = Vec::new();
+    if !personal {
+        all_of.push(required_with_bare_kind("党性分析材料", "类型"));
+    }
     if personal {
         // A leading cadre's 二查 has all six views.
         all_of.push(json!({
@@ -367,7 +367,7 @@ fn analysis(personal: bool) -> Object {
     Object { fields, all_of }
 }
 
-fn rectification(personal: bool) -> Vec<Field> {
+fn rectification(personal: bool) -> Object {
     let mut item = vec![
         req("问题", Ty::Text(limits::PARAGRAPH), "存在的具体问题"),
         req("目标", Ty::Text(limits::PARAGRAPH), "整改要达到的目标"),
@@ -426,16 +426,18 @@ fn rectification(personal: bool) -> Vec<Field> {
             opt("通过日期", Ty::Ignored, "单位方案不用此项"),
         ]);
     }
-    let mut fields = vec![kind_field(&["整改方案"])];
+    let mut fields = Vec::new();
     if personal {
         fields.extend([
+            kind_field(&["整改方案", "整改方案-个人"]),
             opt("类型", Ty::Choice(vec!["个人"]), "个人（不写时默认为个人）"),
             req("党员", member(false), "党员信息"),
             opt("单位", Ty::Text(limits::UNIT), "单位全称（可选）"),
         ]);
     } else {
         fields.extend([
-            req("类型", Ty::Choice(vec!["单位"]), "单位方案"),
+            kind_field(&["整改方案", "整改方案-单位"]),
+            opt("类型", Ty::Choice(vec!["单位"]), "单位方案；文种写「整改方案」时必填"),
             req("单位", Ty::Text(limits::UNIT), "单位全称"),
         ]);
     }
@@ -459,7 +461,15 @@ fn rectification(personal: bool) -> Vec<Field> {
         ),
         signature(),
     ]);
-    fields
+    fields.extend(frame());
+    Object {
+        fields,
+        all_of: if personal {
+            Vec::new()
+        } else {
+            vec![required_with_bare_kind("整改方案", "类型")]
+        },
+    }
 }
 
 const PHONE: &str = "^[0-9\\-—－ （）()、,，转]+$";
@@ -533,9 +543,10 @@ fn roster() -> Object {
 fn record(phase: u8) -> Object {
     let closes_with_request = phase < 3;
     let request = if closes_with_request { req } else { opt };
+    let own_name = ["阶段记录-1", "阶段记录-2", "阶段记录-3"][usize::from(phase - 1)];
     let mut fields = vec![
-        kind_field(&[crate::record::KIND]),
-        req("阶段", Ty::Phase(vec![phase]), "本记录的阶段"),
+        kind_field(&[crate::record::KIND, own_name]),
+        opt("阶段", Ty::Phase(vec![phase]), "本记录的阶段；文种写「阶段记录」时必填"),
         req("单位", Ty::Text(limits::UNIT), "单位或党组织全称"),
         req("日期", Ty::Date, "小结（和转段申请）的成文日期"),
         opt("主送", Ty::Text(limits::UNIT), "主送机关（只能一个）；不写为区委先教办"),
@@ -589,7 +600,7 @@ fn record(phase: u8) -> Object {
     });
     Object {
         fields,
-        all_of: Vec::new(),
+        all_of: vec![required_with_bare_kind(crate::record::KIND, "阶段")],
     }
 }
 
@@ -872,8 +883,8 @@ fn type_schema(ty: &Ty) -> Value {
         }),
         Ty::Date => json!({
             "type": "string",
-            "pattern": "^\\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9〇零一二三四五六七八九]{4}年[0-9〇零一二三四五六七八九十]{1,3}月[0-9〇零一二三四五六七八九十]{1,3}日)\\s*$",
-            "examples": ["2026-03-20", "2026年3月20日"],
+            "pattern": "^\\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9〇零○ＯO一二三四五六七八九]{4}年[0-9〇零○ＯO一二三四五六七八九十]{1,3}月[0-9〇零○ＯO一二三四五六七八九十]{1,3}日)\\s*$",
+            "examples": ["2026-03-20", "2026年3月20日", "二〇二六年三月二十日"],
         }),
         Ty::YesNo => {
             let mut values: Vec<Value> = YES.iter().chain(NO).map(|v| json!(v)).collect();
@@ -1164,11 +1175,47 @@ mod tests {
         let mut seen = 0;
         for (kind, rel) in BASES {
             let base = Base::load(rel);
-            walk(&base, rel, &mut Vec::new(), &root_object(kind), &mut seen);
+            walk(&base, rel, &mut Vec::new(), &root_object(kind).unwrap(), &mut seen);
         }
         // Mappings checked, nested ones included: a base that stopped
         // reaching its nested mappings would show here.
         assert!(seen > 60, "only {seen} mappings checked");
+    }
+
+    /// The roster is read from its file (its table lies beside it): the
+    /// probe goes into a copy of the example roster.
+    #[test]
+    fn the_roster_table_matches_the_roster_reader() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/batch");
+        let dir = std::env::temp_dir().join(format!("wenshu-schema-roster-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["花名册-整改方案.yaml", "第一党支部党员名单.csv"] {
+            std::fs::copy(root.join(f), dir.join(f)).unwrap();
+        }
+        let yaml = dir.join("花名册-整改方案.yaml");
+        let text = std::fs::read_to_string(&yaml).unwrap();
+        std::fs::write(&yaml, format!("{text}{PROBE}: 1\n")).unwrap();
+        let errors = crate::roster::read(&yaml).err().expect("the probe is refused");
+        let _ = std::fs::remove_dir_all(&dir);
+        let d = errors
+            .iter()
+            .find(|d| d.code == Code::UnknownField)
+            .unwrap_or_else(|| panic!("{errors:?}"));
+        let known: BTreeSet<String> = d
+            .message
+            .split_once("此处可用的字段：")
+            .expect("a list of known keys")
+            .1
+            .split('、')
+            .map(|k| k.trim().to_string())
+            .collect();
+        let listed: BTreeSet<String> = root_object("花名册")
+            .unwrap()
+            .fields
+            .iter()
+            .map(|f| f.key.to_string())
+            .collect();
+        assert_eq!(known, listed);
     }
 
     #[test]
@@ -1178,7 +1225,6 @@ mod tests {
             assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
             assert_eq!(s["additionalProperties"], false);
         }
-        assert!(schema("花名册").is_some());
         assert_eq!(canonical("总结"), Some("阶段小结"));
         assert!(schema("党性分析").is_none());
     }

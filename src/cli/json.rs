@@ -100,9 +100,8 @@ pub fn check(engine: &template::Engine, fonts: Option<&Fonts>, files: &[PathBuf]
             })
             .collect(),
     };
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&report).expect("the report serialises")
-    );
+    let mut text = serde_json::to_string_pretty(&report).expect("the report serialises");
+    text.push('\n');
+    super::emit(&text);
     ExitCode::from(code)
 }

@@ -37,12 +37,12 @@ pub fn run(kind: Option<&str>, out: Option<&Path>) -> ExitCode {
             None => {
                 eprintln!(
                     "错误：没有文种「{k}」的模式。可用：{}",
-                    schema::NAMES.join("、")
+                    schema::names().join("、")
                 );
                 return exit::usage();
             }
         },
-        None if out.is_some() => schema::NAMES.to_vec(),
+        None if out.is_some() => schema::names(),
         None => {
             eprintln!(
                 "错误：请给出文种（如 wenshu schema 党性分析材料-个人），或用 -o 目录 写出全部文种的模式"
@@ -51,7 +51,7 @@ pub fn run(kind: Option<&str>, out: Option<&Path>) -> ExitCode {
         }
     };
     let Some(dir) = out else {
-        print!("{}", schema::text(kinds[0]).expect("a canonical kind"));
+        super::emit(&schema::text(kinds[0]).expect("a canonical kind"));
         return ExitCode::SUCCESS;
     };
     if let Err(e) = std::fs::create_dir_all(dir) {
@@ -65,7 +65,7 @@ pub fn run(kind: Option<&str>, out: Option<&Path>) -> ExitCode {
             eprintln!("错误：无法写入 {}：{e}", path.display());
             return exit::input();
         }
-        println!("{}", path.display());
+        super::emit(&format!("{}\n", path.display()));
     }
     ExitCode::SUCCESS
 }
