@@ -99,7 +99,7 @@ fn every_filled_starter_validates_and_an_unfilled_one_does_not() {
         let starter = stdout(&o);
         let f = dir.parent().unwrap().join(format!("{kind}.yaml"));
         std::fs::write(&f, fill_placeholders(&starter)).unwrap();
-        let (ok, said) = validate(&schema_file(&dir, &kind), &[f.clone()]);
+        let (ok, said) = validate(&schema_file(&dir, &kind), std::slice::from_ref(&f));
         assert!(ok, "{kind}: the filled starter is refused:\n{said}");
         std::fs::write(&f, &starter).unwrap();
         let (ok, said) = validate(&schema_file(&dir, &kind), &[f]);
