@@ -54,6 +54,8 @@ python3 -c 'import docx' 2>/dev/null || need_pip+=(python-docx)
 python3 -c 'import pdfplumber' 2>/dev/null || need_pip+=(pdfplumber)
 python3 -c 'import openpyxl' 2>/dev/null || need_pip+=(openpyxl)
 command -v openxml-audit >/dev/null 2>&1 || need_pip+=(openxml-audit)
+# The JSON Schemas of `wenshu schema` are checked by a real validator.
+command -v check-jsonschema >/dev/null 2>&1 || need_pip+=(check-jsonschema)
 if ((${#need_pip[@]})); then
   echo "setup: installing ${need_pip[*]}"
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${need_pip[@]}"

@@ -9,46 +9,26 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+mod exit;
+mod json;
 mod report;
+mod schema;
+mod zh;
 
 use crate::diag::Diagnostic;
 use crate::fonts::{FontRole, Fonts};
 use crate::{kinds, output, pipeline, template};
 
-const MAIN_HELP: &str = "\
-{before-help}{about}
-
-用法：{usage}
-
-命令：
-{subcommands}
-
-选项：
-{options}{after-help}";
-
-const SUB_HELP: &str = "\
-{about}
-
-用法：{usage}
-
-{positionals}
-
-选项：
-{options}{after-help}";
-
 #[derive(Parser)]
 #[command(
     name = "wenshu",
     version,
-    about = "文书：把 YAML 变成合乎 GB/T 9704 的先进性教育活动文书（DOCX）"
+    about = "文书：把 YAML 变成合乎 GB/T 9704 的先进性教育活动文书（DOCX 和 PDF）"
 )]
 #[command(
     disable_help_subcommand = true,
     disable_help_flag = true,
     disable_version_flag = true
-)]
-#[command(
-    after_help = "\n示例：\n  wenshu new 党性分析材料-个人 > 张三.yaml\n  wenshu check 张三.yaml\n  wenshu render 张三.yaml -o 输出"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -61,14 +41,16 @@ struct Cli {
     version: Option<bool>,
 }
 
+const EXAMPLES: &str = "示例：\n  wenshu new 党性分析材料-个人 > 张三.yaml\n  wenshu check 张三.yaml\n  wenshu render 张三.yaml -o 输出\n  wenshu help render";
+
 #[derive(Subcommand)]
 enum Command {
-    /// 生成文书（DOCX）
+    /// 生成文书：每份文书写一个 DOCX 和一个 PDF（用 --format 只写其一）；有错的文件不写任何输出
     Render {
         /// 输入的 YAML 文件（可多个；一个文件可用 --- 分隔多份文书）
         #[arg(required = true, value_name = "文件")]
         files: Vec<PathBuf>,
-        /// 输出目录（不存在则创建）
+        /// 输出目录（不存在则在有文件要写时创建）
         #[arg(short = 'o', long = "out", value_name = "目录", default_value = ".")]
         out: PathBuf,
         /// 模板目录：其中与内置模板同名的文件优先
@@ -81,7 +63,7 @@ enum Command {
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
     },
-    /// 批量生成：文件、目录、多份文书的文件或花名册，用全部 CPU 核心
+    /// 批量生成：文件、目录、多份文书的文件或花名册，用全部 CPU 核心；每份写 DOCX 和 PDF，另写清单 manifest.json、manifest.csv
     Batch {
         /// 输入：YAML 文件、目录（递归查找 *.yaml、*.yml）或花名册 YAML（文种: 花名册）
         #[arg(required = true, value_name = "输入")]
@@ -117,7 +99,7 @@ enum Command {
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
     },
-    /// 只检查，不生成；报告文件中的全部错误，阶段记录另列规则核对表
+    /// 只检查，不写任何文件；报告文件中的全部错误，阶段记录另列规则核对表
     Check {
         /// 输入的 YAML 文件
         #[arg(required = true, value_name = "文件")]
@@ -125,12 +107,40 @@ enum Command {
         /// 模板目录（同时检查模板能否渲染）
         #[arg(long = "templates", value_name = "目录")]
         templates: Option<PathBuf>,
+        /// 报告格式：text（给人看）或 json（给脚本和编辑器，写到标准输出）
+        #[arg(long = "format", value_name = "格式", default_value = "text",
+              value_parser = clap::builder::PossibleValuesParser::new(["text", "json"]))]
+        format: String,
     },
-    /// 输出某一文种的样板 YAML（每个字段都有中文说明）
+    /// 把某一文种的样板 YAML 写到标准输出（每个字段都有中文说明，首行指向编辑器用的模式文件）
     New {
         /// 文种，见 `wenshu kinds`
         #[arg(value_name = "文种")]
         kind: String,
+        /// 首行 $schema= 指向的模式文件（路径相对于 YAML 文件，或网址）；默认 schema/文种.schema.json
+        #[arg(long = "schema", value_name = "路径")]
+        schema: Option<String>,
+    },
+    /// 把某一文种的 JSON Schema 写到标准输出，或用 -o 写入 目录/文种.schema.json（供 VS Code 等编辑器补全、检查字段）
+    Schema {
+        /// 文种，见 `wenshu kinds`；与 -o 同用时可省略，即写出全部文种
+        #[arg(value_name = "文种")]
+        kind: Option<String>,
+        /// 写入此目录（不存在则创建），每个文种一个 文种.schema.json
+        #[arg(short = 'o', long = "out", value_name = "目录")]
+        out: Option<PathBuf>,
+    },
+    /// 把命令行补全脚本写到标准输出（bash、zsh、fish、powershell、elvish）
+    Completions {
+        /// 终端程序
+        #[arg(value_name = "终端")]
+        shell: clap_complete::aot::Shell,
+    },
+    /// 显示帮助，或某一命令的帮助（如 wenshu help render）
+    Help {
+        /// 命令
+        #[arg(value_name = "命令")]
+        command: Option<String>,
     },
     /// 列出支持的文种
     Kinds,
@@ -194,23 +204,20 @@ fn parse_font(s: &str) -> Result<(FontRole, PathBuf), String> {
     Ok((role, PathBuf::from(path.trim())))
 }
 
+/// The command line, dressed in Chinese.
+fn command() -> clap::Command {
+    zh::localise(Cli::command()).after_help(format!("{EXAMPLES}\n\n{}", exit::HELP))
+}
+
 pub fn run() -> ExitCode {
-    let cmd = Cli::command()
-        .help_template(MAIN_HELP)
-        .mut_subcommands(|c| c.help_template(SUB_HELP));
-    let matches = match cmd.try_get_matches() {
+    let cmd = command();
+    let matches = match cmd.clone().try_get_matches() {
         Ok(m) => m,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return clap_error(&e, &cmd),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(2);
-        }
+        Err(e) => return clap_error(&e, &cmd),
     };
     match cli.command {
         Command::Render {
@@ -220,8 +227,35 @@ pub fn run() -> ExitCode {
             format,
             fonts,
         } => render(&files, &out, templates.as_deref(), Some(format), &fonts),
-        Command::Check { files, templates } => {
-            render(&files, Path::new("."), templates.as_deref(), None, &[])
+        Command::Check {
+            files,
+            templates,
+            format,
+        } => {
+            if format == "json" {
+                check_json(&files, templates.as_deref())
+            } else {
+                render(&files, Path::new("."), templates.as_deref(), None, &[])
+            }
+        }
+        Command::Schema { kind, out } => schema::run(kind.as_deref(), out.as_deref()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::aot::generate(shell, &mut command(), "wenshu", &mut script);
+            emit(&String::from_utf8_lossy(&script));
+            ExitCode::SUCCESS
+        }
+        Command::Help { command: None } => print_help(&mut command()),
+        Command::Help { command: Some(name) } => {
+            let mut cmd = command();
+            match cmd.find_subcommand_mut(&name) {
+                Some(sub) => print_help(sub),
+                None => {
+                    let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                    eprintln!("错误：没有命令「{name}」。可用的命令：{}", names.join("、"));
+                    exit::usage()
+                }
+            }
         }
         Command::Fonts { files, fonts } => fonts_report(&files, &fonts),
         Command::Batch {
@@ -237,19 +271,16 @@ pub fn run() -> ExitCode {
             templates,
             fonts,
         } => {
-            let engine = match template::Engine::new(templates.as_deref()) {
+            let engine = match engine(templates.as_deref()) {
                 Ok(e) => e,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(1);
-                }
+                Err(code) => return code,
             };
             let need_fonts = format.pdf || merge.is_some();
             let fonts = match Fonts::discover(&fonts) {
                 Ok(f) => Some(f),
                 Err(e) if need_fonts => {
                     print_font_error(&e);
-                    return ExitCode::from(1);
+                    return exit::input();
                 }
                 Err(_) => None,
             };
@@ -269,10 +300,10 @@ pub fn run() -> ExitCode {
             if crate::batch::run(&opts, &engine, fonts.as_ref()) {
                 ExitCode::SUCCESS
             } else {
-                ExitCode::from(1)
+                exit::input()
             }
         }
-        Command::New { kind } => new(&kind),
+        Command::New { kind, schema } => new(&kind, schema.as_deref()),
         Command::Kinds => {
             for k in kinds::KINDS {
                 println!("{:<12}\t{}", k.name, k.doc);
@@ -280,6 +311,39 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// A clap error (or `--help`, `--version`) said in Chinese, with its exit
+/// code: help and version are not errors.
+fn clap_error(e: &clap::Error, cmd: &clap::Command) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let text = zh::help_text(&e.render().to_string());
+            emit(&format!("{}\n", text.trim_end()));
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            eprint!("{}", zh::help_text(&cmd.clone().render_help().to_string()));
+            exit::usage()
+        }
+        _ => {
+            eprint!("{}", zh::error_text(e, cmd));
+            exit::usage()
+        }
+    }
+}
+
+fn print_help(cmd: &mut clap::Command) -> ExitCode {
+    emit(&zh::help_text(&cmd.render_help().to_string()));
+    ExitCode::SUCCESS
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is no reason to
+/// panic, and the run's exit code stands.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// A font problem, with the located errors of the font config file.
@@ -301,7 +365,8 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 /// Renders (or, without `formats`, checks) every file. A file with any input
 /// error produces nothing; the others still render. A 阶段记录 that misses a
 /// rule yields only its 补课清单, and its rule table is printed by `check`.
-/// Exit 1 if anything failed or was refused.
+/// The output folder is made only when there is a file to write. Exit 1 if
+/// anything failed, else 3 if a record was refused (see [`exit`]).
 fn render(
     files: &[PathBuf],
     out: &Path,
@@ -311,12 +376,9 @@ fn render(
 ) -> ExitCode {
     let write = formats.is_some();
     let want_pdf = formats.is_some_and(|f| f.pdf);
-    let engine = match template::Engine::new(templates) {
+    let engine = match engine(templates) {
         Ok(e) => e,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     // Fonts are needed for the PDF; for a DOCX alone they only place the
     // 版记, so a machine without them still gets its DOCX.
@@ -326,16 +388,11 @@ fn render(
         Ok(f) => Some(f),
         Err(e) if want_pdf => {
             print_font_error(&e);
-            return ExitCode::from(1);
+            return exit::input();
         }
         Err(_) => None,
     };
-    if write {
-        if let Err(e) = std::fs::create_dir_all(out) {
-            eprintln!("错误：无法创建输出目录 {}：{e}", out.display());
-            return ExitCode::from(1);
-        }
-    }
+    let mut out_ready = false;
     let mut failed_files = 0;
     let mut error_count = 0;
     let mut refused_files = 0;
@@ -386,6 +443,13 @@ fn render(
             let stem = taken.unique(&r.stem);
             for (ext, bytes) in outputs {
                 let Some(bytes) = bytes else { continue };
+                if !out_ready {
+                    if let Err(e) = std::fs::create_dir_all(out) {
+                        eprintln!("错误：无法创建输出目录 {}：{e}", out.display());
+                        return exit::input();
+                    }
+                    out_ready = true;
+                }
                 let path = out.join(format!("{stem}.{ext}"));
                 if let Err(e) = output::write_atomic(&path, &bytes) {
                     eprintln!("错误：无法写入 {}：{e}", path.display());
@@ -407,20 +471,37 @@ fn render(
             failed_files, error_count
         );
     }
-    if failed_files > 0 || refused_files > 0 {
-        ExitCode::from(1)
-    } else {
-        if write {
-            eprintln!("已生成 {written} 个文件。");
-        }
-        ExitCode::SUCCESS
+    if write && failed_files == 0 && refused_files == 0 {
+        eprintln!("已生成 {written} 个文件。");
     }
+    exit::of(failed_files, refused_files)
 }
 
-fn new(kind: &str) -> ExitCode {
+/// The template engine, or the exit code of a broken template folder.
+fn engine(templates: Option<&Path>) -> Result<template::Engine, ExitCode> {
+    template::Engine::new(templates).map_err(|e| {
+        eprintln!("{e}");
+        exit::input()
+    })
+}
+
+/// `check --format json`: as `check`, with fonts when there are any.
+fn check_json(files: &[PathBuf], templates: Option<&Path>) -> ExitCode {
+    let engine = match engine(templates) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let fonts = Fonts::discover(&[]).ok();
+    json::check(&engine, fonts.as_ref(), files)
+}
+
+/// `wenshu new`: the starter, opened by the line that points an editor at
+/// the kind's schema.
+fn new(kind: &str, schema_location: Option<&str>) -> ExitCode {
     match crate::starter::starter(kind) {
         Some(text) => {
-            print!("{text}");
+            let name = crate::schema::canonical(kind).expect("every starter has a schema");
+            emit(&format!("{}{text}", schema::modeline(name, schema_location)));
             ExitCode::SUCCESS
         }
         None => {
@@ -433,7 +514,7 @@ fn new(kind: &str) -> ExitCode {
                 "错误：没有文种「{kind}」。{near}可用的文种：{}",
                 names.join("、")
             );
-            ExitCode::from(2)
+            exit::usage()
         }
     }
 }
@@ -502,7 +583,7 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
         Ok(f) => f,
         Err(e) => {
             print_font_error(&e);
-            return ExitCode::from(1);
+            return exit::input();
         }
     };
     let gb2312 = crate::fonts::gb2312_chars();
@@ -524,7 +605,7 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
             }
             Err(d) => {
                 eprintln!("{}", report::render(&d));
-                status = ExitCode::from(1);
+                status = exit::input();
             }
         }
     }
@@ -564,7 +645,7 @@ fn fonts_report(files: &[PathBuf], overrides: &[(FontRole, PathBuf)]) -> ExitCod
                 .map(|c| format!("{c}（U+{:04X}）", *c as u32))
                 .collect();
             println!("没有任何字体能显示：{}", list.join("、"));
-            status = ExitCode::from(1);
+            status = exit::input();
         }
     }
     status

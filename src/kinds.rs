@@ -98,6 +98,8 @@ pub struct FileContent {
     pub papers: Vec<Paper>,
     /// For each 阶段记录: the rule table `check` prints.
     pub reports: Vec<String>,
+    /// For each 阶段记录: its rule table as data.
+    pub tables: Vec<record::RuleTable>,
     /// For each 阶段记录 that misses a rule: why its closing paper was
     /// refused (its 补课清单 is among `papers`).
     pub refusals: Vec<Diagnostic>,
@@ -182,6 +184,7 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()>
         };
         out.papers.extend(outcome.papers);
         out.reports.push(outcome.report);
+        out.tables.push(outcome.table);
         out.refusals.extend(outcome.refusals);
         return Some(());
     }

@@ -29,6 +29,7 @@ pub mod pdf;
 pub mod pipeline;
 pub(crate) mod record;
 pub(crate) mod roster;
+pub(crate) mod schema;
 pub(crate) mod starter;
 pub(crate) mod table;
 pub mod template;

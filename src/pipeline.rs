@@ -31,6 +31,8 @@ pub struct FileResult {
     pub refusals: Vec<Diagnostic>,
     /// For each 阶段记录: the rule table `check` prints.
     pub reports: Vec<String>,
+    /// For each 阶段记录: the rule table as data (`check --format json`).
+    pub tables: Vec<crate::record::RuleTable>,
 }
 
 impl FileResult {
@@ -126,6 +128,7 @@ pub fn render_docs(
         errors: Vec::new(),
         refusals: content.refusals,
         reports: content.reports,
+        tables: content.tables,
     }
 }
 

@@ -1,17 +1,24 @@
 //! Starter YAML for `wenshu new`: every field with a Chinese explanation.
 
-/// The starter for a kind name as listed by `wenshu kinds` (a bare
-/// `党性分析材料` or `整改方案` means the personal variant, `总结` the 阶段小结,
-/// a bare `阶段记录` the first phase's record).
+/// The starter for a kind name as listed by `wenshu kinds`, or a short
+/// name of [`listed_name`].
 pub fn starter(kind: &str) -> Option<&'static str> {
-    let name = match kind {
+    let name = listed_name(kind);
+    STARTERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// The name `wenshu kinds` lists for a name a user may type: a bare
+/// `党性分析材料` or `整改方案` means the personal variant, `总结` the
+/// 阶段小结, a bare `阶段记录` the first phase's record. `wenshu schema`
+/// takes the same names.
+pub fn listed_name(kind: &str) -> &str {
+    match kind {
         "党性分析材料" => "党性分析材料-个人",
         "整改方案" => "整改方案-个人",
         "总结" => "阶段小结",
         "阶段记录" => "阶段记录-1",
         k => k,
-    };
-    STARTERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
 }
 
 pub const STARTERS: &[(&str, &str)] = &[

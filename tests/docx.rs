@@ -322,7 +322,7 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
         "-o",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1), "the refused record fails the run");
+    assert_eq!(o.status.code(), Some(3), "the refused record: exit 3, rules unmet");
     let files = docx_in(&out);
     let names: Vec<String> = files
         .iter()

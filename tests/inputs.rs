@@ -343,48 +343,6 @@ fn starters_are_refused_until_filled_then_accepted() {
     assert!(stderr(&bad).contains("党性分析材料"));
 }
 
-/// Replaces each 【请填写：…】 placeholder as a user would: the example date
-/// it gives, a phone number, or some text.
-fn fill_placeholders(starter: &str) -> String {
-    let mut out = String::new();
-    for line in starter.lines() {
-        let mut rest = line;
-        if !line.trim_start().starts_with('#') {
-            while let Some(i) = rest.find("【请填写") {
-                out.push_str(&rest[..i]);
-                let end = rest[i..]
-                    .find('】')
-                    .map(|e| i + e + '】'.len_utf8())
-                    .unwrap();
-                let hint = &rest[i..end];
-                let example = hint.rfind('如').map(|d| {
-                    hint[d + '如'.len_utf8()..]
-                        .trim_end_matches('】')
-                        .replace('×', "示")
-                });
-                let value = if let Some(e) = example.filter(|e| !e.is_empty()) {
-                    if e.starts_with("20") {
-                        e.chars().take(10).collect()
-                    } else {
-                        e
-                    }
-                } else if hint.contains("电话") {
-                    "0577-86521039".to_string()
-                } else if hint.contains("日期") || hint.contains("时间") {
-                    "2026-03-20".to_string()
-                } else {
-                    "示例内容".to_string()
-                };
-                out.push_str(&value);
-                rest = &rest[end..];
-            }
-        }
-        out.push_str(rest);
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn help_is_in_chinese() {
     let o = wenshu(&["--help"]);
@@ -401,7 +359,7 @@ fn refused_case(stem: &str) {
     let rel = format!("fixtures/refused/{stem}.yaml");
     let out = scratch("refused");
     let o = wenshu(&["render", &rel, "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
+    assert_eq!(o.status.code(), Some(3), "{rel}: exit code (rules unmet)");
     let said = stderr(&o);
     expect_messages(&root().join(&rel), &said);
     let written = files_in(&out);
@@ -416,7 +374,7 @@ fn refused_case(stem: &str) {
     assert_eq!(docx_in(&out).len(), 1, "{rel}: wrote {written:?}");
 
     let c = wenshu(&["check", &rel]);
-    assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
+    assert_eq!(c.status.code(), Some(3), "{rel}: check exit code (rules unmet)");
     assert_eq!(stderr(&c), said, "{rel}: check and render say different things");
     let table = stdout(&c);
     let unmet: Vec<&str> = said
@@ -518,7 +476,7 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
     let rec = dir.join("记录.yaml");
     let out = dir.join("out");
     let o = wenshu(&["render", rec.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(3), "rules unmet");
     let err = stderr(&o);
     assert!(err.contains("未达到规则「离退休组织生活会」"), "{err}");
     assert!(err.contains("不能转入整改提高阶段"), "{err}");

@@ -84,7 +84,7 @@ fn signature_block_and_imprint_measure_right_in_every_fixture() {
             "-o",
             out.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(1), "{rel}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(3), "{rel}: rules unmet: {}", stderr(&o));
     }
     let files = pdfs(&files_in(&out));
     let mut args = vec![root()

@@ -10,9 +10,9 @@ use super::{context, limits, Decoded};
 use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 
 /// 一找 areas and 二查 views, in the order the paper prints them.
-const AREAS: [&str; 4] = ["思想", "组织", "工作", "作风"];
-const BASIC_VIEWS: [&str; 3] = ["世界观", "人生观", "价值观"];
-const CADRE_VIEWS: [&str; 3] = ["权力观", "地位观", "利益观"];
+pub(crate) const AREAS: [&str; 4] = ["思想", "组织", "工作", "作风"];
+pub(crate) const BASIC_VIEWS: [&str; 3] = ["世界观", "人生观", "价值观"];
+pub(crate) const CADRE_VIEWS: [&str; 3] = ["权力观", "地位观", "利益观"];
 
 #[derive(Serialize)]
 pub struct Member {

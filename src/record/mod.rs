@@ -270,6 +270,87 @@ pub struct Outcome {
     pub refusals: Vec<Diagnostic>,
     /// The rule table and member lists `check` prints.
     pub report: String,
+    /// The rule table as data, for `check --format json`.
+    pub table: RuleTable,
+}
+
+/// The rule table of one record as data: what `check --format json` prints
+/// for scripts and editors, row for row the table of [`papers::report`].
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RuleTable {
+    pub file: String,
+    pub unit: String,
+    pub phase: u8,
+    pub phase_name: &'static str,
+    pub members: usize,
+    pub rows: Vec<RuleRow>,
+    /// Every rule met, by its figures or by an exception.
+    pub passed: bool,
+    /// The 补课 deadline, when a rule is unmet.
+    pub remedy_deadline: Option<String>,
+}
+
+/// One rule checked: the table's 规则, 要求, 实际, 结果 and 依据 columns, and
+/// the names and exception behind them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RuleRow {
+    pub rule: &'static str,
+    pub required: &'static str,
+    pub actual: String,
+    /// 达标, 例外 or 未达标.
+    pub status: &'static str,
+    pub met: bool,
+    pub file: String,
+    pub line: usize,
+    pub end_line: Option<usize>,
+    pub field: String,
+    /// Who or what falls short, by name.
+    pub detail: Option<String>,
+    /// The exception the record states for an unmet rule.
+    pub exception: Option<RuleException>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RuleException {
+    pub reason: String,
+    pub approver: String,
+    pub approved: Date,
+}
+
+impl RuleTable {
+    fn of(rec: &Record, checks: &[rules::Check]) -> Self {
+        let passed = checks.iter().all(rules::Check::passes);
+        let rows = checks
+            .iter()
+            .map(|c| RuleRow {
+                rule: c.id,
+                required: c.required,
+                actual: c.actual.clone(),
+                status: c.status(),
+                met: c.met,
+                file: c.loc.file.clone(),
+                line: c.loc.pos.line,
+                end_line: c.loc.end_line,
+                field: c.field.clone(),
+                detail: c.detail.clone(),
+                exception: c.exception.as_ref().map(|e| RuleException {
+                    reason: e.reason.clone(),
+                    approver: e.approver.clone(),
+                    approved: e.approved,
+                }),
+            })
+            .collect();
+        RuleTable {
+            file: rec.file.clone(),
+            unit: rec.unit.clone(),
+            phase: rec.phase.0,
+            phase_name: rec.phase.name(),
+            members: rec.members.len(),
+            rows,
+            passed,
+            remedy_deadline: (!passed).then(|| rec.remedy_deadline().0.to_string()),
+        }
+    }
 }
 
 /// Decodes a 阶段记录 (its `文种` already read), checks its rules and builds
@@ -285,6 +366,7 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
     Some(Outcome {
         papers: papers::papers(&record, &checks, index),
         report: papers::report(&record, &checks),
+        table: RuleTable::of(&record, &checks),
         refusals,
     })
 }
