@@ -20,7 +20,7 @@ use crate::paper::analysis::{AREAS, BASIC_VIEWS, CADRE_VIEWS};
 use crate::paper::limits;
 use crate::paper::rectification::CATEGORIES;
 use crate::paper::Phase;
-use crate::record::read::{ACTIVITIES, ANALYSIS_STATES, PLAN_STATES, VERDICTS};
+use crate::record::read::{ACTIVITIES, ANALYSIS_STATES, HANDLINGS, PLAN_STATES, VERDICTS};
 use crate::record::tally::{MAX_BALLOTS, PHASE_SURVEY, SATISFACTION};
 
 /// The kinds `wenshu kinds` lists, the roster included: each has a schema.
@@ -81,8 +81,6 @@ pub(crate) enum Ty {
     Paras,
     Date,
     YesNo,
-    /// 是/否 where only 否 is valid (a retired member writes no analysis).
-    OnlyNo,
     Choice(Vec<&'static str>),
     Phase(Vec<u8>),
     Count,
@@ -285,7 +283,7 @@ fn member(with_record: bool) -> Ty {
         fields.extend([
             req("入党时间", Ty::Date, "入党时间"),
             opt("领导干部", Ty::YesNo, "是否领导干部：是 | 否（不写为否）；领导干部的二查须有权力观、地位观、利益观"),
-            opt("离退休", Ty::OnlyNo, "离退休职工党员不写党性分析材料，此项只能为否"),
+            opt("离退休", Ty::YesNo, "离退休职工党员写 是（离退休党员“可以不作”党性分析，写了的照常接受）"),
         ]);
     } else {
         fields.extend([
@@ -559,6 +557,23 @@ fn record(phase: u8) -> Object {
         ),
         signature(),
         opt("补课期限", Ty::Date, "有规则未达标时补课的期限；不写为日期后15天"),
+        opt(
+            "开始日期",
+            Ty::Date,
+            "本阶段开始的日期；第二、三阶段写了「转段同意」时可不写，按同意转段的日期计",
+        ),
+        opt(
+            "本区规定",
+            obj(vec![
+                opt(
+                    "例外批准机关",
+                    Ty::List(Box::new(Ty::Text(limits::UNIT)), 20),
+                    "可以批准例外的上级机关（名称中含其中之一即可）；不写为区委先教办、督导组",
+                ),
+                opt("公示天数", Ty::Count, "公示至少的整天数；不写为 1 天"),
+            ]),
+            "本区的规定（不写按默认）：批准例外的机关和公示期",
+        ),
         req(
             "党员",
             Ty::List(Box::new(record_member(phase)), 10_000),
@@ -581,8 +596,8 @@ fn record(phase: u8) -> Object {
                 Box::new(obj(vec![
                     req(
                         "规则",
-                        Ty::Choice(crate::record::rules::ids(Phase(phase))),
-                        "规则名称，见 wenshu check 核对表第一列",
+                        Ty::Choice(crate::record::rules::exceptable_ids(Phase(phase))),
+                        "规则名称，见 wenshu check 核对表第一列（必须补课的规则不能例外）",
                     ),
                     req("理由", Ty::Text(limits::LINE), "未能达到的原因"),
                     req("批准", Ty::Text(limits::UNIT), "批准的机关"),
@@ -593,6 +608,17 @@ fn record(phase: u8) -> Object {
             "经上级批准的例外，每条规则一项",
         ),
     ];
+    if phase > 1 {
+        fields.push(opt(
+            "转段同意",
+            obj(vec![
+                req("机关", Ty::Text(limits::UNIT), "同意转入本阶段的上级机关"),
+                req("日期", Ty::Date, "同意的日期"),
+            ]),
+            "上级同意转入本阶段的机关和日期",
+        ));
+    }
+    fields.extend(frame());
     fields.extend(match phase {
         1 => study(),
         2 => evaluation(),
@@ -610,6 +636,7 @@ fn record_member(phase: u8) -> Ty {
         opt("支部", Ty::Text(limits::UNIT), "所在支部"),
         opt("离退休", Ty::YesNo, "离退休职工党员写 是"),
         opt("缺席", Ty::Text(limits::LINE), "未参加本阶段的原因"),
+        opt("不能书写", Ty::YesNo, "因病、年老等不能书写的写 是（不要求心得和书面材料）"),
     ];
     fields.extend(match phase {
         1 => vec![opt("心得", Ty::Count, "撰写学习心得的篇数")],
@@ -624,7 +651,11 @@ fn record_member(phase: u8) -> Ty {
             opt("评定", Ty::Choice(VERDICTS.to_vec()), "支部的评定"),
             opt("处理意见", Ty::Text(limits::LINE), "不合格党员的组织处理意见"),
         ],
-        _ => vec![opt("整改方案", Ty::Choice(PLAN_STATES.to_vec()), "个人整改方案的情况（不写按未制定计）")],
+        _ => vec![
+            opt("整改方案", Ty::Choice(PLAN_STATES.to_vec()), "个人整改方案的情况（不写按未制定计）"),
+            opt("评定", Ty::Choice(VERDICTS.to_vec()), "分析评议阶段的评定"),
+            opt("组织处理", Ty::Choice(HANDLINGS.to_vec()), "对不合格党员或不愿宣誓者的组织处理"),
+        ],
     });
     obj(fields)
 }
@@ -677,7 +708,7 @@ fn study() -> Vec<Field> {
 fn survey(grades: &'static [&'static str]) -> Ty {
     Ty::Obj(Object {
         fields: vec![
-            opt("日期", Ty::Date, "测评日期"),
+            req("日期", Ty::Date, "测评日期"),
             opt("发放", Ty::Count, "发放的份数"),
             opt("计数", Ty::Counts(grades), "各等次的票数"),
             opt("选票", Ty::Ballots(grades), "每票一项的列表"),
@@ -718,6 +749,11 @@ fn evaluation() -> Vec<Field> {
             ]),
             "离退休党员专题组织生活会",
         ),
+        opt(
+            "专题民主生活会",
+            obj(vec![req("日期", Ty::Date, "日期")]),
+            "领导班子专题民主生活会",
+        ),
         opt("满意度测评", survey(PHASE_SURVEY), "本阶段的满意度测评"),
         opt(
             "民主测评票",
@@ -754,6 +790,19 @@ fn rectification_facts() -> Vec<Field> {
             "单位整改方案的公示、批准和公开",
         ),
         req("部门", Ty::YesNo, "本单位是否为政府部门：是 | 否"),
+        opt(
+            "建章立制",
+            Ty::List(Box::new(Ty::Text(limits::LINE)), 200),
+            "本阶段建立或修订的制度，每项一条",
+        ),
+        opt(
+            "承诺宣誓",
+            obj(vec![
+                req("日期", Ty::Date, "公开承诺和重温入党誓词的日期"),
+                opt("未参加", Ty::Names { may_be_empty: true }, "未参加的党员（须在党员名单中）"),
+            ]),
+            "公开承诺和宣誓",
+        ),
         opt("问卷测评", survey(SATISFACTION), "群众满意度问卷测评"),
         opt(
             "表彰",
@@ -889,11 +938,6 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::YesNo => {
             let mut values: Vec<Value> = YES.iter().chain(NO).map(|v| json!(v)).collect();
             values.extend([json!(true), json!(false)]);
-            json!({ "enum": values })
-        }
-        Ty::OnlyNo => {
-            let mut values: Vec<Value> = NO.iter().map(|v| json!(v)).collect();
-            values.push(json!(false));
             json!({ "enum": values })
         }
         Ty::Choice(values) => json!({ "enum": values }),
@@ -1152,7 +1196,7 @@ mod tests {
         if summary && matches!(ty, Ty::Phase(_)) {
             return;
         }
-        if !matches!(ty, Ty::Choice(_) | Ty::YesNo | Ty::OnlyNo | Ty::Phase(_)) {
+        if !matches!(ty, Ty::Choice(_) | Ty::YesNo | Ty::Phase(_)) {
             return;
         }
         let field = field_path(steps);

@@ -120,7 +120,6 @@ fn schema_level_bad_fixtures_are_refused_by_the_validator() {
         ("文种写错", "党性分析材料-个人", "'党性分析' is not one of"),
         ("版头格式错误", "两个具体", "'内部' does not match"),
         ("占位符未填", "阶段小结", "【请填写"),
-        ("离退休党员", "党性分析材料-个人", "['离退休']: '是' is not one of"),
         ("领导干部缺三观", "党性分析材料-个人", "'地位观' is a required property"),
         ("整改事项多处错误", "整改方案-个人", "'马上整改' is not one of"),
         ("请示多个主送", "转段申请", "['阶段']: 3 is not one of"),

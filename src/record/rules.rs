@@ -320,6 +320,11 @@ pub fn ids(phase: Phase) -> Vec<&'static str> {
     of_phase(phase).map(|r| r.id).collect()
 }
 
+/// The ids of a phase's rules that an approved exception may pass.
+pub fn exceptable_ids(phase: Phase) -> Vec<&'static str> {
+    of_phase(phase).filter(|r| !r.compulsory).map(|r| r.id).collect()
+}
+
 /// The rule named `id`.
 pub fn named(id: &str) -> &'static Rule {
     RULES
