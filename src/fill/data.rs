@@ -84,7 +84,8 @@ fn walk(node: &Node, path: &[Seg], shown: String, out: &mut Vec<Missing>) {
             match entries.iter().find(|(key, _)| key_text(key) == *k) {
                 Some((_, v)) => walk(v, rest, field, out),
                 None => out.push(Missing {
-                    at: node.pos,
+                    // The mapping's first key: where a new field would go.
+                    at: entries.first().map_or(node.pos, |(k, _)| k.pos),
                     what: format!("{name}中没有「{k}」"),
                     field,
                     keys: entries.iter().map(|(k, _)| key_text(k)).collect(),
