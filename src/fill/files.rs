@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Template;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::{convert, input, output};
 
 pub struct Options<'a> {
@@ -34,7 +34,7 @@ pub fn fill_file(template: &Template, path: &Path, strict: bool) -> Result<Vec<(
     let src = input::read_source(path).map_err(|d| vec![d])?;
     let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
     if docs.is_empty() {
-        return Err(vec![Diagnostic::whole_file(&src.name, "数据文件是空的")]);
+        return Err(vec![Diagnostic::whole_file(&src.name, Code::Empty, "数据文件是空的")]);
     }
     let stem = path
         .file_stem()
@@ -69,6 +69,7 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
     if let Err(e) = std::fs::create_dir_all(opts.out) {
         outcome.errors.push(Diagnostic::whole_file(
             &opts.out.display().to_string(),
+            Code::Unreadable,
             format!("无法创建输出目录：{e}"),
         ));
         outcome.failed_files += 1;
@@ -99,6 +100,7 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
                     if clash {
                         outcome.errors.push(Diagnostic::whole_file(
                             &target.display().to_string(),
+                            Code::WrongCommand,
                             "输出会覆盖模板或数据文件本身：请用 -o 另选输出目录",
                         ));
                         outcome.failed_files += 1;
@@ -109,6 +111,7 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
                         Err(e) => {
                             outcome.errors.push(Diagnostic::whole_file(
                                 &target.display().to_string(),
+                                Code::Unreadable,
                                 format!("无法写入：{e}"),
                             ));
                             outcome.failed_files += 1;
@@ -131,7 +134,7 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
             Err(m) => {
                 outcome
                     .errors
-                    .push(Diagnostic::whole_file(&template.name, m));
+                    .push(Diagnostic::whole_file(&template.name, Code::Internal, m));
                 outcome.failed_files += 1;
             }
         }

@@ -30,7 +30,7 @@ use std::path::Path;
 
 use minijinja::Environment;
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Code, Diagnostic};
 use crate::input::{Node, Source, Value as Yaml};
 use package::Package;
 use scan::Para;
@@ -99,7 +99,7 @@ impl Template {
     /// Reads and compiles a template file. Every problem in it is reported.
     pub fn open(path: &Path) -> Result<Template, Vec<Diagnostic>> {
         let name = path.display().to_string();
-        let whole = |m: String| vec![Diagnostic::whole_file(&name, m)];
+        let whole = |m: String| vec![Diagnostic::whole_file(&name, Code::Unreadable, m)];
         let reason = |e: std::io::Error| whole(format!("无法读取模板：{}", crate::input::io_reason(&e)));
         let meta = std::fs::metadata(path).map_err(reason)?;
         if meta.len() > package::MAX_TEMPLATE_BYTES {
@@ -115,7 +115,7 @@ impl Template {
 
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Template, Vec<Diagnostic>> {
         let (package, text_parts) =
-            Package::read(bytes).map_err(|m| vec![Diagnostic::whole_file(name, m)])?;
+            Package::read(bytes).map_err(|m| vec![Diagnostic::whole_file(name, Code::Encoding, m)])?;
         let mut env = render::environment();
         let mut parts = Vec::new();
         let mut errors = Vec::new();
@@ -125,6 +125,7 @@ impl Template {
                 Err((why, at)) => {
                     errors.push(Diagnostic::whole_file(
                         name,
+                        Code::Syntax,
                         format!("其中的 {} 不是完好的 XML（第 {at} 字节：{why}）", tp.name),
                     ));
                     continue;
@@ -159,7 +160,7 @@ impl Template {
                             Some(i) => part.place(i),
                             None => part.label(),
                         };
-                        errors.push(Diagnostic::whole_file(name, format!("{at}：{}", p.message)));
+                        errors.push(Diagnostic::whole_file(name, Code::Template, format!("{at}：{}", p.message)));
                     }
                 }
             }
@@ -220,7 +221,7 @@ impl Template {
         let refs: Vec<(usize, &str)> = filled.iter().map(|(i, x)| (*i, x.as_str())).collect();
         self.package
             .write(&refs)
-            .map_err(|m| vec![Diagnostic::whole_file(&self.name, m)])
+            .map_err(|m| vec![Diagnostic::whole_file(&self.name, Code::Internal, m)])
     }
 
     /// Problems with the data alone: not a mapping, a key given twice, and
@@ -234,13 +235,15 @@ impl Template {
                     "数据应为键值表（每行「字段: 值」），实为{}",
                     root.type_name()
                 ),
-            )];
+            )
+            .with_code(Code::WrongType)];
         }
         let mut errors = Vec::new();
         let mut dups = Vec::new();
         data::duplicates(root, "", &mut dups);
         for (pos, field) in dups {
-            errors.push(src.error(pos, Some(&field), "字段重复：同一层中已经有这个字段"));
+            errors.push(src.error(pos, Some(&field), "字段重复：同一层中已经有这个字段")
+                    .with_code(Code::InvalidValue));
         }
         if strict {
             let paths: Vec<&[Seg]> = self.uses.iter().map(|u| u.path.as_slice()).collect();
@@ -251,6 +254,7 @@ impl Template {
                         Some(&field),
                         format!("模板 {} 没有用到这个字段（--strict）", self.name),
                     )
+                    .with_code(Code::UnknownField)
                     .with_help("是否写错了字段名？用 wenshu fill --inspect 模板.docx 查看模板用到的字段"),
                 );
             }
@@ -282,7 +286,8 @@ impl Template {
                         m.field,
                         m.what
                     ),
-                );
+                )
+                .with_code(Code::MissingField);
                 if let Some(near) = diag::suggest(last, &keys) {
                     d = d.with_help(format!("数据中有「{near}」，是否写错了字段名？"));
                 }
@@ -305,7 +310,12 @@ impl Template {
             ),
             None => format!("模板 {} {}：{what}", self.name, part.label()),
         };
-        src.error(root.pos, None, message)
+        let code = match e.kind() {
+            minijinja::ErrorKind::UndefinedError => Code::MissingField,
+            minijinja::ErrorKind::InvalidOperation => Code::WrongType,
+            _ => Code::Template,
+        };
+        src.error(root.pos, None, message).with_code(code)
     }
 
     /// `wenshu fill --inspect`: every tag with its place, then the fields.
@@ -437,5 +447,5 @@ fn template_error(name: &str, part: &Part, e: &minijinja::Error) -> Diagnostic {
         Some(t) => format!("{}中的标签「{}」", part.place(t.para), t.typed),
         None => part.label(),
     };
-    Diagnostic::whole_file(name, format!("{at}{}", render::explain(e)))
+    Diagnostic::whole_file(name, Code::Template, format!("{at}{}", render::explain(e)))
 }
