@@ -74,13 +74,19 @@ pub fn to_pdf(files: &[PathBuf], out_dir: &Path) -> Result<Vec<PathBuf>, String>
     }
     let exe = soffice()?;
     let work = out_dir.join(format!(".wenshu-pdf-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| format!("无法创建临时目录 {}：{e}", work.display()))?;
+    std::fs::create_dir_all(&work)
+        .map_err(|e| format!("无法创建临时目录 {}：{e}", work.display()))?;
     let result = convert_in(exe, files, out_dir, &work);
     let _ = std::fs::remove_dir_all(&work);
     result
 }
 
-fn convert_in(exe: &str, files: &[PathBuf], out_dir: &Path, work: &Path) -> Result<Vec<PathBuf>, String> {
+fn convert_in(
+    exe: &str,
+    files: &[PathBuf],
+    out_dir: &Path,
+    work: &Path,
+) -> Result<Vec<PathBuf>, String> {
     let profile = work.join("profile");
     let pdfs = work.join("pdf");
     let mut chunk: Vec<&PathBuf> = Vec::new();

@@ -22,7 +22,12 @@ fn fill(args: &[&str]) -> std::process::Output {
 }
 
 /// Fills the fixture with `data` (a path) into a fresh directory.
-fn fill_into(name: &str, template: &str, data: &str, extra: &[&str]) -> (PathBuf, std::process::Output) {
+fn fill_into(
+    name: &str,
+    template: &str,
+    data: &str,
+    extra: &[&str],
+) -> (PathBuf, std::process::Output) {
     let out = scratch(name);
     let mut args = vec![template, data, "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -204,7 +209,10 @@ fn a_list_where_text_belongs_is_an_error() {
     let (out, o) = fill_into("fill-list-out", TEMPLATE, &data, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("「{{ 评议等次 }}」的值是列表或键值表"), "{err}");
+    assert!(
+        err.contains("「{{ 评议等次 }}」的值是列表或键值表"),
+        "{err}"
+    );
     assert!(err.contains("正文第 4 段"), "{err}");
     assert!(docx_in(&out).is_empty());
 }
@@ -213,11 +221,36 @@ fn a_list_where_text_belongs_is_an_error() {
 fn malformed_and_unpaired_tags_name_their_place() {
     let dir = scratch("fill-bad-tags");
     let cases = [
-        ("{{ 评议等次 }}", "{{ 评议等次 }", "正文第 4 段", "没有结束的「}}」"),
-        ("{%tr endfor %}", "{% endfor %}", "第 1 个表格第 4 行第 1 列", "不在同一层"),
-        ("{%p endif %}", "{%p endfi %}", "正文第 5 段", "没有对应的「{% endif %}」"),
-        ("{{ 评议等次 }}", "｛｛ 评议等次 }}", "正文第 4 段", "全角括号"),
-        ("{{ 评议等次 }}", "{{ 评议等次 | 无此过滤器 }}", "正文第 4 段", "过滤器"),
+        (
+            "{{ 评议等次 }}",
+            "{{ 评议等次 }",
+            "正文第 4 段",
+            "没有结束的「}}」",
+        ),
+        (
+            "{%tr endfor %}",
+            "{% endfor %}",
+            "第 1 个表格第 4 行第 1 列",
+            "不在同一层",
+        ),
+        (
+            "{%p endif %}",
+            "{%p endfi %}",
+            "正文第 5 段",
+            "没有对应的「{% endif %}」",
+        ),
+        (
+            "{{ 评议等次 }}",
+            "｛｛ 评议等次 }}",
+            "正文第 4 段",
+            "全角括号",
+        ),
+        (
+            "{{ 评议等次 }}",
+            "{{ 评议等次 | 无此过滤器 }}",
+            "正文第 4 段",
+            "过滤器",
+        ),
     ];
     for (from, to, place, what) in cases {
         let t = template_variant(&dir, from, to);
@@ -238,12 +271,19 @@ fn strict_reports_fields_the_template_does_not_use() {
         .replace("姓名: 张三\n", "姓名: 张三\n姓命: 李四\n");
     let data = data_file(&dir, "多字段.yaml", &yaml);
     let (_, o) = fill_into("fill-strict-ok", TEMPLATE, &data, &[]);
-    assert!(o.status.success(), "without --strict it fills: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "without --strict it fills: {}",
+        stderr(&o)
+    );
     let (out, o) = fill_into("fill-strict-out", TEMPLATE, &data, &["--strict"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains(&format!("{data}:5:1")), "{err}");
-    assert!(err.contains("没有用到这个字段") && err.contains("姓命"), "{err}");
+    assert!(
+        err.contains("没有用到这个字段") && err.contains("姓命"),
+        "{err}"
+    );
     assert!(docx_in(&out).is_empty());
     let (_, o) = fill_into("fill-strict-clean", TEMPLATE, DATA, &["--strict"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -261,7 +301,10 @@ fn inspect_lists_tags_and_new_from_writes_data_that_fills() {
     let o = fill(&["--inspect", TEMPLATE]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.contains("循环（整个表格行）\t{%tr for 项 in 整改事项 %}"), "{text}");
+    assert!(
+        text.contains("循环（整个表格行）\t{%tr for 项 in 整改事项 %}"),
+        "{text}"
+    );
     assert!(text.contains("页眉（header1.xml）第 1 段"), "{text}");
     assert!(text.contains("  整改事项[].期限\n"), "{text}");
     let o = wenshu(&["new", "--from", TEMPLATE]);
@@ -281,7 +324,11 @@ fn inspect_lists_tags_and_new_from_writes_data_that_fills() {
 fn several_documents_in_one_file_fill_one_docx_each() {
     let dir = scratch("fill-multi");
     let one = std::fs::read_to_string(root().join(DATA)).unwrap();
-    let data = data_file(&dir, "两人.yaml", &format!("{one}---\n{}", one.replace("张三", "李四")));
+    let data = data_file(
+        &dir,
+        "两人.yaml",
+        &format!("{one}---\n{}", one.replace("张三", "李四")),
+    );
     let (out, o) = fill_into("fill-multi-out", TEMPLATE, &data, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let files = docx_in(&out);
@@ -311,12 +358,78 @@ fn libreoffice_converts_the_filled_document_to_pdf() {
 fn a_missing_libreoffice_is_a_clear_error() {
     let out = scratch("fill-no-lo");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_wenshu"))
-        .args(["fill", TEMPLATE, DATA, "--format", "pdf", "-o", out.to_str().unwrap()])
+        .args([
+            "fill",
+            TEMPLATE,
+            DATA,
+            "--format",
+            "pdf",
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .current_dir(root())
         .env("PATH", "")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("没有找到 LibreOffice"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("没有找到 LibreOffice"),
+        "{}",
+        stderr(&o)
+    );
     assert!(files_in(&out).is_empty(), "{:?}", files_in(&out));
+}
+
+#[test]
+fn a_roster_fills_the_template_once_per_row_through_batch() {
+    let out = scratch("fill-roster");
+    let roster = "fixtures/fill/评议花名册.yaml";
+    let o = wenshu(&[
+        "batch",
+        roster,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx,pdf",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docx = docx_in(&out);
+    let names: Vec<String> = docx
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["评议表-张三.docx", "评议表-李四.docx", "评议表-王五.docx"]
+    );
+    let v = read_filled(&out.join("评议表-李四.docx"));
+    assert_eq!(v["paragraphs"][2]["text"], "党龄：3 年，新党员");
+    assert_eq!(v["header"][0], "某某县财政局机关党支部  民主评议表");
+    // One PDF per row, listed in the manifest with the DOCX.
+    let pdf = out.join("评议表-王五.pdf");
+    let text = run_tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("王五"), "{text}");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let entries = m["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    for e in entries {
+        assert_eq!(e["status"], "成功", "{e}");
+        assert_eq!(e["outputs"].as_array().unwrap().len(), 2, "{e}");
+    }
+    // A resume redoes nothing.
+    let o = wenshu(&[
+        "batch",
+        roster,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx,pdf",
+        "--resume",
+    ]);
+    assert!(
+        stderr(&o).contains("其中 3 项沿用上次的输出"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -30,11 +30,19 @@ pub struct Outcome {
 }
 
 /// Fills the template with one data file: every document of it, or nothing.
-pub fn fill_file(template: &Template, path: &Path, strict: bool) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+pub fn fill_file(
+    template: &Template,
+    path: &Path,
+    strict: bool,
+) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
     let src = input::read_source(path).map_err(|d| vec![d])?;
     let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
     if docs.is_empty() {
-        return Err(vec![Diagnostic::whole_file(&src.name, Code::Empty, "数据文件是空的")]);
+        return Err(vec![Diagnostic::whole_file(
+            &src.name,
+            Code::Empty,
+            "数据文件是空的",
+        )]);
     }
     let stem = path
         .file_stem()
@@ -81,8 +89,14 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
         .collect();
     let mut names = output::Names::default();
     // With only a PDF asked for, the DOCX goes to a scratch directory first.
-    let scratch = opts.out.join(format!(".wenshu-fill-{}", std::process::id()));
-    let docx_dir = if opts.docx { opts.out } else { scratch.as_path() };
+    let scratch = opts
+        .out
+        .join(format!(".wenshu-fill-{}", std::process::id()));
+    let docx_dir = if opts.docx {
+        opts.out
+    } else {
+        scratch.as_path()
+    };
     if !opts.docx {
         let _ = std::fs::create_dir_all(&scratch);
     }

@@ -41,6 +41,8 @@ use uses::{Seg, Use};
 pub struct Template {
     /// The file as the user named it.
     pub name: String,
+    /// SHA-256 of the template file: a batch redoes its rows when it changes.
+    pub digest: String,
     package: Package,
     parts: Vec<Part>,
     env: Environment<'static>,
@@ -100,7 +102,8 @@ impl Template {
     pub fn open(path: &Path) -> Result<Template, Vec<Diagnostic>> {
         let name = path.display().to_string();
         let whole = |m: String| vec![Diagnostic::whole_file(&name, Code::Unreadable, m)];
-        let reason = |e: std::io::Error| whole(format!("无法读取模板：{}", crate::input::io_reason(&e)));
+        let reason =
+            |e: std::io::Error| whole(format!("无法读取模板：{}", crate::input::io_reason(&e)));
         let meta = std::fs::metadata(path).map_err(reason)?;
         if meta.len() > package::MAX_TEMPLATE_BYTES {
             return Err(whole(format!(
@@ -114,8 +117,9 @@ impl Template {
     }
 
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Template, Vec<Diagnostic>> {
-        let (package, text_parts) =
-            Package::read(bytes).map_err(|m| vec![Diagnostic::whole_file(name, Code::Encoding, m)])?;
+        let digest = crate::input::sha256_hex(&bytes);
+        let (package, text_parts) = Package::read(bytes)
+            .map_err(|m| vec![Diagnostic::whole_file(name, Code::Encoding, m)])?;
         let mut env = render::environment();
         let mut parts = Vec::new();
         let mut errors = Vec::new();
@@ -160,7 +164,11 @@ impl Template {
                             Some(i) => part.place(i),
                             None => part.label(),
                         };
-                        errors.push(Diagnostic::whole_file(name, Code::Template, format!("{at}：{}", p.message)));
+                        errors.push(Diagnostic::whole_file(
+                            name,
+                            Code::Template,
+                            format!("{at}：{}", p.message),
+                        ));
                     }
                 }
             }
@@ -179,6 +187,7 @@ impl Template {
         }
         Ok(Template {
             name: name.to_string(),
+            digest,
             package,
             parts,
             env,
@@ -198,7 +207,12 @@ impl Template {
 
     /// Fills the template with one YAML document. `strict` also refuses
     /// fields the template never uses. Nothing is produced on any error.
-    pub fn fill(&self, src: &Source, root: &Node, strict: bool) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    pub fn fill(
+        &self,
+        src: &Source,
+        root: &Node,
+        strict: bool,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let mut errors = self.data_errors(src, root, strict);
         if !errors.is_empty() {
             return Err(errors);
@@ -228,22 +242,25 @@ impl Template {
     /// with `strict` the fields no tag uses.
     fn data_errors(&self, src: &Source, root: &Node, strict: bool) -> Vec<Diagnostic> {
         if !matches!(root.value, Yaml::Map(_)) {
-            return vec![src.error(
-                root.pos,
-                None,
-                format!(
-                    "数据应为键值表（每行「字段: 值」），实为{}",
-                    root.type_name()
-                ),
-            )
-            .with_code(Code::WrongType)];
+            return vec![src
+                .error(
+                    root.pos,
+                    None,
+                    format!(
+                        "数据应为键值表（每行「字段: 值」），实为{}",
+                        root.type_name()
+                    ),
+                )
+                .with_code(Code::WrongType)];
         }
         let mut errors = Vec::new();
         let mut dups = Vec::new();
         data::duplicates(root, "", &mut dups);
         for (pos, field) in dups {
-            errors.push(src.error(pos, Some(&field), "字段重复：同一层中已经有这个字段")
-                    .with_code(Code::InvalidValue));
+            errors.push(
+                src.error(pos, Some(&field), "字段重复：同一层中已经有这个字段")
+                    .with_code(Code::InvalidValue),
+            );
         }
         if strict {
             let paths: Vec<&[Seg]> = self.uses.iter().map(|u| u.path.as_slice()).collect();
@@ -255,7 +272,9 @@ impl Template {
                         format!("模板 {} 没有用到这个字段（--strict）", self.name),
                     )
                     .with_code(Code::UnknownField)
-                    .with_help("是否写错了字段名？用 wenshu fill --inspect 模板.docx 查看模板用到的字段"),
+                    .with_help(
+                        "是否写错了字段名？用 wenshu fill --inspect 模板.docx 查看模板用到的字段",
+                    ),
                 );
             }
         }
@@ -275,19 +294,20 @@ impl Template {
                 }
                 let keys: Vec<&str> = m.keys.iter().map(String::as_str).collect();
                 let last = m.field.rsplit(['.', ']']).next().unwrap_or("");
-                let mut d = src.error(
-                    m.at,
-                    Some(&m.field),
-                    format!(
-                        "模板 {} {}中的标签「{}」要用「{}」，但{}",
-                        self.name,
-                        part.place(tag.para),
-                        tag.typed,
-                        m.field,
-                        m.what
-                    ),
-                )
-                .with_code(Code::MissingField);
+                let mut d = src
+                    .error(
+                        m.at,
+                        Some(&m.field),
+                        format!(
+                            "模板 {} {}中的标签「{}」要用「{}」，但{}",
+                            self.name,
+                            part.place(tag.para),
+                            tag.typed,
+                            m.field,
+                            m.what
+                        ),
+                    )
+                    .with_code(Code::MissingField);
                 if let Some(near) = diag::suggest(last, &keys) {
                     d = d.with_help(format!("数据中有「{near}」，是否写错了字段名？"));
                 }
@@ -298,7 +318,13 @@ impl Template {
     }
 
     /// An error raised while rendering, named by its tag.
-    fn render_error(&self, part: &Part, e: &minijinja::Error, src: &Source, root: &Node) -> Diagnostic {
+    fn render_error(
+        &self,
+        part: &Part,
+        e: &minijinja::Error,
+        src: &Source,
+        root: &Node,
+    ) -> Diagnostic {
         let tag = e.line().and_then(|l| part.source.tag_at_line(l));
         let what = render::explain(e);
         let message = match tag {
@@ -376,6 +402,16 @@ impl Template {
         tree.write(&mut s, 0, false);
         s
     }
+}
+
+/// An output name from a pattern such as `{{ 姓名 }}-评议表` and one
+/// document's data. `Err` is a Chinese reason.
+pub fn evaluate_name(pattern: &str, root: &Node) -> Result<String, String> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    env.render_str(pattern, data::to_value(root))
+        .map(|s| s.trim().to_string())
+        .map_err(|e| format!("「{pattern}」{}", render::explain(&e)))
 }
 
 /// The starter YAML's tree of fields.

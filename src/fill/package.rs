@@ -23,8 +23,10 @@ pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// paper's per-paper parts (fast, and the parts stay small).
 const PART_LEVEL: i64 = 2;
 
-const TEMPLATE_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
-const DOCUMENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+const TEMPLATE_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml";
+const DOCUMENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 const CONTENT_TYPES: &str = "[Content_Types].xml";
 
 /// An open template package.
@@ -72,8 +74,13 @@ impl Package {
         let mut parts = Vec::new();
         let mut content_types = None;
         for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).map_err(|e| format!("{not_docx}（{e}）"))?;
-            let name = entry.name().map_err(|e| format!("{not_docx}（{e}）"))?.into_owned();
+            let mut entry = archive
+                .by_index(i)
+                .map_err(|e| format!("{not_docx}（{e}）"))?;
+            let name = entry
+                .name()
+                .map_err(|e| format!("{not_docx}（{e}）"))?
+                .into_owned();
             if !holds_text(&name) && name != CONTENT_TYPES {
                 continue;
             }
@@ -92,7 +99,11 @@ impl Package {
                     content_types = Some((i, xml.replace(TEMPLATE_TYPE, DOCUMENT_TYPE)));
                 }
             } else {
-                parts.push(TextPart { index: i, name, xml });
+                parts.push(TextPart {
+                    index: i,
+                    name,
+                    xml,
+                });
             }
         }
         if !parts.iter().any(|p| p.name == "word/document.xml") {
@@ -112,9 +123,7 @@ impl Package {
     /// (by index); every other entry is copied raw, in the original order.
     pub fn write(&self, replaced: &[(usize, &str)]) -> Result<Vec<u8>, String> {
         let mut archive = self.archive.clone();
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
-            self.size + 64 * 1024,
-        )));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(self.size + 64 * 1024)));
         let fail = |e: &dyn std::fmt::Display| format!("写入 DOCX 失败：{e}");
         for i in 0..archive.len() {
             let new = replaced
@@ -171,7 +180,9 @@ mod tests {
 
     #[test]
     fn not_a_zip_is_a_chinese_reason() {
-        let e = Package::read(b"\xD0\xCF\x11\xE0 old doc".to_vec()).err().unwrap();
+        let e = Package::read(b"\xD0\xCF\x11\xE0 old doc".to_vec())
+            .err()
+            .unwrap();
         assert!(e.contains(".doc"), "{e}");
     }
 }

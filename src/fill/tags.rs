@@ -284,8 +284,8 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
                     break;
                 }
                 let cut = f.range.start.max(s) - s..f.range.end.min(e) - s;
-                let tag = (k == first && level.is_none() && f.kind != Kind::Comment)
-                    .then_some(index);
+                let tag =
+                    (k == first && level.is_none() && f.kind != Kind::Comment).then_some(index);
                 cuts[n].push((cut, tag));
             }
         }
@@ -312,8 +312,7 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
                 Some(_) => other.anchor > range.start && other.anchor < range.end,
                 None => range.contains(&other.anchor),
             };
-            if j != *i && other.kind != Kind::Comment && (inside || other.anchor == range.start)
-            {
+            if j != *i && other.kind != Kind::Comment && (inside || other.anchor == range.start) {
                 problems.push(Problem {
                     para: Some(tags[*i].para),
                     message: format!(
@@ -459,7 +458,14 @@ fn emit_tag(tag: &Tag, index: usize, out: &mut Source, line: &mut usize) {
 
 /// Statements that open a block, and the words that may stand inside one.
 const BLOCKS: [&str; 8] = [
-    "if", "for", "with", "macro", "call", "filter", "raw", "autoescape",
+    "if",
+    "for",
+    "with",
+    "macro",
+    "call",
+    "filter",
+    "raw",
+    "autoescape",
 ];
 
 /// Pairs every block tag with its end and checks that both stand at the
@@ -486,10 +492,7 @@ fn check_blocks(tags: &[Tag], order: &[usize], scan: &Scan, problems: &mut Vec<P
                     }
                     _ => problems.push(Problem {
                         para: Some(t.para),
-                        message: format!(
-                            "「{}」前面没有对应的「{{% if … %}}」",
-                            t.typed
-                        ),
+                        message: format!("「{}」前面没有对应的「{{% if … %}}」", t.typed),
                     }),
                 }
             }
@@ -511,10 +514,7 @@ fn check_blocks(tags: &[Tag], order: &[usize], scan: &Scan, problems: &mut Vec<P
             }
             None => problems.push(Problem {
                 para: Some(t.para),
-                message: format!(
-                    "「{}」前面没有对应的「{{% {end_of} … %}}」",
-                    t.typed
-                ),
+                message: format!("「{}」前面没有对应的「{{% {end_of} … %}}」", t.typed),
             }),
         }
     }
@@ -522,11 +522,7 @@ fn check_blocks(tags: &[Tag], order: &[usize], scan: &Scan, problems: &mut Vec<P
         let t = &tags[o];
         problems.push(Problem {
             para: Some(t.para),
-            message: format!(
-                "「{}」没有对应的「{{% end{} %}}」",
-                t.typed,
-                t.keyword()
-            ),
+            message: format!("「{}」没有对应的「{{% end{} %}}」", t.typed, t.keyword()),
         });
     }
 }
@@ -607,15 +603,27 @@ mod tests {
         let e = build_str(xml).unwrap_err();
         assert!(e[0].message.contains("不在同一层"), "{}", e[0].message);
         let e = build_str("<w:p><w:r><w:t>{% for x in y %}</w:t></w:r></w:p>").unwrap_err();
-        assert!(e[0].message.contains("没有对应的「{% endfor %}」"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("没有对应的「{% endfor %}」"),
+            "{}",
+            e[0].message
+        );
         let e = build_str("<w:p><w:r><w:t>{{ 姓名 }</w:t></w:r></w:p>").unwrap_err();
-        assert!(e[0].message.contains("没有结束的「}}」"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("没有结束的「}}」"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
     fn literal_braces_are_printed() {
         let s = build_str("<w:p><w:r><w:t>{a} {{ x }}</w:t></w:r></w:p><x a=\"{%\"/>").unwrap();
-        assert!(s.source.ends_with("<x a=\"{{ \"{\" }}%\"/>"), "{}", s.source);
+        assert!(
+            s.source.ends_with("<x a=\"{{ \"{\" }}%\"/>"),
+            "{}",
+            s.source
+        );
         assert!(s.source.contains(">{a} {{\nx }}<"), "{}", s.source);
     }
 }

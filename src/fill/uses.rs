@@ -33,7 +33,14 @@ pub struct Use {
 
 /// Names minijinja provides itself.
 const GLOBALS: [&str; 8] = [
-    "loop", "range", "dict", "namespace", "debug", "cycler", "joiner", "super",
+    "loop",
+    "range",
+    "dict",
+    "namespace",
+    "debug",
+    "cycler",
+    "joiner",
+    "super",
 ];
 
 /// The variable paths an expression reads, e.g. `["单位.名称", "姓名"]`.
@@ -89,7 +96,10 @@ pub fn collect(env: &Environment<'_>, part: usize, tags: &[Tag]) -> Vec<Use> {
     // Paths tested by the enclosing ifs.
     let mut tests: Vec<Vec<Vec<Seg>>> = Vec::new();
     let mut set_names: Vec<String> = Vec::new();
-    let resolve = |loops: &[Vec<(String, Vec<Seg>)>], set_names: &[String], p: &[String]| -> Option<Vec<Seg>> {
+    let resolve = |loops: &[Vec<(String, Vec<Seg>)>],
+                   set_names: &[String],
+                   p: &[String]|
+     -> Option<Vec<Seg>> {
         if set_names.contains(&p[0]) {
             return None;
         }
