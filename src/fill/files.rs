@@ -36,7 +36,7 @@ pub fn fill_file(
     strict: bool,
 ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
     let src = input::read_source(path).map_err(|d| vec![d])?;
-    let docs = input::parse_yaml(&src).map_err(|d| vec![d])?;
+    let docs = input::parse_yaml(&src)?;
     if docs.is_empty() {
         return Err(vec![Diagnostic::whole_file(
             &src.name,
