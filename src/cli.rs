@@ -112,14 +112,38 @@ enum Command {
               value_parser = clap::builder::PossibleValuesParser::new(["text", "json"]))]
         format: String,
     },
-    /// 把某一文种的样板 YAML 写到标准输出（每个字段都有中文说明，首行指向编辑器用的模式文件）
+    /// 用单位自己的 Word 模板（.docx）填写：模板中写 {{ 字段 }}、{% for %} 等标签
+    Fill {
+        /// Word 模板（.docx 或 .dotx）
+        #[arg(value_name = "模板")]
+        template: PathBuf,
+        /// 数据 YAML 文件（可多个；一个文件可用 --- 分隔多份）
+        #[arg(value_name = "数据", required_unless_present = "inspect")]
+        data: Vec<PathBuf>,
+        /// 输出目录（不存在则创建）
+        #[arg(short = 'o', long = "out", value_name = "目录", default_value = ".")]
+        out: PathBuf,
+        /// 输出格式：docx、pdf 或 docx,pdf（PDF 由 LibreOffice 转换）
+        #[arg(long = "format", value_name = "格式", default_value = "docx", value_parser = parse_formats)]
+        format: Formats,
+        /// 严格：数据中有模板没用到的字段（多半是字段名写错）也算错误
+        #[arg(long = "strict")]
+        strict: bool,
+        /// 只列出模板中的标签、循环和用到的字段，不填写
+        #[arg(long = "inspect")]
+        inspect: bool,
+    },
+    /// 把某一文种的样板 YAML 写到标准输出（每个字段都有中文说明，首行指向编辑器用的模式文件），或某个 Word 模板的样板数据
     New {
         /// 文种，见 `wenshu kinds`
-        #[arg(value_name = "文种")]
-        kind: String,
+        #[arg(value_name = "文种", required_unless_present = "from")]
+        kind: Option<String>,
         /// 首行 $schema= 指向的模式文件（路径相对于 YAML 文件，或网址）；默认 schema/文种.schema.json
         #[arg(long = "schema", value_name = "路径")]
         schema: Option<String>,
+        /// 改为输出这个 Word 模板（.docx）所需的样板数据
+        #[arg(long = "from", value_name = "模板.docx", conflicts_with = "kind")]
+        from: Option<PathBuf>,
     },
     /// 把某一文种的 JSON Schema 写到标准输出，或用 -o 写入 目录/文种.schema.json（供 VS Code 等编辑器补全、检查字段）
     Schema {
@@ -303,7 +327,19 @@ pub fn run() -> ExitCode {
                 exit::input()
             }
         }
-        Command::New { kind, schema } => new(&kind, schema.as_deref()),
+        Command::New { kind, schema, from } => match (kind, from) {
+            (_, Some(template)) => new_from(&template),
+            (Some(kind), None) => new(&kind, schema.as_deref()),
+            (None, None) => exit::usage(),
+        },
+        Command::Fill {
+            template,
+            data,
+            out,
+            format,
+            strict,
+            inspect,
+        } => fill(&template, &data, &out, format, strict, inspect),
         Command::Kinds => {
             for k in kinds::KINDS {
                 println!("{:<12}\t{}", k.name, k.doc);
@@ -575,6 +611,66 @@ fn roster_text(file: &Path) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// `wenshu fill`: a Word template filled from YAML, or `--inspect`ed.
+fn fill(
+    template_path: &Path,
+    data: &[PathBuf],
+    out: &Path,
+    format: Formats,
+    strict: bool,
+    inspect: bool,
+) -> ExitCode {
+    let template = match crate::fill::Template::open(template_path) {
+        Ok(t) => t,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            eprintln!("模板有 {} 处错误，没有生成任何文件。", diags.len());
+            return ExitCode::from(1);
+        }
+    };
+    if inspect {
+        print!("{}", template.inspect());
+        return ExitCode::SUCCESS;
+    }
+    let opts = crate::fill::files::Options {
+        data,
+        out,
+        strict,
+        docx: format.docx,
+        pdf: format.pdf,
+    };
+    let outcome = crate::fill::files::run(&template, template_path, &opts);
+    print_diagnostics(&outcome.errors);
+    for p in &outcome.written {
+        println!("{}", p.display());
+    }
+    if outcome.failed_files > 0 {
+        eprintln!(
+            "共 {} 个文件有错误（{} 处），这些文件没有生成任何输出。",
+            outcome.failed_files,
+            outcome.errors.len()
+        );
+        ExitCode::from(1)
+    } else {
+        eprintln!("已生成 {} 个文件。", outcome.written.len());
+        ExitCode::SUCCESS
+    }
+}
+
+/// `wenshu new --from 模板.docx`: starter data for a Word template.
+fn new_from(template: &Path) -> ExitCode {
+    match crate::fill::Template::open(template) {
+        Ok(t) => {
+            print!("{}", t.starter());
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `wenshu fonts`: the face of each role, where it comes from, and coverage.

@@ -56,7 +56,7 @@ pub fn write(doc: &Document, imprint_place: Option<ImprintPlace>) -> Vec<u8> {
 
 /// Entries dated 1980-01-01 (no timestamps: identical input, identical
 /// bytes); the per-paper parts compressed fast, the fixed ones harder.
-fn zip_options(level: i64) -> zip::write::SimpleFileOptions {
+pub(crate) fn zip_options(level: i64) -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(level))

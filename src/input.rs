@@ -143,7 +143,7 @@ pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     Ok(Source::new(name, text))
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".into(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".into(),

@@ -17,9 +17,11 @@
 pub(crate) mod batch;
 pub(crate) mod collate;
 pub mod cli;
+pub mod convert;
 pub mod diag;
 pub mod document;
 pub mod docx;
+pub mod fill;
 pub mod fonts;
 pub mod input;
 pub(crate) mod kinds;

@@ -7,6 +7,12 @@
 //! GBK as Excel writes it; XLSX through calamine), building each row's YAML
 //! tree, and moving a problem found in a cell to that cell: file, row,
 //! column and field. It never decides what a field means: `paper` does.
+//!
+//! A roster may instead name an office's own Word template (`模板:
+//! 评议表.docx`): then each row fills that template (see [`crate::fill`]),
+//! `共同字段` is optional and needs no `文种`, and `文件名` (a minijinja
+//! expression such as `{{ 姓名 }}-评议表`) names each output. The roster only
+//! reads these keys; the batch opens the template.
 
 use std::path::Path;
 
@@ -40,6 +46,11 @@ pub struct Roster {
     pub warnings: Vec<Diagnostic>,
     /// sha256 of the roster YAML, part of each row's input hash.
     pub spec_digest: String,
+    /// `模板`: the Word template each row fills (resolved against the
+    /// roster's directory), and where it was named.
+    pub template: Option<(std::path::PathBuf, Pos)>,
+    /// `文件名`: how each filled output is named.
+    pub file_name: Option<String>,
 }
 
 /// One row: its 1-based line (CSV) or row number (XLSX), and for each of
@@ -85,9 +96,19 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
         table_node.and_then(|n| fields::line_text(&mut ctx, n, "花名册", 260).map(|t| (t, n.pos)));
     let sheet = obj.opt_text(&mut ctx, "工作表", 60);
     let obj_had_sheet = sheet.is_some();
-    let shared = obj
-        .require(&mut ctx, "共同字段", "（每份文书共有的字段，须含「文种」）")
-        .cloned();
+    let template = obj
+        .get("模板")
+        .and_then(|n| fields::line_text(&mut ctx, n, "模板", 260).map(|t| (t, n.pos)));
+    let file_name = obj.opt_text(&mut ctx, "文件名", 200);
+    let shared = if template.is_some() {
+        Some(obj.get("共同字段").cloned().unwrap_or(Node {
+            pos: doc.root.pos,
+            value: Value::Map(Vec::new()),
+        }))
+    } else {
+        obj.require(&mut ctx, "共同字段", "（每份文书共有的字段，须含「文种」）")
+            .cloned()
+    };
     if let Some(s) = &shared {
         if !matches!(s.value, Value::Map(_)) {
             ctx.error(
@@ -145,6 +166,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     }
     let base = path.parent().unwrap_or(Path::new(""));
     let table_path = base.join(&table);
+    let template = template.map(|(t, pos)| (base.join(t), pos));
     let is_xlsx = table.to_ascii_lowercase().ends_with(".xlsx");
     let mut warnings = Vec::new();
     let sheets = if is_xlsx { sheet_names(&table_path).unwrap_or_default() } else { Vec::new() };
@@ -224,6 +246,8 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
         header_index: picks,
         warnings,
         spec_digest,
+        template,
+        file_name,
     })
 }
 

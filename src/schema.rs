@@ -530,10 +530,15 @@ fn roster() -> Object {
             kind_field(&["花名册"]),
             req("花名册", Ty::Text(260), "表格文件（CSV 或 XLSX），路径相对于本文件"),
             opt("工作表", Ty::Text(60), "XLSX 的工作表名称（可选）"),
-            req("共同字段", Ty::Shared, "每份文书共有的字段，须含「文种」"),
+            opt("共同字段", Ty::Shared, "每份文书共有的字段；不用「模板」时必填，且须含「文种」"),
             req("列", Ty::Columns, "表格列名: 字段路径，如 姓名: 党员.姓名"),
+            opt("模板", Ty::Text(260), "单位自己的 Word 模板（.docx），每行填写一份（见 wenshu fill）"),
+            opt("文件名", Ty::Text(200), "用「模板」时每份的文件名，可含 {{ 字段 }}，如 评议表-{{ 姓名 }}"),
         ],
-        all_of: Vec::new(),
+        all_of: vec![json!({
+            "if": {"not": {"required": ["模板"]}},
+            "then": {"required": ["共同字段"], "properties": {"共同字段": {"required": ["文种"]}}}
+        })],
     }
 }
 
@@ -978,7 +983,7 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::Ballots(grades) => ballots_schema(grades),
         Ty::Tally(grades) => json!({"anyOf": [counts_schema(grades), ballots_schema(grades)]}),
         Ty::Ignored => json!({}),
-        Ty::Shared => json!({"type": "object", "required": ["文种"]}),
+        Ty::Shared => json!({"type": "object"}),
         Ty::Columns => json!({"type": "object", "additionalProperties": text_schema(100)}),
     }
 }

@@ -6,9 +6,9 @@
 //! and writing the outputs in input order (so any `-j` gives the same bytes),
 //! the manifest (every input with its outputs' sizes and SHA-256, or its
 //! errors), resuming from it, progress, and the merged print file. It never
-//! interprets a paper: [`crate::pipeline`] does, for one unit at a time.
-
-
+//! interprets a paper: [`crate::pipeline`] does, for one unit at a time,
+//! or [`crate::fill`] for a roster that names an office's Word template (their
+//! PDFs come from one LibreOffice run at the end, see [`crate::convert`]).
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
@@ -23,7 +23,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::fonts::Fonts;
 use crate::typeset::layout::Layout;
 use crate::input::sha256_hex;
-use crate::{input, output, pdf, pipeline, roster, template};
+use crate::{convert, fill, input, output, pdf, pipeline, roster, template};
 
 /// What the user asked for.
 pub struct Options {
@@ -51,6 +51,8 @@ pub const MANIFEST_CSV: &str = "manifest.csv";
 enum Unit {
     File(PathBuf),
     Row(Arc<roster::Roster>, usize),
+    /// A row of a roster that fills an office's Word template.
+    Filled(Arc<roster::Roster>, Arc<fill::Template>, usize),
     /// An input that could not even be expanded (missing, bad roster).
     Broken(String, Vec<Diagnostic>),
 }
@@ -60,7 +62,7 @@ impl Unit {
     fn key(&self) -> (String, Option<usize>) {
         match self {
             Unit::File(p) => (p.display().to_string(), None),
-            Unit::Row(r, i) => (r.spec.name.clone(), Some(r.rows[*i].line)),
+            Unit::Row(r, i) | Unit::Filled(r, _, i) => (r.spec.name.clone(), Some(r.rows[*i].line)),
             Unit::Broken(name, _) => (name.clone(), None),
         }
     }
@@ -110,6 +112,8 @@ struct PaperOut {
     docx: Option<Vec<u8>>,
     pdf: Option<Vec<u8>>,
     layout: Option<Layout>,
+    /// Laid out by Word, not by wenshu: its PDF comes from LibreOffice.
+    word: bool,
 }
 
 /// Runs the batch; returns whether everything succeeded.
@@ -135,6 +139,10 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             .filter(|(i, _)| i % n == k - 1)
             .map(|(_, u)| u)
             .collect();
+    }
+    if opts.merge.is_some() && units.iter().any(|u| matches!(u, Unit::Filled(..))) {
+        eprintln!("错误：--merge 暂不能用于按 Word 模板填写的花名册（其 PDF 由 LibreOffice 转换，不经 wenshu 排版）；请去掉 --merge，用 --format pdf 逐份生成");
+        return false;
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
@@ -197,6 +205,8 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     let mut start = 0;
     let mut last_manifest = Instant::now();
     let mut shared_said = std::collections::HashSet::new();
+    // Filled templates whose PDF LibreOffice makes at the end: (entry, DOCX).
+    let mut for_libreoffice: Vec<(usize, PathBuf)> = Vec::new();
     while start < total {
         let end = (start + chunk).min(total);
         let slice = &units[start..end];
@@ -263,6 +273,10 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             let mut idx = Vec::new();
             for paper in p.papers {
                 let stem = taken.unique(&paper.stem);
+                if paper.word && opts.pdf {
+                    let at = entries.len() + chunk_entries.len();
+                    for_libreoffice.push((at, opts.out.join(format!("{stem}.docx"))));
+                }
                 for (ext, bytes) in [("docx", paper.docx), ("pdf", paper.pdf)] {
                     if let Some(bytes) = bytes {
                         idx.push(writes.len());
@@ -335,7 +349,13 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
         progress.advance(end - start, ok, failed + refused);
         start = end;
     }
-    if total == 0 {
+    if !for_libreoffice.is_empty() {
+        let (done, lost) = libreoffice_pdfs(&for_libreoffice, &mut entries, opts);
+        ok -= lost;
+        failed += lost;
+        let _ = done;
+    }
+    if total == 0 || !for_libreoffice.is_empty() {
         if let Err(e) = write_manifest(&opts.out, &settings, &entries) {
             eprintln!("错误：无法写入清单：{e}");
             return false;
@@ -372,6 +392,56 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     failed == 0 && refused == 0
 }
 
+/// Converts the filled templates' DOCX to PDF in one LibreOffice run and
+/// lists the PDFs in their entries; without DOCX in the formats asked, the
+/// DOCX are removed again. Returns (converted, failed) counts.
+fn libreoffice_pdfs(
+    pending: &[(usize, PathBuf)],
+    entries: &mut [Entry],
+    opts: &Options,
+) -> (usize, usize) {
+    let written: Vec<(usize, PathBuf)> = pending
+        .iter()
+        .filter(|(_, p)| p.is_file())
+        .cloned()
+        .collect();
+    let docx: Vec<PathBuf> = written.iter().map(|(_, p)| p.clone()).collect();
+    match convert::to_pdf(&docx, &opts.out) {
+        Ok(pdfs) => {
+            for ((i, docx), pdf) in written.iter().zip(&pdfs) {
+                let entry = &mut entries[*i];
+                if let Ok(bytes) = std::fs::read(pdf) {
+                    entry.outputs.push(OutputFile {
+                        path: file_name(pdf),
+                        bytes: bytes.len() as u64,
+                        sha256: sha256_hex(&bytes),
+                    });
+                }
+                if !opts.docx {
+                    let name = file_name(docx);
+                    entry.outputs.retain(|o| o.path != name);
+                    let _ = std::fs::remove_file(docx);
+                }
+            }
+            (pdfs.len(), 0)
+        }
+        Err(m) => {
+            eprintln!("错误：{m}");
+            for (i, _) in &written {
+                entries[*i].status = "失败".into();
+                entries[*i].errors.push(m.clone());
+            }
+            (0, written.len())
+        }
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Files, directories (recursively, *.yaml and *.yml, sorted) and rosters
 /// (one unit per row), in the order given.
 fn expand(inputs: &[PathBuf]) -> Vec<Unit> {
@@ -398,7 +468,19 @@ fn expand(inputs: &[PathBuf]) -> Vec<Unit> {
             match roster::read(&f) {
                 Ok(r) => {
                     let r = Arc::new(r);
-                    units.extend((0..r.rows.len()).map(|i| Unit::Row(r.clone(), i)));
+                    match &r.template {
+                        None => units.extend((0..r.rows.len()).map(|i| Unit::Row(r.clone(), i))),
+                        Some((path, _)) => match fill::Template::open(path) {
+                            Ok(t) => {
+                                let t = Arc::new(t);
+                                units.extend(
+                                    (0..r.rows.len())
+                                        .map(|i| Unit::Filled(r.clone(), t.clone(), i)),
+                                );
+                            }
+                            Err(diags) => units.push(Unit::Broken(f.display().to_string(), diags)),
+                        },
+                    }
                 }
                 Err(diags) => units.push(Unit::Broken(f.display().to_string(), diags)),
             }
@@ -434,6 +516,9 @@ fn input_digest(unit: &Unit) -> Option<String> {
     match unit {
         Unit::File(p) => std::fs::read(p).ok().map(|b| sha256_hex(&b)),
         Unit::Row(r, i) => Some(r.row_digest(*i)),
+        Unit::Filled(r, t, i) => Some(sha256_hex(
+            format!("{}\u{1f}{}", r.row_digest(*i), t.digest).as_bytes(),
+        )),
         Unit::Broken(..) => None,
     }
 }
@@ -449,6 +534,7 @@ fn produce(
     let input_sha256 = input_digest(unit).unwrap_or_default();
     let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
     let result = match unit {
+        Unit::Filled(r, t, i) => return produce_filled(r, t, *i, input_sha256),
         Unit::File(p) => pipeline::render_file(engine, p, check_fonts),
         Unit::Row(r, i) => {
             let docs = [r.row_doc(*i)];
@@ -471,6 +557,7 @@ fn produce(
             docx: files.docx,
             pdf: files.pdf,
             layout: files.layout,
+            word: false,
         });
     }
     Produced {
@@ -479,6 +566,67 @@ fn produce(
         // The manifest lists a refused record's refusals as its problems.
         errors: result.errors.into_iter().chain(result.refusals).collect(),
         refused,
+    }
+}
+
+/// Fills a roster row into the office's Word template (the DOCX always: a
+/// PDF is made from it at the end).
+fn produce_filled(
+    r: &roster::Roster,
+    t: &fill::Template,
+    i: usize,
+    input_sha256: String,
+) -> Produced {
+    let root = r.row_doc(i).root;
+    let named = match &r.file_name {
+        Some(pattern) => fill::evaluate_name(pattern, &root),
+        None => Ok(default_filled_stem(r, t, i)),
+    };
+    let result = named.map_err(|why| {
+        vec![Diagnostic::whole_file(
+            &r.spec.name,
+            Code::Template,
+            format!("「文件名」{why}"),
+        )]
+    });
+    let result = result.and_then(|stem| t.fill(&r.spec, &root, false).map(|b| (stem, b)));
+    match result {
+        Ok((stem, docx)) => Produced {
+            input_sha256,
+            papers: vec![PaperOut {
+                stem,
+                docx: Some(docx),
+                pdf: None,
+                layout: None,
+                word: true,
+            }],
+            errors: Vec::new(),
+            refused: false,
+        },
+        Err(errors) => Produced {
+            input_sha256,
+            papers: Vec::new(),
+            errors: r.relocate(i, errors),
+            refused: false,
+        },
+    }
+}
+
+/// 评议表-张三: the template's name and the row's first cell (or its line).
+fn default_filled_stem(r: &roster::Roster, t: &fill::Template, i: usize) -> String {
+    let base = Path::new(&t.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let row = &r.rows[i];
+    match row
+        .cells
+        .first()
+        .map(|(c, _)| c.trim())
+        .filter(|c| !c.is_empty())
+    {
+        Some(first) => format!("{base}-{first}"),
+        None => format!("{base}-{}", row.line),
     }
 }
 
@@ -491,7 +639,7 @@ fn sort_key(unit: &Unit, key: &str) -> Option<String> {
             .and_then(|s| input::parse_yaml(&s).ok())
             .and_then(|d| d.into_iter().next())
             .map(|d| d.root),
-        Unit::Row(r, i) => Some(r.row_doc(*i).root),
+        Unit::Row(r, i) | Unit::Filled(r, _, i) => Some(r.row_doc(*i).root),
         Unit::Broken(..) => None,
     };
     let mut node = tree?;
