@@ -11,6 +11,7 @@ need_apt=()
 command -v soffice   >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v qpdf      >/dev/null 2>&1 || need_apt+=(qpdf)
+command -v zbarimg   >/dev/null 2>&1 || need_apt+=(zbar-tools)
 command -v fc-list   >/dev/null 2>&1 || need_apt+=(fontconfig)
 have_font() { command -v fc-list >/dev/null 2>&1 && fc-list ":family=$1" | grep -q .; }
 have_font "Noto Serif CJK SC" || need_apt+=(fonts-noto-cjk)

@@ -51,6 +51,59 @@ pub enum Block {
     },
     /// 版记 at the foot of the last page (7.4).
     Imprint(Imprint),
+    /// A printed form's ruled table: cells spanning columns, rows of a
+    /// least height left blank to write in, check boxes (□) as text.
+    Form(Form),
+    /// A line to fill in by hand: text, and blanks underlined to write on
+    /// (签名, 日期), set flush right.
+    FillLine(Vec<Fill>),
+    /// A machine-readable code (QR) of `payload`, flush right, with its
+    /// `caption` (the printed serial) under it.
+    Code {
+        payload: String,
+        caption: String,
+    },
+    /// The next block starts a new page (one copy of a form per page).
+    PageBreak,
+}
+
+/// A form's table: relative column widths and rows; no header row repeats,
+/// and a row never splits across pages.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Form {
+    pub widths: Vec<u32>,
+    pub rows: Vec<FormRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormRow {
+    /// The row's least height in table lines (room to write in).
+    pub lines: u32,
+    pub cells: Vec<FormCell>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormCell {
+    /// Paragraphs of the cell.
+    pub text: Vec<String>,
+    /// Columns the cell spans (at least 1).
+    pub span: u32,
+    /// A label cell: 黑体, centred, as a table header.
+    pub head: bool,
+    /// Centred (check boxes, short values) rather than flush left.
+    pub center: bool,
+}
+
+/// A piece of a [`Block::FillLine`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fill {
+    Text(String),
+    /// An underlined blank `cells` characters wide, with `text` (a name
+    /// printed in advance) in it, if any.
+    Blank {
+        cells: u32,
+        text: String,
+    },
 }
 
 /// 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人.
@@ -218,6 +271,28 @@ impl Document {
                     out.push('\n');
                     out.push_str(title);
                 }
+                Block::Form(f) => {
+                    for row in &f.rows {
+                        for cell in &row.cells {
+                            out.push_str(&cell.text.join("\n"));
+                            out.push('\t');
+                        }
+                        out.push('\n');
+                    }
+                }
+                Block::FillLine(parts) => {
+                    for p in parts {
+                        match p {
+                            Fill::Text(t) | Fill::Blank { text: t, .. } => out.push_str(t),
+                        }
+                    }
+                }
+                Block::Code { payload, caption } => {
+                    out.push_str(payload);
+                    out.push('\n');
+                    out.push_str(caption);
+                }
+                Block::PageBreak => {}
                 Block::Imprint(i) => {
                     if let Some(cc) = &i.cc {
                         out.push_str("抄送：");

@@ -23,10 +23,10 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::document::{Block, Document, Table};
+use crate::document::{Block, Document, Form, Table};
 use crate::fonts::{Face, LATIN_FACE};
 use crate::typeset::layout::ImprintPlace;
-use crate::typeset::style::{Align, Indent, Item, Kind, Line, Para};
+use crate::typeset::style::{Align, CodeMatrix, Indent, Item, Kind, Line, Para};
 use crate::typeset::{self as ts, measured};
 
 /// Builds the package bytes. `imprint_place` is where our own layout put
@@ -341,6 +341,7 @@ fn hanging_indent(out: &mut String, left: f64, hanging: f64) {
 fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(out, "{XML_DECL}<w:document {W_NS}><w:body>");
+    let mut codes = 0;
     for i in 0..doc.blocks.len() {
         for item in ts::styled(&doc.blocks, i) {
             match item {
@@ -349,6 +350,13 @@ fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
                 Item::Table(t) => table(&mut out, t),
                 Item::Letterhead(l) => letterhead(&mut out, l),
                 Item::Imprint(i) => imprint(&mut out, i, imprint_place),
+                Item::Form(f) => form(&mut out, f),
+                Item::FillLine(p, blanks) => fill_line(&mut out, &p, &blanks),
+                Item::Code(m) => {
+                    codes += 1;
+                    code(&mut out, &m, codes);
+                }
+                Item::PageBreak => page_break(&mut out),
             }
         }
     }
@@ -570,10 +578,10 @@ fn cell_margins(out: &mut String) {
     );
 }
 
-/// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
-/// on every page, no row split, then a 12 pt spacer.
-fn table(out: &mut String, t: &Table) {
-    let cols = ts::table_columns(&t.widths);
+/// `<w:tbl><w:tblPr>…<w:tblGrid>` of a ruled table across the text block:
+/// the TableGrid style, fixed columns `cols`, the look of a table with a
+/// header row (`header`) or of a form without one.
+fn table_start(out: &mut String, cols: &[u32], header: bool) {
     let _ = write!(
         out,
         "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>\
@@ -581,11 +589,22 @@ fn table(out: &mut String, t: &Table) {
         ts::TEXT_WIDTH
     );
     cell_margins(out);
-    out.push_str("<w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>");
-    for c in &cols {
+    out.push_str(if header {
+        "<w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
+    } else {
+        "<w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
+    });
+    for c in cols {
         let _ = write!(out, "<w:gridCol w:w=\"{c}\"/>");
     }
     out.push_str("</w:tblGrid>");
+}
+
+/// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
+/// on every page, no row split, then a 12 pt spacer.
+fn table(out: &mut String, t: &Table) {
+    let cols = ts::table_columns(&t.widths);
+    table_start(out, &cols, true);
     table_row(out, &t.header, &cols, true);
     for row in &t.rows {
         table_row(out, row, &cols, false);
@@ -595,6 +614,11 @@ fn table(out: &mut String, t: &Table) {
     // Off the grid (`w:snapToGrid` 0), or LibreOffice gives it a whole grid
     // line and more (measured: 34.5 pt from the table's rule to the next
     // text instead of 13.3 pt), and the PDF would break pages elsewhere.
+    table_gap(out);
+}
+
+/// The spacer paragraph after a ruled table, off the grid.
+fn table_gap(out: &mut String) {
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>", ts::TABLE_GAP);
 }
 
@@ -622,6 +646,149 @@ fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], head
         out.push_str("</w:tc>");
     }
     out.push_str("</w:tr>");
+}
+
+/// `<w:tbl>` of a form: fixed columns of the layout's widths, cells
+/// spanning columns (`w:gridSpan`), rows at least their lines tall and never
+/// split, no repeated header; each cell's look from [`ts::form_cell`].
+fn form(out: &mut String, f: &Form) {
+    let cols = ts::table_columns(&f.widths);
+    table_start(out, &cols, false);
+    for row in &f.rows {
+        form_row(out, row, &cols);
+    }
+    out.push_str("</w:tbl>");
+    table_gap(out);
+}
+
+/// `<w:tr>` of a form: kept whole, at least `lines` table lines tall.
+fn form_row(out: &mut String, row: &crate::document::FormRow, cols: &[u32]) {
+    let _ = write!(
+        out,
+        "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{}\" w:hRule=\"atLeast\"/></w:trPr>",
+        row.lines.max(1) * ts::TABLE_LINE
+    );
+    let mut col = 0usize;
+    for cell in &row.cells {
+        let span = (cell.span.max(1) as usize).min(cols.len().saturating_sub(col));
+        let w: u32 = cols[col..col + span].iter().sum();
+        col += span;
+        let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>");
+        if span > 1 {
+            let _ = write!(out, "<w:gridSpan w:val=\"{span}\"/>");
+        }
+        out.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+        let (kind, align) = ts::form_cell(cell);
+        let style = ts::style(kind);
+        let (id, _) = style_name(kind);
+        let jc = match align {
+            a if a == style.align => String::new(),
+            Align::Center => "<w:jc w:val=\"center\"/>".to_string(),
+            Align::Right => "<w:jc w:val=\"right\"/>".to_string(),
+            Align::Left => "<w:jc w:val=\"left\"/>".to_string(),
+            Align::Justify => "<w:jc w:val=\"both\"/>".to_string(),
+        };
+        for para in &cell.text {
+            let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>{jc}</w:pPr>");
+            run(out, style.face, style.size, para);
+            out.push_str("</w:p>");
+        }
+        if cell.text.is_empty() {
+            empty_paragraph(out, &id);
+        }
+        out.push_str("</w:tc>");
+    }
+    out.push_str("</w:tr>");
+}
+
+/// A line to fill in: the paragraph as styled, its blanks as underlined
+/// runs (ideographic spaces, after any text printed in them).
+fn fill_line(out: &mut String, p: &Para, blanks: &[std::ops::Range<usize>]) {
+    let size = ts::style(p.kind).size;
+    paragraph_properties(out, p);
+    for (text, face) in &p.spans {
+        let chars: Vec<char> = text.chars().collect();
+        let mut at = 0;
+        let mut pieces: Vec<(String, bool)> = Vec::new();
+        for r in blanks {
+            if r.start > at {
+                pieces.push((chars[at..r.start].iter().collect(), false));
+            }
+            pieces.push((
+                chars[r.start..r.end.min(chars.len())].iter().collect(),
+                true,
+            ));
+            at = r.end.min(chars.len());
+        }
+        if at < chars.len() {
+            pieces.push((chars[at..].iter().collect(), false));
+        }
+        for (piece, underlined) in pieces {
+            let mut r = String::new();
+            run(&mut r, *face, size, &piece);
+            if underlined {
+                r = r.replace("<w:lang ", "<w:u w:val=\"single\"/><w:lang ");
+            }
+            out.push_str(&r);
+        }
+    }
+    out.push_str("</w:p>");
+}
+
+/// EMU (DrawingML's unit) per twip.
+const EMU_PER_TWIP: u32 = 635;
+
+/// A QR code flush right: an inline DrawingML shape whose one custom path
+/// holds a rectangle per dark stretch of a row (path units are modules),
+/// filled black without outline, then the quiet band as space after. One
+/// filled path leaves no seams between rows, so LibreOffice's PDF scans as
+/// ours does. `id` numbers the drawing in the document.
+fn code(out: &mut String, m: &CodeMatrix, id: usize) {
+    let n = m.size as u32;
+    let side = n * ts::CODE_MODULE * EMU_PER_TWIP;
+    let _ = write!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"{}\" w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"right\"/></w:pPr>\
+         <w:r><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\">\
+         <wp:extent cx=\"{side}\" cy=\"{side}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"{id}\" name=\"QR {id}\"/><wp:cNvGraphicFramePr/>\
+         <a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\">\
+         <wps:wsp xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{side}\" cy=\"{side}\"/></a:xfrm>\
+         <a:custGeom><a:avLst/><a:gdLst/><a:ahLst/><a:cxnLst/><a:rect l=\"0\" t=\"0\" r=\"r\" b=\"b\"/><a:pathLst><a:path w=\"{n}\" h=\"{n}\">",
+        ts::CODE_QUIET * ts::CODE_MODULE
+    );
+    let pt = |out: &mut String, tag: &str, x: usize, y: usize| {
+        let _ = write!(out, "<a:{tag}><a:pt x=\"{x}\" y=\"{y}\"/></a:{tag}>");
+    };
+    for row in 0..m.size {
+        for (col, len, dark) in m.runs(row) {
+            if dark {
+                pt(out, "moveTo", col, row);
+                pt(out, "lnTo", col + len, row);
+                pt(out, "lnTo", col + len, row + 1);
+                pt(out, "lnTo", col, row + 1);
+                out.push_str("<a:close/>");
+            }
+        }
+    }
+    out.push_str(
+        "</a:path></a:pathLst></a:custGeom><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr>\
+         <wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+    );
+}
+
+/// An off-grid paragraph one point tall (`extra`: more paragraph
+/// properties): a code's cell content, or the carrier of a page break.
+fn tiny_paragraph(out: &mut String, extra: &str) {
+    let _ = write!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>{extra}<w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr></w:pPr></w:p>",
+        ts::PAGE_BREAK_LINE
+    );
+}
+
+/// The next copy of a form starts a new page.
+fn page_break(out: &mut String) {
+    tiny_paragraph(out, "<w:pageBreakBefore/>");
 }
 
 /// `<w:sectPr>`: the section's page setup. `numbered` picks the "— N —"

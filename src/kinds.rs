@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::input::typed::{Ctx, Obj};
 use crate::input::{Source, YamlDoc};
 use crate::paper::{self, Paper};
-use crate::{record, roster};
+use crate::{forms, record, roster};
 
 /// The kinds and variants a user can ask for, with the template each uses.
 /// Order is the order `wenshu kinds` prints.
@@ -57,6 +57,35 @@ pub const KINDS: &[KindInfo] = &[
         doc: "整改提高阶段记录：核对规则、统计问卷，生成总结（未达标则生成补课清单）",
     },
     KindInfo {
+        name: "评议表",
+        doc: "第二阶段“万人评风”：发给各界代表的评议表（每名代表一份，带编号和二维码）",
+    },
+    KindInfo {
+        name: "征求意见表",
+        doc: "“百姓听音”：向群众征求意见的表格（按份数印制）",
+    },
+    KindInfo {
+        name: "民主测评票",
+        doc:
+            "第二阶段：党员满意度测评票（每人一票或一表多人，带编号和二维码，收回后由阶段记录计票）",
+    },
+    KindInfo {
+        name: "满意度问卷",
+        doc: "第二阶段结束：全体党员和群众代表的满意度测评问卷（带编号和二维码，收回后计票）",
+    },
+    KindInfo {
+        name: "问卷测评表",
+        doc: "第三阶段：“万人问卷测评”表（带编号和二维码，收回后计票）",
+    },
+    KindInfo {
+        name: "公示",
+        doc: "党性分析材料或整改方案的公示（个人名单或单位），写明范围、公示期和意见反馈方式",
+    },
+    KindInfo {
+        name: "承诺书",
+        doc: "第三阶段：党员公开承诺书（每人一页，承诺事项可取自本人整改方案）",
+    },
+    KindInfo {
         name: "花名册",
         doc: "批量：表格（CSV 或 XLSX）每行生成一份文书，用 wenshu batch 生成、wenshu check 逐行检查",
     },
@@ -77,6 +106,13 @@ const KIND_NAMES: &[&str] = &[
     "总结",
     record::KIND,
     roster::KIND,
+    "评议表",
+    "征求意见表",
+    "民主测评票",
+    "满意度问卷",
+    "问卷测评表",
+    "公示",
+    "承诺书",
 ];
 
 /// The names `wenshu kinds` prints for a variant, accepted as `文种` too:
@@ -194,6 +230,7 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()>
         "党性分析材料" => paper::analysis::decode(ctx, &mut obj),
         "整改方案" => paper::rectification::decode(ctx, &mut obj),
         "转段申请" => paper::transfer::decode(ctx, &mut obj),
+        k if forms::NAMES.contains(&k) => forms::decode(ctx, &mut obj, k),
         _ => paper::summary::decode(ctx, &mut obj, kind),
     };
     obj.finish(ctx);

@@ -23,6 +23,7 @@ pub mod document;
 pub mod docx;
 pub mod fill;
 pub mod fonts;
+pub(crate) mod forms;
 pub mod input;
 pub(crate) mod kinds;
 pub mod output;

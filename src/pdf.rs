@@ -129,6 +129,13 @@ impl<W: Write> PdfStream<W> {
             content.line_to(rule.x2, PAGE_H - rule.y2);
             content.stroke();
         }
+        if !page.marks.is_empty() {
+            content.set_fill_rgb(0.0, 0.0, 0.0);
+            for m in &page.marks {
+                content.rect(m.x, PAGE_H - m.y - m.h, m.w, m.h);
+            }
+            content.fill_nonzero();
+        }
         let mut used_here: Vec<usize> = Vec::new();
         for run in &page.texts {
             if !self.faces.contains_key(&run.face) {

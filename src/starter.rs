@@ -54,4 +54,23 @@ pub const STARTERS: &[(&str, &str)] = &[
         include_str!("../templates/new/阶段记录-3.yaml"),
     ),
     ("花名册", include_str!("../templates/new/花名册.yaml")),
+    ("评议表", include_str!("../templates/new/评议表.yaml")),
+    (
+        "征求意见表",
+        include_str!("../templates/new/征求意见表.yaml"),
+    ),
+    (
+        "民主测评票",
+        include_str!("../templates/new/民主测评票.yaml"),
+    ),
+    (
+        "满意度问卷",
+        include_str!("../templates/new/满意度问卷.yaml"),
+    ),
+    (
+        "问卷测评表",
+        include_str!("../templates/new/问卷测评表.yaml"),
+    ),
+    ("公示", include_str!("../templates/new/公示.yaml")),
+    ("承诺书", include_str!("../templates/new/承诺书.yaml")),
 ];

@@ -16,6 +16,9 @@
 //!   <attachments><a>…</a></attachments>
 //!   <signature><name>…</name><date>…</date></signature>
 //!   <note>…</note> <cc>…</cc>
+//!   <form widths="1,3"><row lines="4"><c span="2" head="1" center="1">…<br/>…</c></row></form>
+//!   <fill>测评人：<u w="6"/>日期：<u w="4">2026</u>年</fill>
+//!   <code caption="编号：CP-0001">CP-0001</code> <page/>
 //! </doc>
 //! ```
 //! Inside text, line breaks and indentation of the template are dropped (CJK
@@ -27,7 +30,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use crate::document::{Block, Document, HeadingCounter, Table};
+use crate::document::{Block, Document, Fill, Form, FormCell, FormRow, HeadingCounter, Table};
 use crate::input::typed::join_line;
 
 /// The shipped templates, by name.
@@ -52,6 +55,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("转段申请", include_str!("../templates/转段申请.xml")),
     ("阶段小结", include_str!("../templates/阶段小结.xml")),
     ("补课清单", include_str!("../templates/补课清单.xml")),
+    ("评议表", include_str!("../templates/评议表.xml")),
+    ("征求意见表", include_str!("../templates/征求意见表.xml")),
+    ("民主测评票", include_str!("../templates/民主测评票.xml")),
+    ("满意度问卷", include_str!("../templates/满意度问卷.xml")),
+    ("问卷测评表", include_str!("../templates/问卷测评表.xml")),
+    ("公示", include_str!("../templates/公示.xml")),
+    ("承诺书", include_str!("../templates/承诺书.xml")),
 ];
 
 /// File extension of template files in `templates/` and `--templates DIR`.
@@ -329,6 +339,22 @@ impl MarkupParser<'_> {
             "cc" => Block::CopyTo(self.text(name, false)?),
             "sec" => return self.section(out),
             "table" => Block::Table(self.table(attrs)?),
+            "form" => Block::Form(self.form(attrs)?),
+            "fill" => Block::FillLine(self.fill()?),
+            "code" => {
+                let caption = attr(attrs, "caption").unwrap_or_default().to_string();
+                Block::Code {
+                    payload: self.text(name, false)?,
+                    caption,
+                }
+            }
+            "page" => {
+                match self.next()? {
+                    Ev::End(n) if n == "page" => {}
+                    _ => return Err(self.err("<page/> 不能有内容")),
+                }
+                Block::PageBreak
+            }
             "attachments" => {
                 let names = self.list("attachments", "a")?;
                 Block::AttachmentNote(names.into_iter().map(|mut c| c.remove(0)).collect())
@@ -482,6 +508,123 @@ impl MarkupParser<'_> {
             None => vec![1; cols],
         };
         Ok(t)
+    }
+}
+
+/// The value of attribute `key`.
+fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+impl MarkupParser<'_> {
+    /// A positive whole number in attribute `key`, or `default`.
+    fn number(
+        &self,
+        attrs: &[(String, String)],
+        key: &str,
+        default: u32,
+    ) -> Result<u32, (usize, String)> {
+        match attr(attrs, key) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|&n| (1..=200).contains(&n))
+                .ok_or_else(|| self.err(format!("{key}=\"{v}\" 应为 1 到 200 的整数"))),
+        }
+    }
+
+    /// `<form widths="…"><row lines="N"><c span="N" head="1" center="1">…</c></row></form>`.
+    fn form(&mut self, attrs: &[(String, String)]) -> Result<Form, (usize, String)> {
+        let mut f = Form::default();
+        loop {
+            match self.next()? {
+                Ev::Start(n, a) if n == "row" => {
+                    let mut row = FormRow {
+                        lines: self.number(&a, "lines", 1)?,
+                        cells: Vec::new(),
+                    };
+                    loop {
+                        match self.next()? {
+                            Ev::Start(n, a) if n == "c" => {
+                                let span = self.number(&a, "span", 1)?;
+                                let flag = |k: &str| attr(&a, k).is_some_and(|v| v == "1");
+                                let (head, center) = (flag("head"), flag("center"));
+                                let t = self.text("c", false)?;
+                                let text = if t.is_empty() {
+                                    Vec::new()
+                                } else {
+                                    t.split('\u{2028}').map(str::to_string).collect()
+                                };
+                                row.cells.push(FormCell {
+                                    text,
+                                    span,
+                                    head,
+                                    center,
+                                });
+                            }
+                            Ev::End(n) if n == "row" => break,
+                            Ev::Text(x) if x.trim().is_empty() => {}
+                            _ => return Err(self.err("<row> 只能含 <c>")),
+                        }
+                    }
+                    f.rows.push(row);
+                }
+                Ev::End(n) if n == "form" => break,
+                Ev::Text(x) if x.trim().is_empty() => {}
+                _ => return Err(self.err("<form> 只能含 <row>")),
+            }
+        }
+        let widths = attr(attrs, "widths").ok_or_else(|| self.err("<form> 须有 widths"))?;
+        f.widths = widths
+            .split(',')
+            .map(|x| x.trim().parse::<u32>().ok().filter(|&v| v > 0))
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| self.err("widths 应为正整数，以逗号分隔"))?;
+        let cols = f.widths.len() as u32;
+        if let Some(r) = f
+            .rows
+            .iter()
+            .position(|r| r.cells.iter().map(|c| c.span).sum::<u32>() != cols)
+        {
+            return Err(self.err(format!(
+                "表格第 {} 行所占列数与 widths 的 {cols} 列不符",
+                r + 1
+            )));
+        }
+        if f.rows.is_empty() {
+            return Err(self.err("<form> 须有 <row>"));
+        }
+        Ok(f)
+    }
+
+    /// `<fill>文字<u w="N">预填</u>…</fill>`: text and underlined blanks.
+    fn fill(&mut self) -> Result<Vec<Fill>, (usize, String)> {
+        let mut parts = Vec::new();
+        let mut pending = String::new();
+        loop {
+            match self.next()? {
+                Ev::Text(t) => pending.push_str(t.trim_matches(['\n', ' '])),
+                Ev::Start(n, a) if n == "u" => {
+                    if !pending.is_empty() {
+                        parts.push(Fill::Text(std::mem::take(&mut pending)));
+                    }
+                    let cells = self.number(&a, "w", 4)?;
+                    let text = self.text("u", false)?;
+                    parts.push(Fill::Blank { cells, text });
+                }
+                Ev::End(n) if n == "fill" => break,
+                _ => return Err(self.err("<fill> 只能含文字与 <u>")),
+            }
+        }
+        if !pending.is_empty() {
+            parts.push(Fill::Text(pending));
+        }
+        Ok(parts)
     }
 }
 

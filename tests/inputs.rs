@@ -337,7 +337,7 @@ fn starters_are_refused_until_filled_then_accepted() {
             stderr(&filled)
         );
     }
-    assert_eq!(n, 11);
+    assert_eq!(n, 18);
     let bad = wenshu(&["new", "党性分析"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("党性分析材料"));

@@ -15,6 +15,7 @@
 //! its stage. The PDF writer only serialises what this produces.
 
 mod atoms;
+mod form;
 mod letterhead;
 mod lines;
 mod paginate;
@@ -90,12 +91,23 @@ impl Rule {
     }
 }
 
+/// A filled black rectangle (a QR code's modules), pt from the page's
+/// top-left corner (from the box's top while laying out).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
 #[derive(Debug, Default)]
 pub struct Page {
     /// The printed page number ("— N —"), or none (blank page).
     pub number: Option<usize>,
     pub texts: Vec<TextRun>,
     pub rules: Vec<Rule>,
+    pub marks: Vec<Mark>,
 }
 
 /// A laid-out paper.
@@ -113,6 +125,7 @@ struct Box_ {
     height: f32,
     texts: Vec<TextRun>,
     rules: Vec<Rule>,
+    marks: Vec<Mark>,
     keep_with_next: bool,
     page_break_before: bool,
     /// For table rows: the header row to repeat after a page break.
@@ -128,6 +141,7 @@ impl Box_ {
             height,
             texts: Vec::new(),
             rules: Vec::new(),
+            marks: Vec::new(),
             keep_with_next: false,
             page_break_before: false,
             repeat_header: None,
@@ -250,6 +264,14 @@ impl<'f> Typesetter<'f> {
             Item::Imprint(i) => {
                 let mut b = self.imprint(i);
                 b.imprint = true;
+                out.push(b);
+            }
+            Item::Form(f) => self.form(f, out),
+            Item::FillLine(p, blanks) => self.fill_line(p, blanks, out),
+            Item::Code(m) => out.push(form::code(m)),
+            Item::PageBreak => {
+                let mut b = Box_::new(form::PAGE_BREAK_HEIGHT);
+                b.page_break_before = true;
                 out.push(b);
             }
         }

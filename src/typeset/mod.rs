@@ -19,8 +19,8 @@ pub mod style;
 pub mod text;
 
 pub use style::{
-    blank_line_before, heading_face, signature_indents, style, styled, Align, Indent, Item, Kind,
-    Line, Para, Style,
+    blank_line_before, code_matrix, form_cell, heading_face, signature_indents, style, styled,
+    Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE, CODE_QUIET,
 };
 pub use text::{
     balance_title, can_break_between, cell_width, grid_width, text_width, NO_LINE_END,
@@ -77,6 +77,8 @@ pub const PAGE_NUMBER_LINE: u32 = PAGE_NUMBER_SIZE * 10;
 pub const TABLE_CELL_PAD: u32 = 57;
 /// The gap after a table (a 12 pt spacer line), in twips.
 pub const TABLE_GAP: u32 = 240;
+/// The paragraph that starts a form's next copy on a new page: 1 pt tall.
+pub const PAGE_BREAK_LINE: u32 = 20;
 
 /// 发文机关标志: its top sits 35 mm below the top of the text block (7.2.4).
 pub const ISSUER_TOP_MM: f64 = 35.0;

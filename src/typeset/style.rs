@@ -10,7 +10,7 @@
 //! the 版记 are handed over whole (their inner paragraphs still take their
 //! kind's style), because their geometry is more than a paragraph's.
 
-use crate::document::{Block, Imprint, Letterhead, Table};
+use crate::document::{Block, Fill, Form, FormCell, Imprint, Letterhead, Table};
 use crate::fonts::Face;
 
 use super::{
@@ -265,6 +265,104 @@ pub enum Item<'a> {
     Table(&'a Table),
     Letterhead(&'a Letterhead),
     Imprint(&'a Imprint),
+    /// A form's ruled table; each cell's look from [`form_cell`].
+    Form(&'a Form),
+    /// A line to fill in: the paragraph as set, and the blanks to underline
+    /// as ranges of its characters.
+    FillLine(Para, Vec<std::ops::Range<usize>>),
+    /// A QR code's dark modules, set flush right ([`CODE_MODULE`] a module).
+    Code(CodeMatrix),
+    /// The next item starts a new page.
+    PageBreak,
+}
+
+/// A QR code's modules, row by row (`true`: dark), without a quiet zone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeMatrix {
+    pub size: usize,
+    pub dark: Vec<bool>,
+}
+
+impl CodeMatrix {
+    pub fn is_dark(&self, row: usize, col: usize) -> bool {
+        self.dark[row * self.size + col]
+    }
+
+    /// Each row's dark stretches, as (first column, length): both writers
+    /// draw a stretch as one rectangle or one merged cell.
+    pub fn runs(&self, row: usize) -> Vec<(usize, usize, bool)> {
+        let mut out: Vec<(usize, usize, bool)> = Vec::new();
+        for col in 0..self.size {
+            let dark = self.is_dark(row, col);
+            match out.last_mut() {
+                Some((_, len, d)) if *d == dark => *len += 1,
+                _ => out.push((col, 1, dark)),
+            }
+        }
+        out
+    }
+}
+
+/// A module's side in twips: 51 twips (0.9 mm), so a version-1 code of 21
+/// modules is 19 mm wide; at 300 dpi a module is 10 pixels, which zbarimg
+/// reads from our PDF and from LibreOffice's alike.
+pub const CODE_MODULE: u32 = 51;
+/// The white band under a code before its caption, in modules (ISO/IEC
+/// 18004 asks a quiet zone of 4; above and beside it the page is white).
+pub const CODE_QUIET: u32 = 4;
+
+/// The QR code of `payload` (error correction M). A payload the code cannot
+/// hold gives an empty matrix; payloads are serials of a few characters.
+pub fn code_matrix(payload: &str) -> CodeMatrix {
+    match qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => CodeMatrix {
+            size: code.width(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        },
+        Err(_) => CodeMatrix {
+            size: 0,
+            dark: Vec::new(),
+        },
+    }
+}
+
+/// The kind and alignment of a form's cell: a label as a table header
+/// (黑体, centred), check boxes and short values centred, text flush left.
+pub fn form_cell(cell: &FormCell) -> (Kind, Align) {
+    match (cell.head, cell.center) {
+        (true, _) => (Kind::TableHeader, Align::Center),
+        (false, true) => (Kind::TableText, Align::Center),
+        (false, false) => (Kind::TableText, Align::Left),
+    }
+}
+
+/// Right indent of a fill-in line, in cells: the 署名's two (7.3.5.2).
+pub const FILL_RIGHT: f64 = 2.0;
+
+/// A fill-in line as a 署名-styled paragraph flush right, each blank
+/// padded with ideographic spaces to its width (after any printed text),
+/// and the blanks' extents for the underline.
+fn fill_line(parts: &[Fill]) -> Item<'static> {
+    let mut text = String::new();
+    let mut blanks = Vec::new();
+    for part in parts {
+        match part {
+            Fill::Text(t) => text.push_str(t),
+            Fill::Blank { cells, text: t } => {
+                let from = text.chars().count();
+                text.push_str(t);
+                text.extend(std::iter::repeat_n('\u{3000}', *cells as usize));
+                blanks.push(from..text.chars().count());
+            }
+        }
+    }
+    let mut p = Para::new(Kind::Signature, text);
+    p.indent = Indent::Right(FILL_RIGHT);
+    Item::FillLine(p, blanks)
 }
 
 /// An empty grid line, free to end a page.
@@ -329,6 +427,14 @@ fn block_items(block: &Block) -> Vec<Item<'_>> {
         Block::Table(t) => vec![Item::Table(t)],
         Block::Letterhead(l) => vec![Item::Letterhead(l)],
         Block::Imprint(i) => vec![Item::Imprint(i)],
+        Block::Form(f) => vec![Item::Form(f)],
+        Block::FillLine(parts) => vec![fill_line(parts)],
+        Block::Code { payload, caption } => {
+            let mut c = Para::new(Kind::Signature, caption);
+            c.indent = Indent::Right(0.0);
+            vec![Item::Code(code_matrix(payload)), para(c)]
+        }
+        Block::PageBreak => vec![Item::PageBreak],
     }
 }
 
@@ -337,7 +443,11 @@ fn block_items(block: &Block) -> Vec<Item<'_>> {
 pub fn blank_line_before(prev: Option<&Block>, block: &Block) -> bool {
     let after_title = matches!(prev, Some(Block::Title(_) | Block::Byline(_)))
         && !matches!(block, Block::Title(_) | Block::Byline(_));
-    after_title || matches!(block, Block::Signature { .. } | Block::AttachmentNote(_))
+    let fill_after_other =
+        matches!(block, Block::FillLine(_)) && !matches!(prev, Some(Block::FillLine(_)) | None);
+    after_title
+        || fill_after_other
+        || matches!(block, Block::Signature { .. } | Block::AttachmentNote(_))
 }
 
 /// The title in balanced lines (7.3.1), kept with what follows.

@@ -102,6 +102,12 @@ def check(path):
     for t in d.tables:
         if t.style is None or t.style.name != "Table Grid":
             continue  # the 版记 is a table of rules, not of data
+        look = t._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None and look.get(qn("w:firstRow")) == "0":
+            # a printed form's ruled table: no header row; rows never split
+            if any(r._tr.find(qn("w:trPr")).find(qn("w:cantSplit")) is None for r in t.rows):
+                fail(path, "form row may split across pages")
+            continue
         if t.rows[0]._tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is None:
             fail(path, "table header row does not repeat")
     print(json.dumps({"file": path, "title": "".join(title), "headings": headings,

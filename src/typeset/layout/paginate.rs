@@ -58,7 +58,7 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
         }
         let group_h = kept_group_height(boxes, i);
         let fits = y + group_h <= HEIGHT + EPS;
-        let page_empty = page.texts.is_empty() && page.rules.is_empty();
+        let page_empty = page.texts.is_empty() && page.rules.is_empty() && page.marks.is_empty();
         if (b.page_break_before || !fits) && !page_empty {
             // A group taller than a page is split where it must be.
             if !fits && group_h > HEIGHT {
@@ -84,7 +84,11 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
         }
         y += b.height;
     }
-    if !page.texts.is_empty() || !page.rules.is_empty() || pages.is_empty() {
+    if !page.texts.is_empty()
+        || !page.rules.is_empty()
+        || !page.marks.is_empty()
+        || pages.is_empty()
+    {
         pages.push(page);
     } else {
         y = HEIGHT;
@@ -142,6 +146,11 @@ fn place(page: &mut Page, b: &Box_, y: f32) {
         r.y1 += TOP + y;
         r.y2 += TOP + y;
         page.rules.push(r);
+    }
+    for m in &b.marks {
+        let mut m = m.clone();
+        m.y += TOP + y;
+        page.marks.push(m);
     }
 }
 

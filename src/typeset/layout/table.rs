@@ -42,41 +42,14 @@ impl Typesetter<'_> {
         let cells: Vec<Vec<Box_>> = row
             .iter()
             .zip(cols)
-            .map(|(cell, w)| {
-                let shape = ParaShape {
-                    width: w - 2.0 * CELL_PAD,
-                    ..ParaShape::of(&style)
-                };
-                let mut lines = Vec::new();
-                for para in cell {
-                    let span = Span {
-                        text: para,
-                        role: style.face,
-                        size: style.size as f32 / 2.0,
-                    };
-                    self.paragraph(&[span], &shape, &mut lines);
-                }
-                lines
-            })
+            .map(|(cell, w)| self.cell_lines(cell, &style, *w))
             .collect();
         let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = n as f32 * line + crate::typeset::measured::LO_ROW_BORDER;
         let mut b = Box_::new(height);
         let mut x = 0.0;
         for (lines, w) in cells.iter().zip(cols) {
-            let offset = (height - lines.len() as f32 * line) / 2.0;
-            for (k, cell_line) in lines.iter().enumerate() {
-                for run in &cell_line.texts {
-                    let mut run = run.clone();
-                    for g in &mut run.glyphs {
-                        g.x += x + CELL_PAD;
-                    }
-                    run.y += offset + k as f32 * line;
-                    b.texts.push(run);
-                }
-                b.text.push_str(&cell_line.text);
-            }
-            b.text.push('\t');
+            place_cell(&mut b, lines, x, height, line);
             x += w;
         }
         b.rules = borders(cols, height);
@@ -84,10 +57,49 @@ impl Typesetter<'_> {
     }
 }
 
+impl Typesetter<'_> {
+    /// A cell's paragraphs in `style`, broken into lines `width` pt wide
+    /// less the padding.
+    pub(super) fn cell_lines(&self, paras: &[String], style: &ts::Style, width: f32) -> Vec<Box_> {
+        let shape = ParaShape {
+            width: width - 2.0 * CELL_PAD,
+            ..ParaShape::of(style)
+        };
+        let mut lines = Vec::new();
+        for para in paras {
+            let span = Span {
+                text: para,
+                role: style.face,
+                size: style.size as f32 / 2.0,
+            };
+            self.paragraph(&[span], &shape, &mut lines);
+        }
+        lines
+    }
+}
+
+/// Puts a cell's lines (of `line` pt) into its row's box `x` pt from the
+/// left, centred vertically in the row's `height`.
+pub(super) fn place_cell(b: &mut Box_, lines: &[Box_], x: f32, height: f32, line: f32) {
+    let offset = (height - lines.len() as f32 * line) / 2.0;
+    for (k, cell_line) in lines.iter().enumerate() {
+        for run in &cell_line.texts {
+            let mut run = run.clone();
+            for g in &mut run.glyphs {
+                g.x += x + CELL_PAD;
+            }
+            run.y += offset + k as f32 * line;
+            b.texts.push(run);
+        }
+        b.text.push_str(&cell_line.text);
+    }
+    b.text.push('\t');
+}
+
 /// The columns' widths in pt: the DOCX's twips ([`ts::table_columns`]),
 /// the rounding added to the last column as a term of its own (so the
 /// columns' edges fall on the same points however the twips split).
-fn column_widths(widths: &[u32]) -> Vec<f32> {
+pub(super) fn column_widths(widths: &[u32]) -> Vec<f32> {
     let (shares, rounding) = ts::table_column_shares(widths);
     let mut cols: Vec<f32> = shares.iter().map(|&tw| tw as f32 / 20.0).collect();
     if let Some(last) = cols.last_mut() {

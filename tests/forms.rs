@@ -1,0 +1,274 @@
+//! The printed forms (issue 14): every form kind from its starter and from
+//! its fixture in DOCX and PDF, read back by python-docx, qpdf, pdftotext and
+//! LibreOffice; the ballots of a 30-member roster in one merged print file;
+//! the QR code of each ballot scanned by zbarimg from our PDF and from
+//! LibreOffice's; returned ballots counted back by serial with `check`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const KINDS: [&str; 7] = [
+    "评议表",
+    "征求意见表",
+    "民主测评票",
+    "满意度问卷",
+    "问卷测评表",
+    "公示",
+    "承诺书",
+];
+
+fn ext(files: &[PathBuf], e: &str) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == e))
+        .cloned()
+        .collect()
+}
+
+fn pages(pdf: &Path) -> usize {
+    run_tool("qpdf", &["--show-npages", pdf.to_str().unwrap()])
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// pdftotext's text of `pdf` (pages `from`–`to`, or all), with the
+/// whitespace it puts between runs taken out.
+fn pdf_text(pdf: &Path, pages: Option<(usize, usize)>) -> String {
+    let (f, l) = pages.map_or((String::new(), String::new()), |(f, l)| {
+        (f.to_string(), l.to_string())
+    });
+    let mut args = vec![pdf.to_str().unwrap(), "-"];
+    if pages.is_some() {
+        args = vec!["-f", &f, "-l", &l, pdf.to_str().unwrap(), "-"];
+    }
+    run_tool("pdftotext", &args).split_whitespace().collect()
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
+
+/// Renders `inputs` as DOCX and PDF into a new scratch directory; returns
+/// the directory and its files.
+fn render_both(name: &str, inputs: &[String]) -> (PathBuf, Vec<PathBuf>) {
+    let out = scratch(name);
+    let mut args: Vec<&str> = vec!["render", "--format", "docx,pdf"];
+    args.extend(inputs.iter().map(String::as_str));
+    let o_str = out.to_str().unwrap().to_string();
+    args.extend(["-o", &o_str]);
+    let o = wenshu(&args);
+    assert!(o.status.success(), "render failed: {}", stderr(&o));
+    let files = files_in(&out);
+    (out, files)
+}
+
+#[test]
+fn every_form_renders_from_its_starter_and_its_fixture_in_both_formats() {
+    // The starters, filled as a user would.
+    let dir = scratch("form-starters");
+    let mut inputs = Vec::new();
+    for kind in KINDS {
+        let o = wenshu(&["new", kind]);
+        assert!(o.status.success(), "new {kind}");
+        let f = dir.join(format!("{kind}.yaml"));
+        std::fs::write(&f, fill_placeholders(&stdout(&o))).unwrap();
+        inputs.push(f.display().to_string());
+    }
+    let fixtures: Vec<String> = files_in(&root().join("fixtures/forms"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| rel(p))
+        .collect();
+    assert_eq!(fixtures.len(), 9);
+    // Starters and fixtures in directories of their own: some share names.
+    let (starters_out, mut files) = render_both("form-starters-out", &inputs);
+    assert_eq!(files.len(), 14, "{files:?}");
+    let (out, fixture_files) = render_both("forms", &fixtures);
+    files.extend(fixture_files);
+    let pdfs = ext(&files, "pdf");
+    let docx = ext(&files, "docx");
+    assert_eq!((pdfs.len(), docx.len()), (16, 16), "{files:?}");
+    for kind in KINDS {
+        assert!(
+            pdfs.iter()
+                .any(|p| p.file_name().unwrap().to_string_lossy().starts_with(kind)),
+            "{kind}"
+        );
+    }
+    // qpdf finds no damage; pdftotext reads the forms' fixed words.
+    for p in &pdfs {
+        run_tool("qpdf", &["--check", p.to_str().unwrap()]);
+        let text = pdf_text(p, None);
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let want: &[&str] = match name.split('-').next().unwrap() {
+            "民主测评票" => &["编号：CP", "满意", "基本满意", "不满意", "□"],
+            "满意度问卷" => &["编号：MY-0001", "一般化", "走了过场", "找准了"],
+            "问卷测评表" => &["编号：WJ-0001", "整改", "基本满意"],
+            "评议表" => &[
+                "编号：PY-0001",
+                "“万人评风”评议表",
+                "20名以上群众",
+                "代表（签名）：",
+            ],
+            "征求意见表" => &["征求意见表", "可不署名"],
+            "公示" => &["的公示", "公示期为", "联系电话"],
+            "承诺书" => &["共产党员公开承诺书", "郑重承诺", "承诺人（签名）："],
+            other => panic!("unexpected output {other}"),
+        };
+        for w in want {
+            assert!(text.contains(w), "{name}: no 「{w}」 in\n{text}");
+        }
+    }
+    // The 公示 states the period and counts its days; the 承诺书 takes the
+    // member's commitments from their 整改方案.
+    let notice = out.join("公示-党性分析材料-江滨区财政局机关党委.pdf");
+    let text = pdf_text(&notice, None);
+    assert!(
+        text.contains("公示期为2026年3月25日至2026年3月31日（共7天）"),
+        "{text}"
+    );
+    let pledge = out.join("承诺书-江滨区财政局机关第一党支部.pdf");
+    let text = pdf_text(&pledge, None);
+    assert!(
+        text.contains("林晓雯") && text.contains("于2026年6月30日前完成"),
+        "{text}"
+    );
+    // python-docx reads every DOCX (page, grid, footers, form rows whole).
+    let mut args = vec![root()
+        .join("tests/support/check_docx.py")
+        .display()
+        .to_string()];
+    args.extend(docx.iter().map(|p| p.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let json = run_tool("python3", &argv);
+    assert_eq!(json.lines().count(), docx.len());
+    assert!(json.contains("民主评议党员满意度测评票"));
+    // LibreOffice lays every DOCX out on as many pages as our PDF has.
+    for dir in [&starters_out, &out] {
+        let lo = dir.join("lo");
+        std::fs::create_dir_all(&lo).unwrap();
+        let here = ext(&files_in(dir), "docx");
+        libreoffice_to_pdf(&here, &lo);
+        for d in &here {
+            let stem = d.file_stem().unwrap().to_string_lossy().into_owned();
+            let ours = pages(&dir.join(format!("{stem}.pdf")));
+            let theirs = pages(&lo.join(format!("{stem}.pdf")));
+            assert_eq!(
+                ours, theirs,
+                "{stem}: our PDF {ours} pages, LibreOffice {theirs}"
+            );
+        }
+    }
+    // One copy a page: 3 representatives, 3 ballot sheets, 30 members one
+    // ballot each, 4 and 2 questionnaires, 2 opinion forms, 2 commitments.
+    let count = |stem: &str| pages(&out.join(format!("{stem}.pdf")));
+    assert_eq!(count("评议表-区委先教办"), 3);
+    assert_eq!(count("民主测评票-江滨区财政局机关第一党支部"), 3);
+    assert_eq!(count("民主测评票-江滨区财政局机关党委"), 30);
+    assert_eq!(count("满意度问卷-江滨区财政局"), 4);
+    assert_eq!(count("问卷测评表-江滨区财政局"), 2);
+    assert_eq!(count("征求意见表-江滨区财政局"), 2);
+    assert_eq!(count("承诺书-江滨区财政局机关第一党支部"), 2);
+}
+
+/// The serial zbarimg reads from page `page` of `pdf`, rendered at 300 dpi.
+fn scan(pdf: &Path, page: usize, dir: &Path) -> String {
+    let png = dir.join(format!("scan-{page}"));
+    let n = page.to_string();
+    run_tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "300",
+            "-png",
+            "-singlefile",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    );
+    let out = run_tool(
+        "zbarimg",
+        &["-q", "--raw", png.with_extension("png").to_str().unwrap()],
+    );
+    out.trim().to_string()
+}
+
+#[test]
+fn each_ballots_qr_code_scans_to_its_printed_serial_from_both_pdfs() {
+    let (out, files) = render_both("forms-qr", &["fixtures/forms/民主测评票.yaml".to_string()]);
+    let pdf = ext(&files, "pdf").remove(0);
+    let lo = out.join("lo");
+    std::fs::create_dir_all(&lo).unwrap();
+    libreoffice_to_pdf(&ext(&files, "docx"), &lo);
+    let lo_pdf = lo.join(pdf.file_name().unwrap());
+    for page in 1..=3 {
+        let serial = format!("CP-{page:04}");
+        let text = pdf_text(&pdf, Some((page, page)));
+        assert!(text.contains(&format!("编号：{serial}")), "{text}");
+        assert_eq!(scan(&pdf, page, &out), serial, "our PDF, page {page}");
+        assert_eq!(
+            scan(&lo_pdf, page, &lo),
+            serial,
+            "LibreOffice's PDF, page {page}"
+        );
+    }
+}
+
+#[test]
+fn a_30_member_rosters_ballots_print_into_one_merged_file_of_the_right_length() {
+    let dir = scratch("forms-batch");
+    std::fs::copy(
+        root().join("fixtures/forms/党员名单.csv"),
+        dir.join("党员名单.csv"),
+    )
+    .unwrap();
+    // One ballot per member: 30 pages; one sheet per voter listing all 30:
+    // 2 pages a sheet (one sheet of paper printed on both sides), 12 voters.
+    std::fs::write(
+        dir.join("a-每人一票.yaml"),
+        "文种: 民主测评票\n单位: 江滨区财政局机关党委\n形式: 每人一票\n名单: 党员名单.csv\n份数: 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b-一表多人.yaml"),
+        "文种: 民主测评票\n单位: 江滨区财政局机关党委\n名单: 党员名单.csv\n份数: 12\n编号前缀: CPB\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let merged = dir.join("合订本.pdf");
+    let o = wenshu(&[
+        "batch",
+        "--format",
+        "pdf",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--merge",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdfs = ext(&files_in(&out), "pdf");
+    // Both papers are named after the unit: the second gets "-2".
+    let each: Vec<usize> = pdfs.iter().map(|p| pages(p)).collect();
+    assert_eq!(each, vec![24, 30], "{pdfs:?}");
+    // 30 is even: the sheets start on a right-hand page with no blank between.
+    assert_eq!(pages(&merged), 54);
+    let text = pdf_text(&merged, Some((31, 31)));
+    assert!(
+        text.contains("编号：CPB-0001") && !text.contains("萧玉洁"),
+        "{text}"
+    );
+    let text = pdf_text(&merged, Some((32, 32)));
+    assert!(
+        text.contains("萧玉洁"),
+        "the 30th member is on the sheet's second page: {text}"
+    );
+}
