@@ -97,6 +97,9 @@ pub(crate) enum Ty {
     Ballots(&'static [&'static str]),
     /// Counts or ballots.
     Tally(&'static [&'static str]),
+    /// A form's member list: the path of a table or 阶段记录, or a list of
+    /// names or of `{姓名, 职务, 所在支部}`.
+    Members,
     /// Accepted and not read (kept so that a shared file passes).
     Ignored,
     /// 共同字段: a paper's fields, completed by each row.
@@ -171,6 +174,9 @@ pub(crate) fn root_object(kind: &str) -> Option<Object> {
             all_of: Vec::new(),
         }
     };
+    if let Some(form_kind) = crate::forms::NAMES.iter().find(|n| **n == kind) {
+        return Some(plain(form(form_kind)));
+    }
     Some(match kind {
         "两个具体" => plain(two_specifics()),
         "党性分析材料-个人" => analysis(true),
@@ -495,6 +501,107 @@ fn transfer() -> Vec<Field> {
         ),
         signature(),
     ]
+}
+
+/// The fields of a printed form (forms/).
+fn form(kind: &'static str) -> Vec<Field> {
+    use crate::forms::{ballot, notice, opinion};
+    let unit = req("单位", Ty::Text(limits::UNIT), "单位全称");
+    let title = opt("标题", Ty::Text(limits::LINE), "标题；不写时按单位和文种生成");
+    let copies = |doc| req("份数", Ty::Count, doc);
+    let serials = [
+        opt(
+            "编号前缀",
+            Ty::Pattern(6, "^\\s*[A-Z0-9]{1,6}\\s*$", "1至6位大写字母或数字"),
+            "编号前缀（可选）：1至6位大写字母或数字",
+        ),
+        opt("起始编号", Ty::Count, "起始编号（可选），默认 1"),
+    ];
+    let phone = |required: bool| {
+        let f = if required { req } else { opt };
+        f("联系电话", Ty::Pattern(limits::PHONE, PHONE, "数字、连字符和括号"), "联系电话")
+    };
+    let contact = opt("联系人", Ty::Text(limits::NAME), "联系人");
+    let mut fields = vec![kind_field(&[kind]), unit];
+    match kind {
+        "评议表" => fields.extend([
+            title,
+            req("被评议单位", Ty::List(Box::new(Ty::Text(limits::UNIT)), limits::ITEMS), "逐一评议的部门单位"),
+            opt(
+                "代表",
+                Ty::List(
+                    Box::new(obj(vec![
+                        req("姓名", Ty::Text(limits::NAME), "代表姓名"),
+                        opt("类别", Ty::Choice(opinion::CATEGORIES.to_vec()), "代表类别"),
+                        opt("工作单位", Ty::Text(limits::UNIT), "工作单位"),
+                    ])),
+                    2000,
+                ),
+                "代表名单，每名代表一份（与「份数」二选一）",
+            ),
+            opt("份数", Ty::Count, "空白评议表份数（与「代表」二选一）"),
+            req("反馈截止", Ty::Date, "代表反馈意见的截止日期"),
+            contact,
+            phone(false),
+        ]),
+        "征求意见表" => fields.extend([
+            title,
+            opt("说明", Ty::Paras, "表头说明；不写时用默认说明"),
+            opt("征求内容", Ty::List(Box::new(Ty::Text(limits::HEADING)), 8), "征求意见的栏目"),
+            copies("印制份数"),
+            req("反馈方式", Ty::Text(limits::LINE), "反馈方式，接在“请”之后"),
+            opt("截止日期", Ty::Date, "截止日期"),
+            contact,
+            phone(false),
+        ]),
+        "民主测评票" => fields.extend([
+            title,
+            opt("日期", Ty::Date, "测评日期；不写则留空由测评人填写"),
+            opt("形式", Ty::Choice(ballot::FORMS.to_vec()), "一表多人（默认）或每人一票"),
+            req("名单", Ty::Members, "被测评的在职党员：逐人列出，或花名册表格、阶段记录的路径"),
+            copies("一表多人：测评人数；每人一票：每名党员印几张"),
+        ]),
+        "满意度问卷" | "问卷测评表" => fields.extend([
+            title,
+            opt("对象", Ty::Text(limits::LINE), "调查对象，默认本单位全体党员和群众代表"),
+            opt("日期", Ty::Date, "测评日期；不写则留空由填表人填写"),
+            copies("印制份数，每名被调查者一份"),
+        ]),
+        "公示" => fields.extend([
+            req("公示内容", Ty::Choice(notice::SUBJECTS.to_vec()), "党性分析材料 或 整改方案"),
+            req("类型", Ty::Choice(notice::WHOSE.to_vec()), "个人（公示名单中党员的材料）或 单位"),
+            opt("名单", Ty::Members, "类型为个人时：公示的党员名单"),
+            req("公示范围", Ty::Text(limits::UNIT), "公示范围"),
+            req("开始日期", Ty::Date, "公示开始日期"),
+            req("结束日期", Ty::Date, "公示结束日期"),
+            opt("公示地点", Ty::Text(limits::LINE), "公示地点"),
+            req("反馈方式", Ty::Text(limits::LINE), "反馈方式，接在“请”之后"),
+            req("联系人", Ty::Text(limits::NAME), "联系人"),
+            phone(true),
+            signature(),
+            req("日期", Ty::Date, "成文日期"),
+        ]),
+        _ => fields.extend([
+            req("日期", Ty::Date, "公开承诺的日期"),
+            req(
+                "党员",
+                Ty::List(
+                    Box::new(obj(vec![
+                        opt("姓名", Ty::Text(limits::NAME), "姓名（不写整改方案时必填）"),
+                        opt("职务", Ty::Text(limits::POST), "职务"),
+                        opt("承诺", Ty::List(Box::new(Ty::Text(limits::PARAGRAPH)), limits::ITEMS), "承诺事项，每项一条"),
+                        opt("整改方案", Ty::Text(limits::LINE), "本人整改方案文件的路径（承诺取自其整改事项的目标）"),
+                    ])),
+                    2000,
+                ),
+                "承诺的党员，每人一页",
+            ),
+        ]),
+    }
+    if matches!(kind, "评议表" | "民主测评票" | "满意度问卷" | "问卷测评表") {
+        fields.extend(serials);
+    }
+    fields
 }
 
 fn summary() -> Object {
@@ -982,6 +1089,20 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::Counts(grades) => counts_schema(grades),
         Ty::Ballots(grades) => ballots_schema(grades),
         Ty::Tally(grades) => json!({"anyOf": [counts_schema(grades), ballots_schema(grades)]}),
+        Ty::Members => {
+            let member = object_schema(&Object {
+                fields: vec![
+                    req("姓名", Ty::Text(limits::NAME), "姓名"),
+                    opt("职务", Ty::Text(limits::POST), "职务"),
+                    opt("所在支部", Ty::Text(limits::UNIT), "所在支部"),
+                ],
+                all_of: Vec::new(),
+            });
+            json!({"anyOf": [
+                text_schema(limits::LINE),
+                {"type": "array", "minItems": 1, "items": {"anyOf": [text_schema(limits::NAME), member]}},
+            ]})
+        }
         Ty::Ignored => json!({}),
         Ty::Shared => json!({"type": "object"}),
         Ty::Columns => json!({"type": "object", "additionalProperties": text_schema(100)}),
@@ -1024,6 +1145,15 @@ mod tests {
         ("阶段记录-1", "fixtures/refused/阶段记录-1-学时不足.yaml"),
         ("阶段记录-2", "fixtures/refused/阶段记录-2-满意度测评补课.yaml"),
         ("阶段记录-3", "fixtures/refused/阶段记录-3-问卷不满意.yaml"),
+        ("评议表", "fixtures/forms/评议表.yaml"),
+        ("征求意见表", "fixtures/forms/征求意见表.yaml"),
+        ("民主测评票", "fixtures/forms/民主测评票.yaml"),
+        ("民主测评票", "fixtures/forms/民主测评票-每人一票.yaml"),
+        ("满意度问卷", "fixtures/forms/满意度问卷.yaml"),
+        ("问卷测评表", "fixtures/forms/问卷测评表.yaml"),
+        ("公示", "fixtures/forms/公示-党性分析材料.yaml"),
+        ("公示", "fixtures/forms/公示-整改方案-单位.yaml"),
+        ("承诺书", "fixtures/forms/承诺书.yaml"),
     ];
 
     /// One step into a YAML tree: a key, or the first item of a list.
