@@ -100,6 +100,9 @@ pub(crate) enum Ty {
     /// A form's member list: the path of a table or 阶段记录, or a list of
     /// names or of `{姓名, 职务, 所在支部}`.
     Members,
+    /// Forms counted back by serial: `{表单, 文件}`; or, `or_file`, a CSV
+    /// file's path.
+    Returned { or_file: bool },
     /// Accepted and not read (kept so that a shared file passes).
     Ignored,
     /// 共同字段: a paper's fields, completed by each row.
@@ -825,9 +828,14 @@ fn survey(grades: &'static [&'static str]) -> Ty {
             opt("计数", Ty::Counts(grades), "各等次的票数"),
             opt("选票", Ty::Ballots(grades), "每票一项的列表"),
             opt("文件", Ty::Text(limits::LINE), "CSV 文件（相对于本文件），须有「评价」列，每行一票"),
+            opt(
+                "回收",
+                Ty::Returned { or_file: false },
+                "按编号收回的问卷：表单（印制用的问卷文件）和文件（CSV，须有「编号」和「评价」列，每行一张）",
+            ),
         ],
         all_of: vec![json!({"oneOf": [
-            {"required": ["计数"]}, {"required": ["选票"]}, {"required": ["文件"]}
+            {"required": ["计数"]}, {"required": ["选票"]}, {"required": ["文件"]}, {"required": ["回收"]}
         ]})],
     })
 }
@@ -869,8 +877,8 @@ fn evaluation() -> Vec<Field> {
         opt("满意度测评", survey(PHASE_SURVEY), "本阶段的满意度测评"),
         opt(
             "民主测评票",
-            Ty::Text(limits::LINE),
-            "民主测评票 CSV 文件（相对于本文件），须有「姓名」和「评价」列，每行一票",
+            Ty::Returned { or_file: true },
+            "民主测评票 CSV 文件（相对于本文件，须有「姓名」和「评价」列，每行一票），或按编号收回的测评票：表单（印制用的民主测评票文件）和文件（CSV，须有「编号」列）",
         ),
     ]
 }
@@ -1102,6 +1110,20 @@ fn type_schema(ty: &Ty) -> Value {
                 text_schema(limits::LINE),
                 {"type": "array", "minItems": 1, "items": {"anyOf": [text_schema(limits::NAME), member]}},
             ]})
+        }
+        Ty::Returned { or_file } => {
+            let returned = object_schema(&Object {
+                fields: vec![
+                    req("表单", Ty::Text(limits::LINE), "印制时用的表单文件（相对于本文件）"),
+                    req("文件", Ty::Text(limits::LINE), "收回的票逐张录入的 CSV 文件（相对于本文件），须有「编号」列"),
+                ],
+                all_of: Vec::new(),
+            });
+            if *or_file {
+                json!({"anyOf": [text_schema(limits::LINE), returned]})
+            } else {
+                returned
+            }
         }
         Ty::Ignored => json!({}),
         Ty::Shared => json!({"type": "object"}),

@@ -44,6 +44,9 @@ struct Review {
     phone: Option<String>,
 }
 
+/// A representative's 姓名, 类别 and 工作单位, before a serial is given.
+type RepFields = (Option<String>, Option<String>, Option<String>);
+
 /// Representative categories of L41.
 pub const CATEGORIES: [&str; 5] = ["党代表", "人大代表", "政协委员", "离退休老同志", "群众代表"];
 
@@ -58,7 +61,7 @@ pub fn decode_review(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let phone = transfer_phone(ctx, obj, false);
     let serials = Serials::read(ctx, obj, "PY");
     let named = obj.has("代表");
-    let reps: Option<Vec<(Option<String>, Option<String>, Option<String>)>> = if named {
+    let reps: Option<Vec<RepFields>> = if named {
         obj.allow(&["份数"]);
         obj.list(ctx, "代表", 2000, |c, n, p| {
             let mut o = Obj::open(c, n, p)?;
@@ -100,7 +103,7 @@ pub fn decode_review(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         people: MIN_PEOPLE,
         deadline,
         contact,
-        phone: phone,
+        phone,
     };
     Some(("评议表", format!("评议表-{}", paper.unit), context(&paper)))
 }
@@ -167,7 +170,7 @@ pub fn decode_opinions(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         returned_by: returned_by.trim_end_matches('。').to_string(),
         deadline,
         contact,
-        phone: phone,
+        phone,
     };
     Some((
         "征求意见表",

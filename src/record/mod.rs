@@ -17,6 +17,7 @@
 
 pub mod papers;
 pub mod read;
+pub mod returned;
 pub mod rules;
 pub mod tally;
 
@@ -221,6 +222,17 @@ pub struct Record {
 }
 
 impl Record {
+    /// Every tally of the record: the members' ratings, then the surveys.
+    pub fn tallies(&self) -> Vec<&Tally> {
+        let mut out: Vec<&Tally> = self.members.iter().filter_map(|m| m.rating.as_ref()).collect();
+        match &self.facts {
+            Facts::Evaluation(e) => out.extend(e.survey.as_ref().map(|s| &s.tally)),
+            Facts::Rectification(r) => out.extend(r.questionnaire.as_ref().map(|s| &s.tally)),
+            Facts::Study(_) => {}
+        }
+        out
+    }
+
     pub fn loc(&self, pos: Pos) -> Loc {
         Loc {
             file: self.file.clone(),
@@ -365,7 +377,7 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
     let refusals = papers::refusals(ctx.src, &record, &checks);
     Some(Outcome {
         papers: papers::papers(&record, &checks, index),
-        report: papers::report(&record, &checks),
+        report: papers::report(&record, &checks) + &returned::report(&record.tallies()),
         table: RuleTable::of(&record, &checks),
         refusals,
     })

@@ -1037,6 +1037,11 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
         return Some(());
     };
     let field = obj.field("民主测评票");
+    if matches!(node.value, Value::Map(_)) {
+        // Counted back by serial from the ballots wenshu printed.
+        let (counts, loc, unreturned) = super::returned::ballots(ctx, node, &field, members)?;
+        return apply_ballot_counts(ctx, members, counts, loc, Some(unreturned), true);
+    }
     let csv = tally::open_csv(ctx, node, &field, &["姓名", "评价"])?;
     let grades = tally::SATISFACTION;
     let mut counts: Vec<Option<(Vec<u32>, usize)>> = vec![None; members.len()];
@@ -1055,6 +1060,20 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
         let slot = counts[i].get_or_insert_with(|| (vec![0; grades.len()], row.line));
         slot.0[g] += 1;
     }
+    apply_ballot_counts(ctx, members, counts, csv.loc(), None, ok)
+}
+
+/// Gives each member the ballots counted from a file, with the line of the
+/// first; a member rated inline as well is an error.
+fn apply_ballot_counts(
+    ctx: &mut Ctx,
+    members: &mut [Member],
+    counts: super::returned::MemberCounts,
+    file: super::Loc,
+    unreturned: Option<super::returned::Unreturned>,
+    mut ok: bool,
+) -> Option<()> {
+    let grades = tally::SATISFACTION;
     for (i, (m, c)) in members.iter_mut().zip(counts).enumerate() {
         let Some((counts, first_line)) = c else {
             continue;
@@ -1071,13 +1090,14 @@ fn ballots_file(ctx: &mut Ctx, obj: &mut Obj, members: &mut [Member]) -> Option<
             ok = false;
             continue;
         }
-        let mut loc = csv.loc();
+        let mut loc = file.clone();
         loc.pos.line = first_line;
         loc.end_line = None;
         m.rating = Some(Tally {
             grades,
             counts,
             loc,
+            unreturned: unreturned.clone(),
         });
     }
     ok.then_some(())

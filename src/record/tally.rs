@@ -17,10 +17,10 @@ use super::Loc;
 use crate::table::{parse_csv, read_text};
 
 /// Grades of a member's democratic evaluation and of the closing
-/// questionnaire.
-pub const SATISFACTION: &[&str] = &["满意", "基本满意", "不满意"];
+/// questionnaire, as the printed forms offer them.
+pub use crate::forms::SATISFACTION;
 /// Answers of the end-of-phase-2 survey on the phase's work.
-pub const PHASE_SURVEY: &[&str] = &["好", "较好", "一般化", "走了过场"];
+pub use crate::forms::PHASE_SURVEY;
 
 /// Most ballots one tally may hold: far above any unit, low enough that a
 /// sum can never overflow.
@@ -32,6 +32,8 @@ pub struct Tally {
     pub grades: &'static [&'static str],
     pub counts: Vec<u32>,
     pub loc: Loc,
+    /// Counted back by serial: what was printed and not returned.
+    pub unreturned: Option<super::returned::Unreturned>,
 }
 
 impl Tally {
@@ -122,7 +124,7 @@ pub fn count(ctx: &mut Ctx, node: &Node, field: &str) -> Option<u32> {
 
 /// How a tally is given in a section such as `满意度测评`: exactly one of
 /// `计数`, `选票` or `文件`.
-pub const SOURCES: [&str; 3] = ["计数", "选票", "文件"];
+pub const SOURCES: [&str; 4] = ["计数", "选票", "文件", "回收"];
 
 /// Reads a survey section's ballots: `计数` (a count per grade), `选票` (one
 /// item per ballot) or `文件` (a CSV file, one ballot a line, with a column
@@ -136,7 +138,7 @@ pub fn read_section_tally(
     obj.allow(&SOURCES);
     let [key] = given.as_slice() else {
         let message = if given.is_empty() {
-            "缺少票数：请写「计数」（各等次的票数）、「选票」（每票一项）或「文件」（CSV 文件，每行一票）三者之一".to_string()
+            "缺少票数：请写「计数」（各等次的票数）、「选票」（每票一项）、「文件」（CSV 文件，每行一票）或「回收」（按编号录入的收回问卷）四者之一".to_string()
         } else {
             format!("「{}」只能写一种，不能同时写", given.join("」「"))
         };
@@ -149,6 +151,7 @@ pub fn read_section_tally(
     match *key {
         "计数" => read_counts(ctx, node, &field, grades),
         "选票" => read_ballot_list(ctx, node, &field, grades),
+        "回收" => super::returned::survey(ctx, node, &field, grades),
         _ => {
             let csv = open_csv(ctx, node, &field, &["评价"])?;
             let mut counts = vec![0; grades.len()];
@@ -163,6 +166,7 @@ pub fn read_section_tally(
                 grades,
                 counts,
                 loc: csv.loc(),
+                unreturned: None,
             })
         }
     }
@@ -249,6 +253,7 @@ fn inline_tally(
             pos: node.pos,
             end_line: None,
         },
+        unreturned: None,
     })
 }
 
