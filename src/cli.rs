@@ -145,6 +145,15 @@ enum Command {
         #[arg(long = "from", value_name = "模板.docx", conflicts_with = "kind")]
         from: Option<PathBuf>,
     },
+    /// 把内置文种写成可用 wenshu fill 填写的 Word 模板（版式与 wenshu 生成的相同），供单位在 Word 中修改
+    Export {
+        /// 文种，如 整改方案-个人（不带参数运行可列出可导出的文种）
+        #[arg(value_name = "文种")]
+        kind: String,
+        /// 写出的模板文件（.docx；已存在则不覆盖）
+        #[arg(short = 'o', long = "out", value_name = "模板.docx", required = true)]
+        out: PathBuf,
+    },
     /// 把某一文种的 JSON Schema 写到标准输出，或用 -o 写入 目录/文种.schema.json（供 VS Code 等编辑器补全、检查字段）
     Schema {
         /// 文种，见 `wenshu kinds`；与 -o 同用时可省略，即写出全部文种
@@ -340,6 +349,7 @@ pub fn run() -> ExitCode {
             strict,
             inspect,
         } => fill(&template, &data, &out, format, strict, inspect),
+        Command::Export { kind, out } => export(&kind, &out),
         Command::Kinds => {
             for k in kinds::KINDS {
                 println!("{:<12}\t{}", k.name, k.doc);
@@ -660,6 +670,32 @@ fn fill(
 }
 
 /// `wenshu new --from 模板.docx`: starter data for a Word template.
+/// `wenshu export`: a built-in kind as a fill template, never over a file.
+fn export(kind: &str, out: &Path) -> ExitCode {
+    let bytes = match crate::export::export(kind) {
+        Ok(b) => b,
+        Err(why) => {
+            eprintln!("错误：{why}");
+            return exit::input();
+        }
+    };
+    if out.exists() {
+        eprintln!("错误：{} 已存在，不会覆盖；请另选文件名或先删除它", out.display());
+        return exit::input();
+    }
+    if let Err(e) = output::write_atomic(out, &bytes) {
+        eprintln!("错误：无法写入 {}：{}", out.display(), crate::input::io_reason(&e));
+        return exit::input();
+    }
+    eprintln!(
+        "已写出 {}：在 Word 中修改版式后，用 wenshu fill {} 数据.yaml 填写；wenshu new --from {} 生成样板数据。",
+        out.display(),
+        out.display(),
+        out.display()
+    );
+    ExitCode::SUCCESS
+}
+
 fn new_from(template: &Path) -> ExitCode {
     match crate::fill::Template::open(template) {
         Ok(t) => {

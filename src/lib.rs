@@ -21,6 +21,7 @@ pub mod convert;
 pub mod diag;
 pub mod document;
 pub mod docx;
+pub mod export;
 pub mod fill;
 pub mod fonts;
 pub(crate) mod forms;

@@ -337,7 +337,7 @@ impl MarkupParser<'_> {
             "p" => Block::Paragraph(self.text(name, false)?),
             "note" => Block::Note(self.text(name, false)?),
             "cc" => Block::CopyTo(self.text(name, false)?),
-            "sec" => return self.section(out),
+            "sec" => return self.section(out, attrs),
             "table" => Block::Table(self.table(attrs)?),
             "form" => Block::Form(self.form(attrs)?),
             "fill" => Block::FillLine(self.fill()?),
@@ -389,8 +389,14 @@ impl MarkupParser<'_> {
         Ok(())
     }
 
-    /// A `<sec>`: `<h>`, optional `<lead>`, then blocks; numbered by depth.
-    fn section(&mut self, out: &mut Vec<Block>) -> Result<(), (usize, String)> {
+    /// A `<sec>`: `<h>`, optional `<lead>`, then blocks; numbered by depth,
+    /// unless `number="…"` gives the number's text (an exported template
+    /// prints a number computed when it is filled, see `crate::export`).
+    fn section(
+        &mut self,
+        out: &mut Vec<Block>,
+        attrs: &[(String, String)],
+    ) -> Result<(), (usize, String)> {
         if self.depth == 4 {
             return Err(self.err("<sec> 最多嵌套四层（一、（一）1.（1））"));
         }
@@ -403,7 +409,11 @@ impl MarkupParser<'_> {
                 _ => return Err(self.err("<sec> 须以 <h> 开始")),
             }
         };
-        let number = self.counter.next(level);
+        let counted = self.counter.next(level);
+        let number = match attrs.iter().find(|(k, _)| k == "number") {
+            Some((_, given)) => given.clone(),
+            None => counted,
+        };
         let idx = out.len();
         out.push(Block::Heading {
             level,
@@ -675,6 +685,8 @@ mod tests {
             })
             .collect();
         assert_eq!(nums, ["一、", "（一）", "（二）", "二、"]);
+        let d = parse_markup(r#"<doc><sec number="第{{ n }}、"><h>甲</h></sec></doc>"#).unwrap();
+        assert!(matches!(&d.blocks[0], Block::Heading { number, .. } if number == "第{{ n }}、"));
     }
 
     #[test]

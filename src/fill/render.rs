@@ -32,7 +32,48 @@ pub fn environment() -> Environment<'static> {
             .expect("the default delimiters"),
     );
     env.set_formatter(format);
+    add_filters(&mut env);
     env
+}
+
+/// The filters that print data the way wenshu's own papers do, so that a
+/// template exported from a built-in kind (`wenshu export`) prints what
+/// `wenshu render` prints: `日期` (2026-01-05 → 2026年1月5日), `分段` (a
+/// block of text → its paragraphs, lines joined as wenshu joins them) and
+/// `中文数字` (3 → 三). They share their rules with the paper readers.
+fn add_filters(env: &mut Environment<'static>) {
+    env.add_filter("日期", |v: Value| -> Result<String, Error> {
+        if v.is_none() || v.is_undefined() {
+            return Err(Error::new(ErrorKind::InvalidOperation, "日期没有填写"));
+        }
+        let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        crate::input::typed::Date::parse(&text)
+            .map(|d| d.to_string())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("「{text}」不是日期；应写作 2026-01-05 或 2026年1月5日"),
+                )
+            })
+    });
+    env.add_filter("分段", |v: Value| -> Result<Vec<String>, Error> {
+        if let Some(s) = v.as_str() {
+            return Ok(crate::input::typed::paragraphs_of(s));
+        }
+        match v.kind() {
+            ValueKind::Seq => {
+                let mut out = Vec::new();
+                for item in v.try_iter()? {
+                    let text = item.as_str().map(str::to_string).unwrap_or_else(|| item.to_string());
+                    out.extend(crate::input::typed::paragraphs_of(&text));
+                }
+                Ok(out)
+            }
+            ValueKind::Undefined | ValueKind::None => Ok(Vec::new()),
+            _ => Ok(crate::input::typed::paragraphs_of(&v.to_string())),
+        }
+    });
+    env.add_filter("中文数字", |n: usize| crate::document::chinese_numeral(n));
 }
 
 fn format(out: &mut Output, _state: &mut State, value: &Value) -> Result<(), Error> {
@@ -118,6 +159,24 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::UndefinedError);
         assert_eq!(render("{% if b %}x{% endif %}", ctx.clone()).unwrap(), "");
         assert_eq!(render("{{ none }}", ctx).unwrap(), "");
+    }
+
+    #[test]
+    fn filters_print_as_wenshu_does() {
+        let ctx = Value::from_pairs([
+            ("d", Value::from("2026-01-05")),
+            ("z", Value::from("二〇二六年三月五日")),
+            ("t", Value::from("第一段\n接着\n\n第二段 ")),
+            ("n", Value::from(12)),
+        ]);
+        let out = render(
+            "{{ d|日期 }} {{ z|日期 }} {% for p in t|分段 %}[{{ p }}]{% endfor %} {{ n|中文数字 }}",
+            ctx.clone(),
+        )
+        .unwrap();
+        assert_eq!(out, "2026年1月5日 2026年3月5日 [第一段接着][第二段] 十二");
+        let e = render("{{ t|日期 }}", ctx).unwrap_err();
+        assert!(explain(&e).contains("不是日期"), "{}", explain(&e));
     }
 
     #[test]

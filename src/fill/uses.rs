@@ -72,10 +72,30 @@ fn for_parts(code: &str) -> Option<(Vec<String>, String)> {
         .collect();
     let mut expr = rest[i + 4..].trim().trim_end_matches('-').trim();
     expr = expr.strip_suffix("recursive").unwrap_or(expr).trim();
-    if let Some(j) = expr.find(" if ") {
+    // `for x in xs if cond`: the loop's own filter, not an `if` inside
+    // brackets (`([a] if a is string else a)`).
+    if let Some(j) = top_level(expr, " if ") {
         expr = &expr[..j];
     }
     Some((targets, expr.to_string()))
+}
+
+/// Where `needle` first stands outside brackets and quotes in `expr`.
+fn top_level(expr: &str, needle: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quote = None;
+    for (i, c) in expr.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, _) if depth == 0 && expr[i..].starts_with(needle) => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether an expression says what to do when its value is missing.
@@ -228,6 +248,14 @@ mod tests {
             anchor: 0,
             path: String::new(),
         }
+    }
+
+    #[test]
+    fn a_loop_filter_is_cut_but_an_if_in_brackets_is_not() {
+        let (t, e) = for_parts("for x in xs if x.a ").unwrap();
+        assert_eq!((t, e.as_str()), (vec!["x".to_string()], "xs"));
+        let (_, e) = for_parts("for 条 in ([项.措施] if 项.措施 is string else 项.措施) ").unwrap();
+        assert_eq!(e, "([项.措施] if 项.措施 is string else 项.措施)");
     }
 
     #[test]
