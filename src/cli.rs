@@ -309,9 +309,16 @@ pub fn run() -> ExitCode {
                 Err(code) => return code,
             };
             let need_fonts = format.pdf || merge.is_some();
+            // A roster that only fills Word templates makes its PDFs with
+            // LibreOffice: it needs none of wenshu's fonts.
+            let only_filled = || {
+                inputs
+                    .iter()
+                    .all(|p| crate::roster::read(p).is_ok_and(|r| r.template.is_some()))
+            };
             let fonts = match Fonts::discover(&fonts) {
                 Ok(f) => Some(f),
-                Err(e) if need_fonts => {
+                Err(e) if need_fonts && !only_filled() => {
                     print_font_error(&e);
                     return exit::input();
                 }

@@ -25,6 +25,7 @@ pub mod export;
 pub mod fill;
 pub mod fonts;
 pub(crate) mod forms;
+pub(crate) mod merge;
 pub mod input;
 pub(crate) mod kinds;
 pub mod output;

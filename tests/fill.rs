@@ -433,3 +433,88 @@ fn a_roster_fills_the_template_once_per_row_through_batch() {
         stderr(&o)
     );
 }
+
+/// The outline (title, first page) and the page count of a PDF, from qpdf.
+fn outline_and_pages(pdf: &Path) -> (Vec<(String, u64)>, usize) {
+    let json = run_tool(
+        "qpdf",
+        &[pdf.to_str().unwrap(), "--json=2", "--json-key=outlines", "--json-key=pages"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let outline = v["outlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["title"].as_str().unwrap().to_string(), o["destpageposfrom1"].as_u64().unwrap()))
+        .collect();
+    (outline, v["pages"].as_array().unwrap().len())
+}
+
+#[test]
+fn a_filled_roster_merges_into_one_print_file_each_paper_on_an_odd_page() {
+    let dir = scratch("fill-merge");
+    let (out, merged) = (dir.join("输出"), dir.join("合订本.pdf"));
+    // A font that does not exist: a roster that only fills Word templates
+    // needs none of wenshu's fonts, even for PDF.
+    let o = wenshu(&[
+        "batch",
+        "fixtures/fill/评议花名册.yaml",
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--merge",
+        merged.to_str().unwrap(),
+        "--font",
+        "正文=/没有/这个字体.ttf",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let check = run_tool("qpdf", &["--check", merged.to_str().unwrap()]);
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    let mut expected = Vec::new();
+    let mut pages = 0;
+    for name in ["评议表-张三", "评议表-李四", "评议表-王五"] {
+        if pages % 2 == 1 {
+            pages += 1; // the blank page before a paper
+        }
+        expected.push((name.to_string(), pages as u64 + 1));
+        let one = out.join(format!("{name}.pdf"));
+        pages += run_tool("qpdf", &["--show-npages", one.to_str().unwrap()]).trim().parse::<usize>().unwrap();
+    }
+    let (outline, count) = outline_and_pages(&merged);
+    assert_eq!(outline, expected);
+    assert_eq!(count, pages);
+    assert!(outline.iter().all(|(_, p)| p % 2 == 1));
+    assert!(stderr(&o).contains(&format!("（{pages} 页）")), "{}", stderr(&o));
+    // The papers' text is in it, in order; the blank pages are empty.
+    let text = run_tool("pdftotext", &[merged.to_str().unwrap(), "-"]);
+    let (a, b) = (text.find("张三").unwrap(), text.find("王五").unwrap());
+    assert!(a < b, "{text}");
+    let blank = run_tool("pdftotext", &["-f", "2", "-l", "2", merged.to_str().unwrap(), "-"]);
+    assert!(blank.trim().is_empty(), "{blank}");
+    // Nothing of the work is left beside the file.
+    let left: Vec<_> = files_in(&dir)
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_filled_merge_without_pdf_is_refused_before_any_work() {
+    let dir = scratch("fill-merge-docx");
+    let out = dir.join("输出");
+    let o = wenshu(&[
+        "batch",
+        "fixtures/fill/评议花名册.yaml",
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "docx",
+        "--merge",
+        dir.join("合订本.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--format pdf"), "{}", stderr(&o));
+    assert!(docx_in(&out).is_empty() && !dir.join("合订本.pdf").exists());
+}

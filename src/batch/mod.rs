@@ -140,8 +140,15 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             .map(|(_, u)| u)
             .collect();
     }
-    if opts.merge.is_some() && units.iter().any(|u| matches!(u, Unit::Filled(..))) {
-        eprintln!("错误：--merge 暂不能用于按 Word 模板填写的花名册（其 PDF 由 LibreOffice 转换，不经 wenshu 排版）；请去掉 --merge，用 --format pdf 逐份生成");
+    // Filled templates are merged from LibreOffice's PDFs after the run
+    // (crate::merge), wenshu's own papers while they are typeset.
+    let filled_merge = opts.merge.is_some() && units.iter().any(|u| matches!(u, Unit::Filled(..)));
+    if filled_merge && units.iter().any(|u| !matches!(u, Unit::Filled(..))) {
+        eprintln!("错误：--merge 不能把按 Word 模板填写的文书与 wenshu 排版的文书合在一起；请分两次运行");
+        return false;
+    }
+    if filled_merge && !opts.pdf {
+        eprintln!("错误：按 Word 模板填写的花名册要合并，须同时生成 PDF：请加 --format pdf（或 docx,pdf）");
         return false;
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -189,14 +196,14 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
     }
     let progress = Progress::new(total);
     let mut merged = match &opts.merge {
-        Some(path) => match MergeFile::create(path) {
+        Some(path) if !filled_merge => match MergeFile::create(path) {
             Ok(m) => Some(m),
             Err(e) => {
                 eprintln!("错误：无法创建合并文件 {}：{e}", path.display());
                 return false;
             }
         },
-        None => None,
+        _ => None,
     };
     let mut taken = output::Names::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(total);
@@ -371,6 +378,15 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             }
         }
     }
+    if let (true, Some(path)) = (filled_merge, &opts.merge) {
+        match crate::merge::merge(&filled_pdfs(&entries, &opts.out), path) {
+            Ok(pages) => merged_pages = Some(pages),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                return false;
+            }
+        }
+    }
     progress.finish();
     let secs = started.elapsed().as_secs_f64();
     let mut summary = format!("共 {total} 项：成功 {ok} 项");
@@ -434,6 +450,20 @@ fn libreoffice_pdfs(
             (0, written.len())
         }
     }
+}
+
+/// The PDFs of the papers that succeeded, in output order, each with its
+/// name as the bookmark.
+fn filled_pdfs(entries: &[Entry], out: &Path) -> Vec<(String, PathBuf)> {
+    entries
+        .iter()
+        .filter(|e| e.status == "成功")
+        .flat_map(|e| &e.outputs)
+        .filter_map(|o| {
+            let stem = o.path.strip_suffix(".pdf")?;
+            Some((stem.to_string(), out.join(&o.path)))
+        })
+        .collect()
 }
 
 fn file_name(p: &Path) -> String {
