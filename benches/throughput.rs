@@ -68,6 +68,7 @@ fn main() {
     let path = root.join("fixtures/党性分析材料-个人.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let engine = template::Engine::new(None).unwrap();
+    let district = pipeline::District::default();
     let start = Instant::now();
     let fonts = fonts::Fonts::discover(&[]).unwrap();
     println!(
@@ -87,13 +88,13 @@ fn main() {
             let bytes_total = std::sync::atomic::AtomicUsize::new(0);
             std::thread::scope(|scope| {
                 for w in 0..workers {
-                    let (engine, fonts, text, dir, path, bytes_total) =
-                        (&engine, &fonts, &text, &dir, &path, &bytes_total);
+                    let (engine, fonts, text, dir, path, bytes_total, district) =
+                        (&engine, &fonts, &text, &dir, &path, &bytes_total, &district);
                     scope.spawn(move || {
                         for i in (w..n).step_by(workers) {
                             let src = input::Source::new(path.display().to_string(), text.clone());
                             let fonts_for_check = if want_pdf { Some(fonts) } else { None };
-                            let result = pipeline::render_source(engine, &src, fonts_for_check);
+                            let result = pipeline::render_source(engine, &src, fonts_for_check, district);
                             assert!(result.errors.is_empty());
                             for r in result.rendered {
                                 let stem = output::safe_stem(&format!("{}-{i}", r.stem));

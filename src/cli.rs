@@ -17,6 +17,7 @@ mod zh;
 
 use crate::diag::Diagnostic;
 use crate::fonts::{FontRole, Fonts};
+use crate::pipeline::District;
 use crate::{kinds, output, pipeline, template};
 
 #[derive(Parser)]
@@ -62,6 +63,9 @@ enum Command {
         /// 指定某一角色的字体文件，如 --font 正文=/路径/仿宋_GB2312.ttf（角色：标题、正文、黑体、楷体、宋体、西文）
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
+        /// 本区规定文件（由谁批准例外和转段、公示天数），由区委先教办统一下发；默认取环境变量 WENSHU_DISTRICT 或 ~/.config/wenshu/district.yaml，都没有则用默认规定
+        #[arg(long = "district", value_name = "文件")]
+        district: Option<PathBuf>,
     },
     /// 批量生成：文件、目录、多份文书的文件或花名册，用全部 CPU 核心；每份写 DOCX 和 PDF，另写清单 manifest.json、manifest.csv
     Batch {
@@ -98,6 +102,9 @@ enum Command {
         /// 指定某一角色的字体文件
         #[arg(long = "font", value_name = "角色=文件", value_parser = parse_font)]
         fonts: Vec<(FontRole, PathBuf)>,
+        /// 本区规定文件（由谁批准例外和转段、公示天数），由区委先教办统一下发；默认取环境变量 WENSHU_DISTRICT 或 ~/.config/wenshu/district.yaml，都没有则用默认规定
+        #[arg(long = "district", value_name = "文件")]
+        district: Option<PathBuf>,
     },
     /// 只检查，不写任何文件；报告文件中的全部错误，阶段记录另列规则核对表
     Check {
@@ -111,6 +118,9 @@ enum Command {
         #[arg(long = "format", value_name = "格式", default_value = "text",
               value_parser = clap::builder::PossibleValuesParser::new(["text", "json"]))]
         format: String,
+        /// 本区规定文件（由谁批准例外和转段、公示天数），由区委先教办统一下发；默认取环境变量 WENSHU_DISTRICT 或 ~/.config/wenshu/district.yaml，都没有则用默认规定
+        #[arg(long = "district", value_name = "文件")]
+        district: Option<PathBuf>,
     },
     /// 用单位自己的 Word 模板（.docx）填写：模板中写 {{ 字段 }}、{% for %} 等标签
     Fill {
@@ -259,18 +269,21 @@ pub fn run() -> ExitCode {
             templates,
             format,
             fonts,
-        } => render(&files, &out, templates.as_deref(), Some(format), &fonts),
+            district,
+        } => match load_district(district.as_deref()) {
+            Ok(d) => render(&files, &out, templates.as_deref(), Some(format), &fonts, &d),
+            Err(code) => code,
+        },
         Command::Check {
             files,
             templates,
             format,
-        } => {
-            if format == "json" {
-                check_json(&files, templates.as_deref())
-            } else {
-                render(&files, Path::new("."), templates.as_deref(), None, &[])
-            }
-        }
+            district,
+        } => match load_district(district.as_deref()) {
+            Ok(d) if format == "json" => check_json(&files, templates.as_deref(), &d),
+            Ok(d) => render(&files, Path::new("."), templates.as_deref(), None, &[], &d),
+            Err(code) => code,
+        },
         Command::Schema { kind, out } => schema::run(kind.as_deref(), out.as_deref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -303,7 +316,12 @@ pub fn run() -> ExitCode {
             shard,
             templates,
             fonts,
+            district,
         } => {
+            let district = match load_district(district.as_deref()) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
             let engine = match engine(templates.as_deref()) {
                 Ok(e) => e,
                 Err(code) => return code,
@@ -336,6 +354,7 @@ pub fn run() -> ExitCode {
                 resume,
                 shard,
                 render: report::render,
+                district,
             };
             if crate::batch::run(&opts, &engine, fonts.as_ref()) {
                 ExitCode::SUCCESS
@@ -426,6 +445,7 @@ fn render(
     templates: Option<&Path>,
     formats: Option<Formats>,
     font_overrides: &[(FontRole, PathBuf)],
+    district: &District,
 ) -> ExitCode {
     let write = formats.is_some();
     let want_pdf = formats.is_some_and(|f| f.pdf);
@@ -453,13 +473,18 @@ fn render(
     let mut taken = output::Names::default();
     for file in files {
         if !write && is_roster_file(file) {
-            let failed = check_roster(&engine, file, fonts.as_ref());
+            let failed = check_roster(&engine, file, fonts.as_ref(), district);
             failed_files += usize::from(failed > 0);
             error_count += failed;
             continue;
         }
         let result =
-            pipeline::render_file(&engine, file, fonts.as_ref().filter(|_| want_pdf || !write));
+            pipeline::render_file(
+                &engine,
+                file,
+                fonts.as_ref().filter(|_| want_pdf || !write),
+                district,
+            );
         if !write {
             for report in &result.reports {
                 println!("{report}");
@@ -538,14 +563,25 @@ fn engine(templates: Option<&Path>) -> Result<template::Engine, ExitCode> {
     })
 }
 
+/// The district's settings (`--district`, else the environment's or the
+/// config folder's file, else the defaults), or the exit code of a district
+/// file with errors (each printed where it stands).
+fn load_district(explicit: Option<&Path>) -> Result<District, ExitCode> {
+    crate::record::district::load(explicit).map_err(|diags| {
+        print_diagnostics(&diags);
+        eprintln!("本区规定文件有错误，没有检查或生成任何文书。");
+        exit::input()
+    })
+}
+
 /// `check --format json`: as `check`, with fonts when there are any.
-fn check_json(files: &[PathBuf], templates: Option<&Path>) -> ExitCode {
+fn check_json(files: &[PathBuf], templates: Option<&Path>, district: &District) -> ExitCode {
     let engine = match engine(templates) {
         Ok(e) => e,
         Err(code) => return code,
     };
     let fonts = Fonts::discover(&[]).ok();
-    json::check(&engine, fonts.as_ref(), files)
+    json::check(&engine, fonts.as_ref(), files, district)
 }
 
 /// `wenshu new`: the starter, opened by the line that points an editor at
@@ -579,8 +615,13 @@ fn is_roster_file(file: &Path) -> bool {
 
 /// `wenshu check 花名册.yaml`: every row checked, every problem at its cell,
 /// and a summary naming the failing rows. Returns the number of problems.
-fn check_roster(engine: &template::Engine, file: &Path, fonts: Option<&Fonts>) -> usize {
-    let check = pipeline::check_roster(engine, file, fonts);
+fn check_roster(
+    engine: &template::Engine,
+    file: &Path,
+    fonts: Option<&Fonts>,
+    district: &District,
+) -> usize {
+    let check = pipeline::check_roster(engine, file, fonts, district);
     print_diagnostics(&check.warnings);
     print_diagnostics(&check.errors);
     if !check.errors.is_empty() {

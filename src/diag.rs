@@ -99,6 +99,17 @@ pub enum Code {
     Refused,
     /// Something wenshu should have said but did not: a bug.
     Internal,
+    /// An exception the source does not allow: a compulsory rule, a rule of
+    /// another phase, an exception dated after the paper.
+    Exception,
+    /// An approval or consent given by a body without the standing to give
+    /// it: the unit itself, or a body not among the district's approvers.
+    Approver,
+    /// Dates out of order: a fact outside the phase or after the paper, a
+    /// plan passed before its 公示期 ran, published before it was approved.
+    DateOrder,
+    /// A district's setting (本区规定) written in a unit's own record.
+    DistrictSetting,
 }
 
 impl Code {
@@ -126,6 +137,10 @@ impl Code {
             Code::RuleUnmet => "rule-unmet",
             Code::Refused => "refused",
             Code::Internal => "internal",
+            Code::Exception => "exception",
+            Code::Approver => "approver",
+            Code::DateOrder => "date-order",
+            Code::DistrictSetting => "district-setting",
         }
     }
 }
@@ -286,6 +301,7 @@ mod tests {
             Code::WrongType, Code::InvalidValue, Code::TooLong, Code::BadDate,
             Code::Placeholder, Code::Inconsistent, Code::MissingGlyph, Code::Template,
             Code::Table, Code::WrongCommand, Code::RuleUnmet, Code::Refused, Code::Internal,
+            Code::Exception, Code::Approver, Code::DateOrder, Code::DistrictSetting,
         ];
         let names: std::collections::HashSet<&str> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());

@@ -478,13 +478,7 @@ fn find_face(db: &fontdb::Database, family: &str, weight: u16) -> Option<fontdb:
 ///   标题: 方正小标宋简体.ttf      # relative to the config file
 /// ```
 pub fn config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("WENSHU_FONTS") {
-        return Some(PathBuf::from(p));
-    }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
-    Some(base.join("wenshu/fonts.yaml")).filter(|p| p.is_file())
+    crate::input::config_file("WENSHU_FONTS", "fonts.yaml")
 }
 
 /// Reads the font config file; every problem in it is a located error.

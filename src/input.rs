@@ -113,6 +113,20 @@ impl Source {
     }
 }
 
+/// A user's config file of wenshu: the file the environment variable `env`
+/// names (whether or not it exists: naming a missing file is an error for
+/// the reader to report), else `wenshu/{name}` in the user's config folder
+/// (`$XDG_CONFIG_HOME`, or `~/.config`) if it is there.
+pub fn config_file(env: &str, name: &str) -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(std::path::PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))?;
+    Some(base.join("wenshu").join(name)).filter(|p| p.is_file())
+}
+
 /// Reads and decodes a file. Refuses files over the cap before reading them.
 pub fn read_source(path: &Path) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();

@@ -143,7 +143,11 @@ pub struct FileContent {
 
 /// Decodes every document of a parsed file. Returns its content only if the
 /// whole file is valid, else every diagnostic found.
-pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Diagnostic>> {
+pub fn decode_file(
+    src: &Source,
+    docs: &[YamlDoc],
+    district: &record::District,
+) -> Result<FileContent, Vec<Diagnostic>> {
     let mut ctx = Ctx::new(src);
     let mut content = FileContent::default();
     if docs.is_empty() {
@@ -154,7 +158,7 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Di
     }
     for doc in docs {
         let before = ctx.errors.len();
-        decode_doc(&mut ctx, doc, &mut content);
+        decode_doc(&mut ctx, doc, &mut content, district);
         if docs.len() > 1 {
             // In a multi-document file, say which paper a field belongs to.
             for d in &mut ctx.errors[before..] {
@@ -173,7 +177,12 @@ pub fn decode_file(src: &Source, docs: &[YamlDoc]) -> Result<FileContent, Vec<Di
     }
 }
 
-fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()> {
+fn decode_doc(
+    ctx: &mut Ctx,
+    doc: &YamlDoc,
+    out: &mut FileContent,
+    district: &record::District,
+) -> Option<()> {
     let errors_before = ctx.errors.len();
     let mut obj = Obj::open(ctx, &doc.root, "")?;
     let before = ctx.errors.len();
@@ -213,7 +222,7 @@ fn decode_doc(ctx: &mut Ctx, doc: &YamlDoc, out: &mut FileContent) -> Option<()>
         return None;
     }
     if kind == record::KIND {
-        let outcome = record::decode(ctx, &mut obj, doc.index);
+        let outcome = record::decode(ctx, &mut obj, doc.index, district);
         obj.finish(ctx);
         let Some(outcome) = outcome else {
             return gave_up(ctx, doc, kind, errors_before);
@@ -271,7 +280,7 @@ mod tests {
         let decode_file = |yaml: &str| {
             let src = Source::new("t.yaml", format!("{yaml}{TAIL}"));
             let docs = input::parse_yaml(&src).unwrap();
-            decode_file(&src, &docs).unwrap_or_else(|e| panic!("{e:?}"))
+            decode_file(&src, &docs, &record::District::default()).unwrap_or_else(|e| panic!("{e:?}"))
         };
         let templates = |c: &FileContent| -> Vec<&str> {
             c.papers.iter().map(|p| p.template).collect()

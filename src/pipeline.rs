@@ -12,6 +12,7 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::document::Document;
 use crate::fonts::Fonts;
+pub use crate::record::District;
 use crate::{input, kinds, roster, template};
 
 /// One rendered paper of a file.
@@ -47,9 +48,14 @@ impl FileResult {
 /// Runs every stage for one file; every problem found is returned at once.
 /// With `fonts`, every character must also be drawable by some face (a PDF
 /// is going to be made): one that is not is a located input error.
-pub fn render_file(engine: &template::Engine, path: &Path, fonts: Option<&Fonts>) -> FileResult {
+pub fn render_file(
+    engine: &template::Engine,
+    path: &Path,
+    fonts: Option<&Fonts>,
+    district: &District,
+) -> FileResult {
     match input::read_source(path) {
-        Ok(src) => render_source(engine, &src, fonts),
+        Ok(src) => render_source(engine, &src, fonts, district),
         Err(d) => FileResult::failed(vec![d]),
     }
 }
@@ -58,9 +64,10 @@ pub fn render_source(
     engine: &template::Engine,
     src: &input::Source,
     fonts: Option<&Fonts>,
+    district: &District,
 ) -> FileResult {
     match input::parse_yaml(src) {
-        Ok(docs) => render_docs(engine, src, &docs, fonts),
+        Ok(docs) => render_docs(engine, src, &docs, fonts, district),
         Err(d) => FileResult::failed(d),
     }
 }
@@ -72,8 +79,9 @@ pub fn render_docs(
     src: &input::Source,
     docs: &[input::YamlDoc],
     fonts: Option<&Fonts>,
+    district: &District,
 ) -> FileResult {
-    let content = match kinds::decode_file(src, docs) {
+    let content = match kinds::decode_file(src, docs, district) {
         Ok(c) => c,
         Err(diags) => return FileResult::failed(diags),
     };
@@ -151,7 +159,12 @@ pub struct FailedRow {
 /// Every row of a roster through every stage but the writers: the papers
 /// it would print are decoded, templated and, with `fonts`, checked for
 /// characters no face can draw. Nothing is written.
-pub fn check_roster(engine: &template::Engine, path: &Path, fonts: Option<&Fonts>) -> RosterCheck {
+pub fn check_roster(
+    engine: &template::Engine,
+    path: &Path,
+    fonts: Option<&Fonts>,
+    district: &District,
+) -> RosterCheck {
     let roster = match roster::read(path) {
         Ok(r) => r,
         Err(errors) => {
@@ -161,7 +174,7 @@ pub fn check_roster(engine: &template::Engine, path: &Path, fonts: Option<&Fonts
     let mut failed = Vec::new();
     for i in 0..roster.rows.len() {
         let docs = [roster.row_doc(i)];
-        let result = render_docs(engine, &roster.spec, &docs, fonts);
+        let result = render_docs(engine, &roster.spec, &docs, fonts, district);
         let problems: Vec<Diagnostic> = result.errors.into_iter().chain(result.refusals).collect();
         if !problems.is_empty() {
             failed.push(FailedRow {

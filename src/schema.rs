@@ -677,18 +677,6 @@ fn record(phase: u8) -> Object {
             Ty::Date,
             "本阶段开始的日期；第二、三阶段写了「转段同意」时可不写，按同意转段的日期计",
         ),
-        opt(
-            "本区规定",
-            obj(vec![
-                opt(
-                    "例外批准机关",
-                    Ty::List(Box::new(Ty::Text(limits::UNIT)), 20),
-                    "可以批准例外的上级机关（名称中含其中之一即可）；不写为区委先教办、督导组",
-                ),
-                opt("公示天数", Ty::Count, "公示至少的整天数；不写为 1 天"),
-            ]),
-            "本区的规定（不写按默认）：批准例外的机关和公示期",
-        ),
         req(
             "党员",
             Ty::List(Box::new(record_member(phase)), 10_000),
@@ -1239,7 +1227,7 @@ mod tests {
                 })
                 .collect();
             edit(&mut docs[0].root);
-            match crate::kinds::decode_file(&self.src, &docs) {
+            match crate::kinds::decode_file(&self.src, &docs, &crate::record::District::default()) {
                 Ok(_) => Vec::new(),
                 Err(errors) => errors,
             }

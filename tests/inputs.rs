@@ -450,8 +450,9 @@ fn a_record_that_meets_every_rule_yields_its_summary_and_transfer_request() {
         );
     }
     assert!(table.contains("重写：按 wenshu 的理解，满意度不高：“满意”票不足60%"));
+    assert!(table.contains("本区规定（默认；区委先教办可用 --district 文件"));
     assert!(table.contains(
-        "本区规定（默认）：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于1天"
+        "：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于1天"
     ));
     let c = wenshu(&["check", "fixtures/阶段记录-1.yaml"]);
     assert!(stdout(&c).contains("集中培训：按 wenshu 的理解，一天须有不少于6学时的集中培训"));
@@ -516,4 +517,76 @@ fn a_roster_given_to_render_points_to_batch_and_an_empty_batch_is_an_error() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("没有找到任何 YAML 文件"));
+}
+
+/// `wenshu` with the district file named by `$WENSHU_DISTRICT`.
+fn wenshu_in_district(district: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .args(args)
+        .current_dir(root())
+        .env("WENSHU_DISTRICT", district)
+        .env("XDG_CONFIG_HOME", root().join("target/no-user-config"))
+        .output()
+        .expect("run wenshu")
+}
+
+/// Who may approve and how long a plan is publicised is the district
+/// office's to set, in its own file (`--district`, `$WENSHU_DISTRICT`):
+/// a record is judged by it, the table says which file, and a broken or
+/// missing file stops everything with a located error.
+#[test]
+fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
+    let dir = scratch("district");
+    let file = dir.join("district.yaml");
+    let file_arg = file.display().to_string();
+    // A district whose only approver is its 组织部: the 督导组's approval of
+    // the phase-2 record's exception (line 172) is refused where it stands.
+    std::fs::write(&file, "例外批准机关: [区委组织部]\n").unwrap();
+    let o = wenshu(&["check", "--district", &file_arg, "fixtures/阶段记录-2.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fixtures/阶段记录-2.yaml:172:")
+            && stderr(&o).contains("不在本区规定的批准机关（区委组织部）之列"),
+        "{}",
+        stderr(&o)
+    );
+    // Just inside: the district's defaults accept it.
+    let o = wenshu(&["check", "fixtures/阶段记录-2.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // A 公示期 of 5 days from the environment: the branch plan publicised
+    // on 4-13 and passed on 4-17 (line 110) is refused; 4 days pass, and the
+    // table names the file the settings came from.
+    std::fs::write(&file, "公示天数: 5\n").unwrap();
+    let o = wenshu_in_district(&file, &["check", "fixtures/阶段记录-3.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fixtures/阶段记录-3.yaml:110:") && stderr(&o).contains("公示期不少于5天"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&file, "公示天数: 4\n").unwrap();
+    let o = wenshu_in_district(&file, &["check", "fixtures/阶段记录-3.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("本区规定（取自 {file_arg}）：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于4天")),
+        "{}",
+        stdout(&o)
+    );
+    let json = wenshu_in_district(&file, &["check", "--format", "json", "fixtures/阶段记录-3.yaml"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let district = &v["files"][0]["rules"][0]["district"];
+    assert_eq!(district["publicity_days"], 4, "{v}");
+    assert_eq!(district["file"], file_arg.as_str(), "{v}");
+
+    // A broken district file: nothing is checked, the error stands in it.
+    std::fs::write(&file, "公示天数: 0\n").unwrap();
+    let o = wenshu(&["render", "--district", &file_arg, "-o", &dir.display().to_string(), "fixtures/阶段记录-3.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(&format!("{file_arg}:1:")) && stderr(&o).contains("公示期至少1天"), "{}", stderr(&o));
+    assert!(!dir.join("总结-中共江滨区财政局机关委员会-第3阶段.docx").exists());
+    let missing = dir.join("无此文件.yaml").display().to_string();
+    let o = wenshu(&["batch", "--district", &missing, "-o", &dir.display().to_string(), "fixtures/阶段记录-3.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("无法读取文件"), "{}", stderr(&o));
 }

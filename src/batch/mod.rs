@@ -41,6 +41,8 @@ pub struct Options {
     pub shard: Option<(usize, usize)>,
     /// How a diagnostic is shown on the terminal (the CLI's renderer).
     pub render: fn(&Diagnostic) -> String,
+    /// The district's settings every 阶段记录 is checked against.
+    pub district: crate::record::District,
 }
 
 /// The manifest's file names inside the output directory.
@@ -565,10 +567,10 @@ fn produce(
     let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
     let result = match unit {
         Unit::Filled(r, t, i) => return produce_filled(r, t, *i, input_sha256),
-        Unit::File(p) => pipeline::render_file(engine, p, check_fonts),
+        Unit::File(p) => pipeline::render_file(engine, p, check_fonts, &opts.district),
         Unit::Row(r, i) => {
             let docs = [r.row_doc(*i)];
-            let mut result = pipeline::render_docs(engine, &r.spec, &docs, check_fonts);
+            let mut result = pipeline::render_docs(engine, &r.spec, &docs, check_fonts, &opts.district);
             result.errors = r.relocate(*i, result.errors);
             result.refusals = r.relocate(*i, result.refusals);
             result

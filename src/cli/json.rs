@@ -70,10 +70,15 @@ impl<'a> From<&'a Diagnostic> for Diag<'a> {
 }
 
 /// Checks every file as `check` does and prints one JSON document.
-pub fn check(engine: &template::Engine, fonts: Option<&Fonts>, files: &[PathBuf]) -> ExitCode {
+pub fn check(
+    engine: &template::Engine,
+    fonts: Option<&Fonts>,
+    files: &[PathBuf],
+    district: &pipeline::District,
+) -> ExitCode {
     let results: Vec<(String, pipeline::FileResult)> = files
         .iter()
-        .map(|f| (f.display().to_string(), pipeline::render_file(engine, f, fonts)))
+        .map(|f| (f.display().to_string(), pipeline::render_file(engine, f, fonts, district)))
         .collect();
     let errors = results.iter().filter(|(_, r)| !r.errors.is_empty()).count();
     let refused = results

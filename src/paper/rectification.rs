@@ -250,7 +250,7 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
                 };
                 if let Some(why) = publicity_problem(key, publicised, later, MIN_PUBLICITY_DAYS) {
                     let pos = a.key_pos(key);
-                    ctx.error(pos, &a.field(key), why);
+                    ctx.report(crate::diag::Code::DateOrder, pos, &a.field(key), why);
                     return None;
                 }
             }

@@ -15,6 +15,7 @@
 //! state it. Every rule names the line of the campaign's source
 //! (docs/source-speech.txt) it comes from.
 
+pub mod district;
 pub mod papers;
 pub mod read;
 pub mod returned;
@@ -25,6 +26,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use crate::paper::{Paper, Phase, Section};
 
+pub use district::District;
 pub use tally::Tally;
 
 /// The value of `文种`.
@@ -58,46 +60,6 @@ impl std::fmt::Display for Loc {
 pub struct At<T> {
     pub value: T,
     pub pos: Pos,
-}
-
-/// What a district sets for its units, with the district office's defaults:
-/// which bodies may approve an exception, and how long a plan is publicised
-/// before it is passed or approved. A record may state its district's own
-/// values (`本区规定`); `check` prints them with every verdict.
-#[derive(Clone, Debug)]
-pub struct District {
-    /// Bodies above the unit whose approval counts: an approver's name must
-    /// contain one of them.
-    pub approvers: Vec<String>,
-    /// Least whole days from 公示 to 通过 / 批准.
-    pub publicity_days: u32,
-    /// The record states these (else they are the defaults).
-    pub stated: bool,
-}
-
-/// Bodies above a unit that may approve its exceptions and consent to its
-/// transfer: the district's campaign office and its supervision groups
-/// (L71: "区委督导组要通过督促指导……"; L72: "向区委先教办和督导组提出转段申请，经同意后").
-pub const DEFAULT_APPROVERS: [&str; 2] = ["区委先教办", "督导组"];
-/// The 公示期 when the record states none (L61).
-pub const DEFAULT_PUBLICITY_DAYS: u32 = crate::paper::rectification::MIN_PUBLICITY_DAYS;
-
-impl Default for District {
-    fn default() -> Self {
-        District {
-            approvers: DEFAULT_APPROVERS.iter().map(|s| s.to_string()).collect(),
-            publicity_days: DEFAULT_PUBLICITY_DAYS,
-            stated: false,
-        }
-    }
-}
-
-impl District {
-    /// Whether `approver` is a body above `unit` by this district's list.
-    pub fn may_approve(&self, approver: &str, unit: &str) -> bool {
-        let own = approver.contains(unit) || unit.contains(approver);
-        !own && self.approvers.iter().any(|b| approver.contains(b.as_str()))
-    }
 }
 
 /// The consent of the district office or its supervision group to enter
@@ -300,7 +262,10 @@ pub struct RuleTable {
     pub passed: bool,
     /// The 补课 deadline, when a rule is unmet.
     pub remedy_deadline: Option<String>,
+    /// The district's settings the rules were checked against.
+    pub district: District,
 }
+
 
 /// One rule checked: the table's 规则, 要求, 实际, 结果 and 依据 columns, and
 /// the names and exception behind them.
@@ -361,15 +326,21 @@ impl RuleTable {
             rows,
             passed,
             remedy_deadline: (!passed).then(|| rec.remedy_deadline().0.to_string()),
+            district: rec.district.clone(),
         }
     }
 }
 
-/// Decodes a 阶段记录 (its `文种` already read), checks its rules and builds
-/// its papers. `None` after recording input errors.
-pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize) -> Option<Outcome> {
+/// Decodes a 阶段记录 (its `文种` already read), checks its rules against
+/// the district's settings and builds its papers. `None` after recording input errors.
+pub fn decode(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    index: usize,
+    district: &District,
+) -> Option<Outcome> {
     let errors_before = ctx.errors.len();
-    let record = read::record(ctx, obj)?;
+    let record = read::record(ctx, obj, district)?;
     if ctx.errors.len() > errors_before {
         return None;
     }

@@ -1040,12 +1040,8 @@ pub fn report(rec: &Record, checks: &[Check]) -> String {
     }
     let d = &rec.district;
     out.push_str(&format!(
-        "本区规定{}：例外和转段同意须由{}批准；方案公示期不少于{}天\n",
-        if d.stated {
-            "（记录所定）"
-        } else {
-            "（默认）"
-        },
+        "本区规定（{}）：例外和转段同意须由{}批准；方案公示期不少于{}天\n",
+        d.origin(),
         d.approvers.join("、"),
         d.publicity_days
     ));

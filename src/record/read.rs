@@ -11,7 +11,7 @@
 //! the campaign's rules is not decided here: a fact the unit has not done is
 //! read as "not done", for `rules` to judge.
 
-use crate::diag::Pos;
+use crate::diag::{Code, Pos};
 use crate::input::typed::{self as fields, Ctx, Date, Obj};
 use crate::input::{Node, Value};
 use crate::paper::rectification::publicity_problem;
@@ -266,19 +266,19 @@ impl Window {
             }
             _ => return,
         };
-        ctx.error(o.key_pos(key), &o.field(key), message);
+        ctx.report(Code::DateOrder, o.key_pos(key), &o.field(key), message);
     }
 }
 
 /// Reads the whole record; `None` after recording every input error.
-pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
+pub fn record(ctx: &mut Ctx, obj: &mut Obj, district: &District) -> Option<Record> {
     let phase = Phase::read(ctx, obj, &[1, 2, 3]);
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
     let frame = crate::paper::frame::read(ctx, obj);
-    let district = district(ctx, obj);
-    let consent = match (phase, &district, &unit) {
-        (Some(p), Some(d), Some(u)) => consent(ctx, obj, p, d, u, date),
+    district_key(ctx, obj);
+    let consent = match (phase, &unit) {
+        (Some(p), Some(u)) => consent(ctx, obj, p, district, u, date),
         _ => {
             obj.allow(&["转段同意"]);
             None
@@ -335,7 +335,7 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
         obj.allow(&["其他工作"]);
         Some(Vec::new())
     };
-    let publicity_days = district.as_ref().map_or(0, |d| d.publicity_days);
+    let publicity_days = district.publicity_days;
     let facts = match (phase, members.as_mut()) {
         (Some(p), Some(m)) => facts(ctx, obj, p, m, window, publicity_days),
         _ => {
@@ -347,8 +347,8 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
             None
         }
     };
-    let exceptions = match (phase, &district, &unit) {
-        (Some(p), Some(d), Some(u)) => exceptions(ctx, obj, p, window, d, u),
+    let exceptions = match (phase, &unit) {
+        (Some(p), Some(u)) => exceptions(ctx, obj, p, window, district, u),
         _ => {
             obj.allow(&["例外"]);
             None
@@ -367,7 +367,7 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
         date: date?,
         start: start??,
         consent: consent?,
-        district: district?,
+        district: district.clone(),
         addressee: addressee?,
         copy_to: copy_to?,
         contact: contact?,
@@ -388,30 +388,24 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
     })
 }
 
-/// `本区规定`: the district's approving bodies and 公示期, else the
-/// defaults of [`District`].
-fn district(ctx: &mut Ctx, obj: &mut Obj) -> Option<District> {
-    if !obj.has("本区规定") {
-        obj.allow(&["本区规定"]);
-        return Some(District::default());
+/// `本区规定` is not the unit's to write: an error that says where the
+/// district's settings now live.
+fn district_key(ctx: &mut Ctx, obj: &mut Obj) {
+    if obj.has("本区规定") {
+        ctx.report(
+            Code::DistrictSetting,
+            obj.key_pos("本区规定"),
+            "本区规定",
+            format!(
+                "本区规定（由谁批准例外和转段、公示天数）由区委先教办统一设定，不由单位在自己的记录中填写；\
+                 请删除此项。区委先教办的设定写在 {FILE_NAME} 中，用 --district 文件 指定，\
+                 或放在环境变量 {ENV} 所指的位置、~/.config/wenshu/{FILE_NAME}",
+                FILE_NAME = super::district::FILE_NAME,
+                ENV = super::district::ENV,
+            ),
+        );
     }
-    obj.object(ctx, "本区规定", "", |c, o| {
-        let mut d = District {
-            stated: true,
-            ..District::default()
-        };
-        if o.has("例外批准机关") {
-            d.approvers = o.list(c, "例外批准机关", 20, |c, n, p| {
-                fields::line_text(c, n, p, limits::UNIT)
-            })?;
-        } else {
-            o.allow(&["例外批准机关"]);
-        }
-        if let Some(n) = opt_count(c, o, "公示天数") {
-            d.publicity_days = n.value;
-        }
-        Some(d)
-    })
+    obj.allow(&["本区规定"]);
 }
 
 /// `转段同意` (phases 2 and 3): the consent to enter this phase, given by a
@@ -476,11 +470,11 @@ fn approved_by_district(
         "是本单位，不能自己批准".to_string()
     } else {
         format!(
-            "不在「本区规定.例外批准机关」（{}）之列",
+            "不在本区规定的批准机关（{}）之列",
             district.approvers.join("、")
         )
     };
-    ctx.error(
+    ctx.report(Code::Approver, 
         o.key_pos(key),
         &o.field(key),
         format!(
@@ -502,7 +496,7 @@ fn start(
     let consented = consent.map(|c| c.value.date);
     let start = match (stated, consented) {
         (Some(s), Some(c)) if s < c => {
-            ctx.error(
+            ctx.report(Code::DateOrder, 
                 obj.key_pos("开始日期"),
                 "开始日期",
                 format!("开始日期（{s}）早于转段同意的日期（{c}）：经同意后才能转入本阶段（L72）"),
@@ -526,7 +520,7 @@ fn start(
     };
     if let (Some(s), Some(d)) = (start, date) {
         if s > d {
-            ctx.error(
+            ctx.report(Code::DateOrder, 
                 obj.key_pos("日期"),
                 "日期",
                 format!("记录的日期（{d}）早于本阶段的开始日期（{s}）"),
@@ -698,7 +692,7 @@ fn publicised_first(
 ) {
     if let (Some(a), Some(b)) = (publicised, later) {
         if let Some(why) = publicity_problem(key, a, b, days) {
-            ctx.error(o.key_pos(key), &o.field(key), why);
+            ctx.report(Code::DateOrder, o.key_pos(key), &o.field(key), why);
         }
     }
 }
@@ -1150,12 +1144,12 @@ fn rectification(
         }
         publicised_first(c, o, publicised, "批准日期", approved, days);
         match (published, approved) {
-            (Some(p), Some(a)) if p < a => c.error(
+            (Some(p), Some(a)) if p < a => c.report(Code::DateOrder, 
                 o.key_pos("向社会公开日期"),
                 &o.field("向社会公开日期"),
                 format!("向社会公开日期（{p}）早于批准日期（{a}）：整改意见经上级党组织同意后才向社会公布（L61）"),
             ),
-            (Some(p), None) => c.error(
+            (Some(p), None) => c.report(Code::DateOrder, 
                 o.key_pos("向社会公开日期"),
                 &o.field("向社会公开日期"),
                 format!("{p}向社会公开，但没有写批准日期：整改意见经上级党组织同意后才向社会公布（L61）"),
@@ -1261,7 +1255,7 @@ fn exceptions(
         let approved = o.date(c, "批准日期");
         let mut ok = true;
         if let Some(r) = rule.map(super::rules::named).filter(|r| r.compulsory) {
-            c.error(
+            c.report(Code::Exception, 
                 o.key_pos("规则"),
                 &o.field("规则"),
                 format!(
@@ -1298,7 +1292,7 @@ fn exceptions(
         })
     })?;
     for (i, e, _) in repeats(&list, |e| e.rule) {
-        ctx.error(
+        ctx.report(Code::Exception, 
             e.pos,
             &format!("例外[{i}].规则"),
             format!("规则「{}」的例外重复列出", e.rule),

@@ -2,7 +2,7 @@
 //! writes it; and the record's self-consistency errors.
 
 use super::rules::{evaluate, Check};
-use super::{read, Record};
+use super::{read, District, Record};
 use crate::diag::Diagnostic;
 use crate::input::typed::{Ctx, Obj};
 use crate::input::{self, Source};
@@ -98,12 +98,17 @@ pub(crate) const PHASE3: &str = "文种: 阶段记录
 ";
 
 fn decode(yaml: &str) -> Result<Record, Vec<Diagnostic>> {
+    decode_in(yaml, &District::default())
+}
+
+/// Decodes `yaml` (with [`TAIL`]) under a district's settings.
+fn decode_in(yaml: &str, district: &District) -> Result<Record, Vec<Diagnostic>> {
     let src = Source::new("t.yaml", format!("{yaml}{TAIL}"));
     let docs = input::parse_yaml(&src).expect("test YAML parses");
     let mut ctx = Ctx::new(&src);
     let mut obj = Obj::open(&mut ctx, &docs[0].root, "").expect("a mapping");
     obj.allow(&["文种"]);
-    let rec = read::record(&mut ctx, &mut obj);
+    let rec = read::record(&mut ctx, &mut obj, district);
     obj.finish(&mut ctx);
     match rec {
         Some(r) if ctx.errors.is_empty() => Ok(r),
@@ -139,9 +144,22 @@ fn met(yaml: &str, id: &str) -> bool {
 }
 
 fn errors(yaml: &str) -> Vec<String> {
-    match decode(yaml) {
+    errors_in(yaml, &District::default())
+}
+
+fn errors_in(yaml: &str, district: &District) -> Vec<String> {
+    match decode_in(yaml, district) {
         Ok(_) => panic!("expected input errors"),
         Err(e) => e.iter().map(Diagnostic::short).collect(),
+    }
+}
+
+/// A district's settings as its file states them.
+fn district(approvers: &[&str], days: u32) -> District {
+    District {
+        approvers: approvers.iter().map(|s| s.to_string()).collect(),
+        publicity_days: days,
+        file: Some("district.yaml".into()),
     }
 }
 
@@ -509,7 +527,7 @@ fn an_exception_is_approved_only_by_a_body_above_the_unit() {
     }
     assert!(
         errors(&excepting(&short, "布标", "局党委", "2026-03-01"))[0]
-            .contains("不在「本区规定.例外批准机关」（区委先教办、督导组）之列")
+            .contains("不在本区规定的批准机关（区委先教办、督导组）之列")
     );
     assert!(
         errors(&excepting(&short, "布标", "测试单位党委", "2026-03-01"))[0]
@@ -518,15 +536,13 @@ fn an_exception_is_approved_only_by_a_body_above_the_unit() {
     for above in ["区委先教办", "区委先教办第三督导组"] {
         assert!(rule(&excepting(&short, "布标", above, "2026-03-01"), "布标").passes());
     }
-    // A district names its own bodies.
-    let district = format!("{short}本区规定: {{例外批准机关: [区委组织部], 公示天数: 1}}\n");
-    assert!(rule(
-        &excepting(&district, "布标", "区委组织部", "2026-03-01"),
-        "布标"
-    )
-    .passes());
+    // A district names its own bodies, in its own file.
+    let organisation = district(&["区委组织部"], 1);
+    let rec = decode_in(&excepting(&short, "布标", "区委组织部", "2026-03-01"), &organisation);
+    let checks = evaluate(&rec.unwrap_or_else(|e| panic!("{e:?}")));
+    assert!(checks.iter().find(|c| c.id == "布标").unwrap().passes());
     assert!(
-        errors(&excepting(&district, "布标", "第三督导组", "2026-03-01"))[0]
+        errors_in(&excepting(&short, "布标", "第三督导组", "2026-03-01"), &organisation)[0]
             .contains("（区委组织部）之列")
     );
 }
@@ -687,14 +703,13 @@ fn a_plan_is_publicised_a_full_day_before_it_is_passed_or_approved() {
         "{unit:?}"
     );
     // A district's longer 公示期.
-    let three = format!("{PHASE3}本区规定: {{公示天数: 3}}\n");
-    let two_days = with(&three, "通过日期: 2026-04-17", "通过日期: 2026-04-15");
-    assert!(errors(&two_days)[0].contains("只有2天：公示期不少于3天"));
-    assert!(decode(&with(
-        &three,
-        "通过日期: 2026-04-17",
-        "通过日期: 2026-04-16"
-    ))
+    let three = district(&super::district::DEFAULT_APPROVERS, 3);
+    let two_days = with(PHASE3, "通过日期: 2026-04-17", "通过日期: 2026-04-15");
+    assert!(errors_in(&two_days, &three)[0].contains("只有2天：公示期不少于3天"));
+    assert!(decode_in(
+        &with(PHASE3, "通过日期: 2026-04-17", "通过日期: 2026-04-16"),
+        &three
+    )
     .is_ok());
 }
 
@@ -836,4 +851,52 @@ fn members_are_listed_once() {
         e[0].contains("党员「甲」重复列出（第 9 行已列出）"),
         "{e:?}"
     );
+}
+
+/// The diagnostics of `yaml`, for their codes.
+fn diagnostics(yaml: &str) -> Vec<Diagnostic> {
+    decode(yaml).err().expect("expected input errors")
+}
+
+#[test]
+fn a_record_cannot_set_the_districts_rules_for_itself() {
+    // The unit naming itself an approver through 本区规定 is refused where
+    // the key stands, and told where the district's settings live.
+    let short = with(PHASE1, "布标: 3", "布标: 2");
+    let own = format!("{short}本区规定: {{例外批准机关: [测试单位上级], 公示天数: 0}}\n");
+    let e = diagnostics(&excepting(&own, "布标", "测试单位上级", "2026-03-01"));
+    let district_error = e
+        .iter()
+        .find(|d| d.field.as_deref() == Some("本区规定"))
+        .unwrap_or_else(|| panic!("{e:?}"));
+    assert_eq!(district_error.code, crate::diag::Code::DistrictSetting);
+    assert_eq!(district_error.pos.map(|p| (p.line, p.col)), Some((36, 1)));
+    assert!(
+        district_error.message.contains("由区委先教办统一设定")
+            && district_error.message.contains("--district")
+            && district_error.message.contains("WENSHU_DISTRICT")
+            && district_error.message.contains("~/.config/wenshu/district.yaml"),
+        "{}",
+        district_error.message
+    );
+    // Its approver is judged by the district's defaults, not by its own list.
+    assert!(e.iter().any(|d| d.code == crate::diag::Code::Approver));
+    // Just inside: the same exception approved by a 督导组 passes.
+    assert!(rule(&excepting(&short, "布标", "第三督导组", "2026-03-01"), "布标").passes());
+}
+
+#[test]
+fn each_new_rule_error_has_its_own_code() {
+    use crate::diag::Code;
+    let short = with(PHASE1, "布标: 3", "布标: 2");
+    let code = |yaml: &str| diagnostics(yaml)[0].code;
+    assert_eq!(code(&excepting(&short, "布标", "局党委", "2026-03-01")), Code::Approver);
+    assert_eq!(code(&excepting(&short, "布标", "第三督导组", "2026-03-06")), Code::DateOrder);
+    let survey = with(PHASE2, "专栏: 3", "专栏: 3\n例外: [{规则: 满意度测评, 理由: 无, 批准: 第三督导组, 批准日期: 2026-04-01}]");
+    assert_eq!(code(&survey), Code::Exception);
+    assert_eq!(
+        code(&with(PHASE3, "公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-13, 通过日期: 2026-04-13")),
+        Code::DateOrder
+    );
+    assert_eq!(code(&with(PHASE1, "开始日期: 2026-01-26", "开始日期: 2026-03-06")), Code::DateOrder);
 }

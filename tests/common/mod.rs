@@ -17,6 +17,9 @@ pub fn wenshu(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wenshu"))
         .args(args)
         .current_dir(root())
+        // No user's config (fonts.yaml, district.yaml) decides a test.
+        .env_remove("WENSHU_DISTRICT")
+        .env("XDG_CONFIG_HOME", root().join("target/no-user-config"))
         .output()
         .expect("run wenshu")
 }
