@@ -16,7 +16,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::paper::analysis::{AREAS, BASIC_VIEWS, CADRE_VIEWS};
+use crate::paper::analysis::{AREAS, BASIC_VIEWS, CADRE_VIEWS, UNIT_CAUSES};
 use crate::paper::limits;
 use crate::paper::rectification::CATEGORIES;
 use crate::paper::Phase;
@@ -314,7 +314,6 @@ fn parts(required: &[&'static str], optional: &[&'static str]) -> Ty {
 }
 
 fn analysis(personal: bool) -> Object {
-    let all_views: Vec<&'static str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
     let mut fields = Vec::new();
     if personal {
         fields.push(kind_field(&["党性分析材料", "党性分析材料-个人"]));
@@ -338,8 +337,8 @@ fn analysis(personal: bool) -> Object {
         } else {
             req(
                 "二查",
-                parts(&all_views, &[]),
-                "二查：从世界观、人生观、价值观和权力观、地位观、利益观剖析原因",
+                parts(&UNIT_CAUSES, &[]),
+                "二查：从领导班子的思想建设、组织建设、作风建设、制度执行剖析原因（L45、L48）",
             )
         },
         req(
@@ -363,6 +362,7 @@ fn analysis(personal: bool) -> Object {
     }
     if personal {
         // A leading cadre's 二查 has all six views.
+        let all_views: Vec<&str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
         all_of.push(json!({
             "if": {
                 "properties": {"党员": {"properties": {"领导干部": {"enum": ["是", "true", "True", "yes", true]}}, "required": ["领导干部"]}},

@@ -590,3 +590,31 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("无法读取文件"), "{}", stderr(&o));
 }
+
+/// A unit's 党性分析材料 analyses its organisation and leadership team
+/// (L45, L48), not a person's 人生观: a unit's 二查 written as a person's
+/// views is refused where it stands; the four parts of the team's own
+/// building pass, and the paper prints them.
+#[test]
+fn a_units_analysis_looks_for_causes_in_its_leadership_not_in_a_persons_outlook() {
+    let dir = scratch("unit-analysis");
+    let text = std::fs::read_to_string(root().join("fixtures/党性分析材料-单位.yaml")).unwrap();
+    let person = text.replacen("  思想建设: |", "  人生观: |", 1);
+    let file = dir.join("单位.yaml");
+    std::fs::write(&file, person).unwrap();
+    let o = wenshu(&["check", &file.display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("单位.yaml:20:3") && e.contains("不是个人的人生观（L45、L48）"), "{e}");
+    assert!(e.contains("缺少必填字段「思想建设」"), "{e}");
+    assert!(!e.contains("未知字段"), "{e}");
+    let o = wenshu(&["render", "--format", "docx", "-o", &dir.display().to_string(), "fixtures/党性分析材料-单位.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = docx_text(&dir.join("党性分析材料-江滨区财政局机关党委.docx"));
+    for part in ["思想建设方面", "组织建设方面", "作风建设方面", "制度执行方面"] {
+        assert!(text.contains(part), "{part} in {text}");
+    }
+    for view in ["世界观", "人生观", "价值观"] {
+        assert!(!text.contains(view), "{view} in {text}");
+    }
+}

@@ -1,18 +1,26 @@
 //! 党性分析材料: a member's (or a unit's) party-spirit analysis.
 //!
-//! Rules that concern the paper alone: all four problem areas (一找); the
-//! three subjective causes (二查), and for leading cadres also 权力观、
-//! 地位观、利益观; a retired member may write one or not (L56 "可以不作").
+//! Rules that concern the paper alone: all four problem areas (一找); a
+//! member's three subjective causes (二查, L46), and for leading cadres also
+//! 权力观、地位观、利益观 (L48); a retired member may write one or not (L56
+//! "可以不作"). A unit's analysis is of the organisation, not of a person
+//! (L45 "机关党组织也要查找问题", L48 "各级党组织也要……认真进行剖析和总结"):
+//! its 二查 looks for the causes in the leadership team's own building —
+//! 思想建设、组织建设、作风建设 and 制度执行 — never in a 人生观.
 
 use serde::Serialize;
 
 use super::{context, limits, Decoded};
+use crate::diag::{Code, Pos};
 use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
+use crate::input::Value;
 
 /// 一找 areas and 二查 views, in the order the paper prints them.
 pub(crate) const AREAS: [&str; 4] = ["思想", "组织", "工作", "作风"];
 pub(crate) const BASIC_VIEWS: [&str; 3] = ["世界观", "人生观", "价值观"];
 pub(crate) const CADRE_VIEWS: [&str; 3] = ["权力观", "地位观", "利益观"];
+/// A unit's 二查: where its leadership team looks for the causes.
+pub(crate) const UNIT_CAUSES: [&str; 4] = ["思想建设", "组织建设", "作风建设", "制度执行"];
 
 #[derive(Serialize)]
 pub struct Member {
@@ -126,6 +134,49 @@ fn read_parts(
     })
 }
 
+/// A unit's 二查: the four parts of [`UNIT_CAUSES`]. A person's views
+/// written there are refused, each where it stands, with what to write
+/// instead.
+fn unit_causes(ctx: &mut Ctx, obj: &mut Obj) -> Option<Vec<Part>> {
+    let views: Vec<(Pos, String)> = match obj.get("二查").map(|n| &n.value) {
+        Some(Value::Map(entries)) => entries
+            .iter()
+            .filter_map(|(k, _)| match &k.value {
+                Value::Str(s) if BASIC_VIEWS.contains(&s.as_str()) || CADRE_VIEWS.contains(&s.as_str()) => {
+                    Some((k.pos, s.clone()))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let before = ctx.errors.len();
+    let parts = read_parts(
+        ctx,
+        obj,
+        "二查",
+        &UNIT_CAUSES,
+        &[],
+        "（单位材料从领导班子的思想建设、组织建设、作风建设、制度执行剖析原因）",
+    );
+    // Say why a view does not belong here, instead of "unknown field".
+    let found = ctx.errors.split_off(before);
+    ctx.errors.extend(found.into_iter().filter(|d| {
+        !views.iter().any(|(pos, _)| d.pos == Some(*pos) && d.code == Code::UnknownField)
+    }));
+    for (pos, view) in &views {
+        ctx.error(
+            *pos,
+            &format!("二查.{view}"),
+            format!(
+                "单位的党性分析材料剖析的是党组织和领导班子，不是个人的{view}（L45、L48）；\
+                 二查请写 思想建设、组织建设、作风建设、制度执行 四个方面"
+            ),
+        );
+    }
+    parts.filter(|_| views.is_empty())
+}
+
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let Some(variant) = obj.choice(ctx, "类型", &["个人", "单位"], Some("个人")) else {
         // The other keys depend on the 类型: do not call them unknown.
@@ -151,13 +202,11 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         &[],
         "（一找须从思想、组织、工作、作风四个方面查找问题）",
     );
-    let causes = if cadre || variant == "单位" {
+    let causes = if variant == "单位" {
+        unit_causes(ctx, obj)
+    } else if cadre {
         let all: Vec<&'static str> = BASIC_VIEWS.iter().chain(&CADRE_VIEWS).copied().collect();
-        let why = if cadre {
-            "（领导干部还须从权力观、地位观、利益观剖析原因）"
-        } else {
-            "（单位材料须从世界观、人生观、价值观和权力观、地位观、利益观剖析原因）"
-        };
+        let why = "（领导干部还须从权力观、地位观、利益观剖析原因）";
         read_parts(ctx, obj, "二查", &all, &[], why)
     } else {
         read_parts(
