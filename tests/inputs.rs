@@ -41,6 +41,7 @@ cases! { BAD, bad_case:
     bad_阶段记录测评票文件 => "阶段记录-测评票文件",
     bad_阶段记录处理意见和参加人数 => "阶段记录-处理意见和参加人数",
     bad_阶段记录漏洞 => "阶段记录-漏洞",
+    bad_阶段记录上阶段未达标 => "阶段记录-上阶段未达标",
     bad_领导干部缺三观 => "领导干部缺三观",
     bad_全角冒号 => "全角冒号",
     bad_缩进用了制表符和全角空格 => "缩进用了制表符和全角空格",
@@ -555,13 +556,13 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
     assert!(o.status.success(), "{}", stderr(&o));
 
     // A 公示期 of 5 days from the environment: the branch plan publicised
-    // on 4-13 and passed on 4-17 (line 110) is refused; 4 days pass, and the
+    // on 4-13 and passed on 4-17 (line 111) is refused; 4 days pass, and the
     // table names the file the settings came from.
     std::fs::write(&file, "公示天数: 5\n").unwrap();
     let o = wenshu_in_district(&file, &["check", "fixtures/阶段记录-3.yaml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("fixtures/阶段记录-3.yaml:110:") && stderr(&o).contains("公示期不少于5天"),
+        stderr(&o).contains("fixtures/阶段记录-3.yaml:111:") && stderr(&o).contains("公示期不少于5天"),
         "{}",
         stderr(&o)
     );
@@ -617,4 +618,69 @@ fn a_units_analysis_looks_for_causes_in_its_leadership_not_in_a_persons_outlook(
     for view in ["世界观", "人生观", "价值观"] {
         assert!(!text.contains(view), "{view} in {text}");
     }
+}
+
+/// A phase's start may follow from the previous phase's record
+/// (`上阶段记录`): its date, the day the transfer was applied for, is the
+/// earliest this phase starts; a fact before it is refused where it stands,
+/// a consent before it too, and a record of the wrong phase or unit.
+#[test]
+fn a_phase_starts_no_earlier_than_the_previous_phases_record_it_names() {
+    let dir = scratch("previous-record");
+    for f in ["阶段记录-2.yaml", "阶段记录-2-满意度测评.csv", "阶段记录-1.yaml"] {
+        std::fs::copy(root().join("fixtures").join(f), dir.join(f)).unwrap();
+    }
+    let phase3 = std::fs::read_to_string(root().join("fixtures/阶段记录-3.yaml")).unwrap();
+    let check = |name: &str, text: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        wenshu(&["check", &file.display().to_string()])
+    };
+    // With the consent, it makes the start; the table says so.
+    let o = wenshu(&["check", "fixtures/阶段记录-3.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2026年4月9日至2026年5月15日；开始日期取自转段同意的日期"), "{}", stdout(&o));
+    // Without it, the phase-2 record's date (2026-04-08) is the start.
+    let unconsented = phase3.replacen("转段同意: {机关: 区委先教办第三督导组, 日期: 2026-04-09}\n", "", 1);
+    let inside = unconsented.replacen("公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-08, 通过日期: 2026-04-17", 1);
+    let o = check("就在其内.yaml", &inside);
+    assert!(
+        stdout(&o).contains("2026年4月8日至2026年5月15日；开始日期取自上阶段记录")
+            && stdout(&o).contains("阶段记录-2.yaml 的日期"),
+        "{}",
+        stdout(&o)
+    );
+    let before = unconsented.replacen("公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-07, 通过日期: 2026-04-17", 1);
+    let o = check("早于.yaml", &before);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("错误[date-order]：公示日期（2026年4月7日）早于本阶段的开始日期（2026年4月8日）")
+            && stderr(&o).contains("早于.yaml:110:"),
+        "{}",
+        stderr(&o)
+    );
+    // A consent before the application.
+    let early = phase3.replacen("日期: 2026-04-09}", "日期: 2026-04-07}", 1);
+    let o = check("同意过早.yaml", &early);
+    assert!(
+        stderr(&o).contains("同意过早.yaml:7:")
+            && stderr(&o).contains("转段同意的日期（2026年4月7日）早于上阶段记录"),
+        "{}",
+        stderr(&o)
+    );
+    // A record of another phase.
+    let wrong = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 阶段记录-1.yaml", 1);
+    let o = check("错阶段.yaml", &wrong);
+    assert!(
+        stderr(&o).contains("错阶段.yaml:8:") && stderr(&o).contains("是学习动员阶段的记录；本记录是整改提高阶段，上阶段记录应为分析评议阶段的"),
+        "{}",
+        stderr(&o)
+    );
+    let missing = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 无此记录.yaml", 1);
+    let o = check("缺记录.yaml", &missing);
+    assert!(stderr(&o).contains("无法读取上阶段记录"), "{}", stderr(&o));
+    // A record naming itself is read once, never in a loop.
+    let itself = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 自指.yaml", 1);
+    let o = check("自指.yaml", &itself);
+    assert!(stderr(&o).contains("是整改提高阶段的记录；本记录是整改提高阶段"), "{}", stderr(&o));
 }

@@ -156,6 +156,9 @@ pub struct Record {
     /// The phase's first day: stated (开始日期) or the day the transfer
     /// into it was consented to.
     pub start: Date,
+    /// What the start was taken from: 开始日期, 转段同意, or the previous
+    /// phase's record (`上阶段记录`).
+    pub start_basis: String,
     /// Phases 2 and 3: the consent to enter this phase.
     pub consent: Option<At<Consent>>,
     pub district: District,

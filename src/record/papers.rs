@@ -988,13 +988,14 @@ fn pad(s: &str, width: usize) -> String {
 /// concerns, then the verdict.
 pub fn report(rec: &Record, checks: &[Check]) -> String {
     let mut out = format!(
-        "{}：{}{}阶段记录（{}名党员，{}至{}）\n",
+        "{}：{}{}阶段记录（{}名党员，{}至{}；开始日期取自{}）\n",
         rec.file,
         rec.unit,
         rec.phase.name(),
         rec.members.len(),
         rec.start,
-        rec.date
+        rec.date,
+        rec.start_basis
     );
     let header = ["规则", "出处", "要求", "实际", "结果", "依据"];
     let rows: Vec<[String; 6]> = checks

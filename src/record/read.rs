@@ -272,6 +272,14 @@ impl Window {
 
 /// Reads the whole record; `None` after recording every input error.
 pub fn record(ctx: &mut Ctx, obj: &mut Obj, district: &District) -> Option<Record> {
+    record_at(ctx, obj, district, true)
+}
+
+/// Reads a record; with `follow`, also the previous phase's record it names
+/// (`上阶段记录`). That record's own previous record is not followed: each
+/// phase's start needs only the one before it, and no chain of files can
+/// loop.
+fn record_at(ctx: &mut Ctx, obj: &mut Obj, district: &District, follow: bool) -> Option<Record> {
     let phase = Phase::read(ctx, obj, &[1, 2, 3]);
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
@@ -284,15 +292,24 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj, district: &District) -> Option<Recor
             None
         }
     };
+    let previous = match (phase, &unit, follow) {
+        (Some(p), Some(u), true) => previous(ctx, obj, p, u, district),
+        _ => {
+            obj.allow(&["上阶段记录"]);
+            Some(None)
+        }
+    };
     let start = start(
         ctx,
         obj,
         phase,
         consent.as_ref().and_then(|c| c.as_ref()),
+        previous.as_ref().and_then(|p| p.as_ref()),
+        consent.is_none() || previous.is_none(),
         date,
     );
     let window = Window {
-        start: start.flatten(),
+        start: start.clone().flatten().map(|(s, _)| s),
         end: date,
     };
     let addressee = single_addressee(ctx, obj, "区委先教办");
@@ -358,6 +375,7 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj, district: &District) -> Option<Recor
     let members = members?;
     let facts = facts?;
     let unit = unit?;
+    let (start_day, start_basis) = start??;
     Some(Record {
         file: ctx.src.name.clone(),
         pos: obj.pos,
@@ -365,7 +383,8 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj, district: &District) -> Option<Recor
         signature: signature.unwrap_or_else(|| unit.clone()),
         unit,
         date: date?,
-        start: start??,
+        start: start_day,
+        start_basis,
         consent: consent?,
         district: district.clone(),
         addressee: addressee?,
@@ -483,33 +502,195 @@ fn approved_by_district(
     );
 }
 
-/// The phase's first day: `开始日期`, else (phases 2, 3) the consent's date.
+/// `上阶段记录` (phases 2, 3): the previous phase's record, a file beside
+/// this one. It must be a valid record of the phase before, of the same
+/// unit, that met its rules (else there was no 转段申请 to consent to, L73).
+/// Its date, the day the unit applied for the transfer, is the earliest
+/// day this phase can start. `Some(None)` if absent.
+fn previous(
+    ctx: &mut Ctx,
+    obj: &mut Obj,
+    phase: Phase,
+    unit: &str,
+    district: &District,
+) -> Option<Option<At<Previous>>> {
+    let Some(node) = obj.get("上阶段记录") else {
+        return Some(None);
+    };
+    let (pos, field) = (node.pos, obj.field("上阶段记录"));
+    if phase.0 == 1 {
+        ctx.error(pos, &field, "学习动员是第一阶段，没有上阶段记录；请删除此项，写「开始日期」");
+        return None;
+    }
+    let rel = fields::line_text(ctx, node, &field, limits::LINE)?;
+    let base = std::path::Path::new(&ctx.src.name).parent().unwrap_or(std::path::Path::new(""));
+    let path = base.join(&rel);
+    let src = match crate::input::read_source(&path) {
+        Ok(s) => s,
+        Err(d) => {
+            ctx.error(pos, &field, format!("无法读取上阶段记录 {}：{}", d.file, d.message));
+            return None;
+        }
+    };
+    let Some(prev) = previous_record(ctx, &src, district) else {
+        ctx.error(
+            pos,
+            &field,
+            format!("上阶段记录 {} 有错误（见其各处），无法据以确定本阶段的开始日期", src.name),
+        );
+        return None;
+    };
+    let want = Phase(phase.0 - 1);
+    let problem = if prev.phase != want {
+        Some(format!(
+            "{} 是{}阶段的记录；本记录是{}阶段，上阶段记录应为{}阶段的",
+            src.name,
+            prev.phase.name(),
+            phase.name(),
+            want.name()
+        ))
+    } else if prev.unit != unit {
+        Some(format!("{} 是「{}」的记录，不是本单位「{unit}」的", src.name, prev.unit))
+    } else {
+        let unmet: Vec<&str> = super::rules::evaluate(&prev)
+            .iter()
+            .filter(|c| !c.passes())
+            .map(|c| c.id)
+            .collect();
+        (!unmet.is_empty()).then(|| {
+            format!(
+                "{} 有规则未达标（{}），未能申请转段：补课后凭补课的记录申请转段，经同意后才能转入本阶段（L72、L73）",
+                src.name,
+                unmet.join("、")
+            )
+        })
+    };
+    if let Some(why) = problem {
+        ctx.report(Code::Inconsistent, pos, &field, why);
+        return None;
+    }
+    Some(Some(At {
+        value: Previous {
+            file: src.name.clone(),
+            date: prev.date,
+        },
+        pos,
+    }))
+}
+
+/// The previous phase's record, read as `check` reads it; its errors are
+/// added to `ctx`'s, located in its own file.
+fn previous_record(ctx: &mut Ctx, src: &crate::input::Source, district: &District) -> Option<Record> {
+    let docs = match crate::input::parse_yaml(src) {
+        Ok(d) => d,
+        Err(e) => {
+            ctx.errors.extend(e);
+            return None;
+        }
+    };
+    let mut inner = Ctx::new(src);
+    let record = match docs.as_slice() {
+        [doc] => Obj::open(&mut inner, &doc.root, "").and_then(|mut o| {
+            let kind = o.get("文种").and_then(|n| match &n.value {
+                Value::Str(s) => Some(s.trim()),
+                _ => None,
+            });
+            let implied = match kind {
+                Some("阶段记录-1") => Some("1"),
+                Some("阶段记录-2") => Some("2"),
+                _ => None,
+            };
+            let rec = if kind != Some(super::KIND) && implied.is_none() {
+                inner.error(o.key_pos("文种"), "文种", "上阶段记录应为阶段记录（文种: 阶段记录）");
+                o.accept_rest();
+                None
+            } else {
+                if let (Some(n), Some(k)) = (implied, kind) {
+                    let by = if k.ends_with('1') { "阶段记录-1" } else { "阶段记录-2" };
+                    o.imply("阶段", n, by);
+                }
+                record_at(&mut inner, &mut o, district, false)
+            };
+            o.finish(&mut inner);
+            rec
+        }),
+        _ => {
+            inner.errors.push(crate::diag::Diagnostic::whole_file(
+                &src.name,
+                Code::Inconsistent,
+                "上阶段记录应是一份阶段记录（文件中只有一份文书）",
+            ));
+            None
+        }
+    };
+    let ok = inner.errors.is_empty();
+    ctx.errors.extend(inner.errors);
+    record.filter(|_| ok)
+}
+
+/// The previous phase's record as this one uses it.
+#[derive(Clone, Debug)]
+pub struct Previous {
+    pub file: String,
+    /// Its date: the day the unit applied for the transfer.
+    pub date: Date,
+}
+
+/// The phase's first day, and what it was taken from: `开始日期`, else
+/// (phases 2, 3) the consent's date, else the previous phase's record's
+/// date (the day the transfer was applied for). A stated start may not lie
+/// before what the consent or the previous record allow; the consent may
+/// not precede the application. `known_failed`: the consent or the previous
+/// record is in error (reported), so a missing 开始日期 is not reported too.
 /// `Some(None)` after an error.
 fn start(
     ctx: &mut Ctx,
     obj: &mut Obj,
     phase: Option<Phase>,
     consent: Option<&At<Consent>>,
+    previous: Option<&At<Previous>>,
+    known_failed: bool,
     date: Option<Date>,
-) -> Option<Option<Date>> {
+) -> Option<Option<(Date, String)>> {
     let stated = obj.opt_date(ctx, "开始日期");
-    let consented = consent.map(|c| c.value.date);
-    let start = match (stated, consented) {
-        (Some(s), Some(c)) if s < c => {
-            ctx.report(Code::DateOrder, 
+    if let (Some(c), Some(p)) = (consent, previous) {
+        if c.value.date < p.value.date {
+            ctx.report(
+                Code::DateOrder,
+                c.pos,
+                "转段同意",
+                format!(
+                    "转段同意的日期（{}）早于上阶段记录 {} 的日期（{}）：先申请转段，经同意后才能转入本阶段（L72）",
+                    c.value.date, p.value.file, p.value.date
+                ),
+            );
+            return Some(None);
+        }
+    }
+    let derived = match (consent, previous) {
+        (Some(c), _) => Some((c.value.date, "转段同意的日期".to_string())),
+        (None, Some(p)) => Some((p.value.date, format!("上阶段记录 {} 的日期", p.value.file))),
+        (None, None) => None,
+    };
+    let start = match (stated, derived) {
+        (Some(s), Some((d, from))) if s < d => {
+            ctx.report(
+                Code::DateOrder,
                 obj.key_pos("开始日期"),
                 "开始日期",
-                format!("开始日期（{s}）早于转段同意的日期（{c}）：经同意后才能转入本阶段（L72）"),
+                format!("开始日期（{s}）早于{from}（{d}）：经同意后才能转入本阶段（L72）"),
             );
             None
         }
-        (Some(s), _) => Some(s),
-        (None, Some(c)) => Some(c),
+        (Some(s), _) => Some((s, "记录所写的开始日期".to_string())),
+        (None, Some(d)) => Some(d),
         (None, None) if obj.has("开始日期") => None,
         (None, None) => {
-            if phase.is_some() {
+            // A consent or previous record in error may have been meant to
+            // give the start: that error is the one to read.
+            if phase.is_some() && !known_failed {
                 let why = if phase.is_some_and(|p| p.0 > 1) {
-                    "（本阶段开始的日期；也可由「转段同意」的日期得出）"
+                    "（本阶段开始的日期；也可由「转段同意」的日期或「上阶段记录」得出）"
                 } else {
                     "（本阶段开始的日期，如区委动员大会的日期）"
                 };
@@ -518,9 +699,10 @@ fn start(
             None
         }
     };
-    if let (Some(s), Some(d)) = (start, date) {
-        if s > d {
-            ctx.report(Code::DateOrder, 
+    if let (Some((s, _)), Some(d)) = (&start, date) {
+        if *s > d {
+            ctx.report(
+                Code::DateOrder,
                 obj.key_pos("日期"),
                 "日期",
                 format!("记录的日期（{d}）早于本阶段的开始日期（{s}）"),
