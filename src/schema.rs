@@ -818,6 +818,14 @@ fn survey(grades: &'static [&'static str]) -> Ty {
         fields: vec![
             req("日期", Ty::Date, "测评日期"),
             opt("发放", Ty::Count, "发放的份数"),
+            opt(
+                "对象",
+                obj(vec![
+                    req("党员", Ty::Count, "发给党员的份数（满意度测评：全体党员每人一份）"),
+                    req("群众代表", Ty::Count, "发给群众代表的份数"),
+                ]),
+                "测评对象：发给党员和群众代表各多少份（L59、L66）；不写则「测评对象」规则未达标",
+            ),
             opt("计数", Ty::Counts(grades), "各等次的票数"),
             opt("选票", Ty::Ballots(grades), "每票一项的列表"),
             opt("文件", Ty::Text(limits::LINE), "CSV 文件（相对于本文件），须有「评价」列，每行一票"),

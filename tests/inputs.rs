@@ -541,12 +541,14 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
     let file = dir.join("district.yaml");
     let file_arg = file.display().to_string();
     // A district whose only approver is its 组织部: the 督导组's approval of
-    // the phase-2 record's exception (line 172) is refused where it stands.
+    // the phase-2 record's exception (line 173) is refused where it stands,
+    // and so is its consent to the transfer (line 8).
     std::fs::write(&file, "例外批准机关: [区委组织部]\n").unwrap();
     let o = wenshu(&["check", "--district", &file_arg, "fixtures/阶段记录-2.yaml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("fixtures/阶段记录-2.yaml:172:")
+        stderr(&o).contains("fixtures/阶段记录-2.yaml:173:")
+            && stderr(&o).contains("fixtures/阶段记录-2.yaml:8:8")
             && stderr(&o).contains("不在本区规定的批准机关（区委组织部）之列"),
         "{}",
         stderr(&o)

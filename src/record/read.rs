@@ -196,6 +196,22 @@ pub struct Survey {
     pub date: Date,
     pub handed_out: Option<u32>,
     pub tally: Tally,
+    /// Who the questionnaires went to (`对象`), if the record says.
+    pub respondents: Option<At<Respondents>>,
+}
+
+/// Questionnaires handed out to members and to the public's
+/// representatives (L59 "全体党员和群众代表").
+#[derive(Clone, Copy, Debug)]
+pub struct Respondents {
+    pub members: u32,
+    pub public: u32,
+}
+
+impl Respondents {
+    pub fn total(self) -> u32 {
+        self.members + self.public
+    }
 }
 
 /// Phase 3: the plans' approval trail, the questionnaire, commendations.
@@ -1115,6 +1131,7 @@ fn survey(
     key: &'static str,
     grades: &'static [&'static str],
     w: Window,
+    members: u32,
 ) -> Option<Option<Survey>> {
     if obj.get(key).is_none() {
         return Some(None);
@@ -1123,7 +1140,29 @@ fn survey(
         let date = o.date(c, "日期");
         w.check(c, o, "日期", date);
         let handed_out = opt_count(c, o, "发放");
+        let respondents = respondents(c, o, members)?;
         let tally = tally::read_section_tally(c, o, grades)?;
+        if let (Some(h), Some(r)) = (&handed_out, &respondents) {
+            if h.value != r.value.total() {
+                c.report(
+                    Code::Inconsistent,
+                    r.pos,
+                    &o.field("对象"),
+                    format!(
+                        "发给党员 {} 份、群众代表 {} 份，合计 {} 份，与「发放」的 {} 份不符",
+                        r.value.members,
+                        r.value.public,
+                        r.value.total(),
+                        h.value
+                    ),
+                );
+                return None;
+            }
+        }
+        let handed_out = handed_out.or(respondents.as_ref().map(|r| At {
+            value: r.value.total(),
+            pos: r.pos,
+        }));
         if let Some(h) = &handed_out {
             if h.value < tally.total() {
                 c.error(
@@ -1138,9 +1177,41 @@ fn survey(
             date: date?,
             handed_out: handed_out.map(|h| h.value),
             tally,
+            respondents,
         })
     })
     .map(Some)
+}
+
+/// A survey's `对象: {党员: N, 群众代表: M}`: how many questionnaires went
+/// to members and to the public's representatives. More members than the
+/// record lists is an error; `Some(None)` if absent.
+fn respondents(ctx: &mut Ctx, o: &mut Obj, members: u32) -> Option<Option<At<Respondents>>> {
+    if !o.has("对象") {
+        o.allow(&["对象"]);
+        return Some(None);
+    }
+    let pos = o.key_pos("对象");
+    o.object(ctx, "对象", "（发给党员和群众代表的份数）", |c, r| {
+        let count = |c: &mut Ctx, r: &mut Obj, key: &'static str| {
+            let node = r.require(c, key, "（份数）")?;
+            tally::count(c, node, &r.field(key)).map(|n| (n, node.pos))
+        };
+        let m = count(c, r, "党员");
+        let p = count(c, r, "群众代表");
+        let ((m, m_pos), (p, _)) = (m?, p?);
+        if m > members {
+            c.report(
+                Code::Inconsistent,
+                m_pos,
+                &r.field("党员"),
+                format!("发给党员 {m} 份，多于党员名单中的 {members} 人"),
+            );
+            return None;
+        }
+        Some(Respondents { members: m, public: p })
+    })
+    .map(|value| Some(At { value, pos }))
 }
 
 fn evaluation(
@@ -1194,7 +1265,8 @@ fn evaluation(
         w.check(c, o, "日期", date);
         date
     });
-    let survey = survey(ctx, obj, "满意度测评", tally::PHASE_SURVEY, w);
+    let listed = members.len() as u32;
+    let survey = survey(ctx, obj, "满意度测评", tally::PHASE_SURVEY, w, listed);
     let ballots = ballots_file(ctx, obj, members);
     ballots?;
     Some(Evaluation {
@@ -1382,7 +1454,8 @@ fn rectification(
             absent: absent?,
         })
     });
-    let questionnaire = survey(ctx, obj, "问卷测评", tally::SATISFACTION, w);
+    let listed = members.len() as u32;
+    let questionnaire = survey(ctx, obj, "问卷测评", tally::SATISFACTION, w, listed);
     let commended = section(ctx, obj, "表彰", |c, o| {
         let members = match o.get("优秀党员") {
             Some(n) => name_list(c, n, &o.field("优秀党员"), members, false),

@@ -68,6 +68,7 @@ const PHASE2: &str = "文种: 阶段记录
 离退休组织生活会: {日期: 2026-03-25, 参加人数: 1}
 满意度测评:
   日期: 2026-04-03
+  对象: {党员: 3, 群众代表: 97}
   计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}
 专栏: 3
 专题民主生活会: {日期: 2026-03-30}
@@ -89,6 +90,7 @@ pub(crate) const PHASE3: &str = "文种: 阶段记录
 部门: 是
 问卷测评:
   日期: 2026-05-12
+  对象: {党员: 2, 群众代表: 98}
   计数: {满意: 60, 基本满意: 11, 不满意: 29}
 表彰: {优秀党员: [甲]}
 专栏: 3
@@ -165,7 +167,7 @@ fn district(approvers: &[&str], days: u32) -> District {
 
 #[test]
 fn every_base_record_meets_every_rule_of_its_phase() {
-    for (base, n) in [(PHASE1, 12), (PHASE2, 11), (PHASE3, 10)] {
+    for (base, n) in [(PHASE1, 12), (PHASE2, 12), (PHASE3, 11)] {
         let all = checks(base);
         assert_eq!(all.len(), n);
         for c in all {
@@ -433,7 +435,11 @@ fn thirty_percent_or_more_poor_answers_means_redo() {
     assert!(!met(&at, "满意度测评"), "以上 includes the bound");
     assert!(!met(&over, "满意度测评"));
     // 2,999 of 10,000 prints as 30.0% but is under the bound.
-    let close = with(PHASE2, base, "计数: {好: 7001, 一般化: 2999}");
+    let close = with(
+        &with(PHASE2, "群众代表: 97}", "群众代表: 9997}"),
+        base,
+        "计数: {好: 7001, 一般化: 2999}",
+    );
     let c = rule(&close, "满意度测评");
     assert!(c.met, "{}", c.actual);
     assert_eq!(c.actual, "2999/10000票，占30.0%");
@@ -899,4 +905,55 @@ fn each_new_rule_error_has_its_own_code() {
         Code::DateOrder
     );
     assert_eq!(code(&with(PHASE1, "开始日期: 2026-01-26", "开始日期: 2026-03-06")), Code::DateOrder);
+}
+
+#[test]
+fn the_phase_survey_reaches_every_member_and_the_publics_representatives() {
+    // L59: 全体党员和群众代表. One member short is refused at 对象.
+    let short = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 2, 群众代表: 98}");
+    let c = rule(&short, "满意度测评对象");
+    assert!(!c.met && !c.passes(), "{c:?}");
+    assert_eq!(c.actual, "党员2/3份、群众代表98份");
+    assert_eq!((c.loc.pos.line, c.field.as_str()), (19, "满意度测评.对象"));
+    assert!(c.detail.as_deref().unwrap().contains("少发党员1份：全体党员都要参加"));
+    let no_public = with(
+        &with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 3, 群众代表: 0}"),
+        "计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}",
+        "计数: {好: 2, 较好: 1}",
+    );
+    assert!(rule(&no_public, "满意度测评对象").detail.unwrap().contains("没有群众代表参加"));
+    // Not saying who took part is not meeting the rule.
+    let unsaid = with(PHASE2, "  对象: {党员: 3, 群众代表: 97}\n", "");
+    assert_eq!(rule(&unsaid, "满意度测评对象").actual, "记录未写测评对象");
+    // Just inside: every member and one representative.
+    let inside = with(
+        &with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 3, 群众代表: 1}"),
+        "计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}",
+        "计数: {好: 3, 较好: 1}",
+    );
+    assert!(met(&inside, "满意度测评对象"));
+    // No exception passes it: the 30% rule's survey is compulsory.
+    let excepted = format!("{short}例外: [{{规则: 满意度测评对象, 理由: 出差, 批准: 第三督导组, 批准日期: 2026-04-05}}]\n");
+    assert!(errors(&excepted)[0].contains("不能按例外处理"));
+    // More than the list, or not adding up to what was handed out, is an error.
+    let more = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 4, 群众代表: 97}");
+    assert!(errors(&more)[0].contains("发给党员 4 份，多于党员名单中的 3 人"));
+    let sum = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "发放: 120\n  对象: {党员: 3, 群众代表: 97}");
+    assert!(errors(&sum)[0].contains("合计 100 份，与「发放」的 120 份不符"));
+}
+
+#[test]
+fn the_closing_questionnaire_asks_the_public() {
+    // L66: 群众满意度; members are not all required there.
+    let none = with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 100, 群众代表: 0}");
+    assert!(errors(&none)[0].contains("多于党员名单"));
+    let members_only = with(
+        &with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 3, 群众代表: 0}"),
+        "计数: {满意: 60, 基本满意: 11, 不满意: 29}",
+        "计数: {满意: 2, 基本满意: 1, 不满意: 0}",
+    );
+    assert!(!met(&members_only, "问卷测评对象"));
+    let public = with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 0, 群众代表: 100}");
+    assert!(met(&public, "问卷测评对象"));
+    assert_eq!(rule(PHASE3, "问卷测评对象").actual, "党员2份、群众代表98份");
 }

@@ -250,6 +250,15 @@ pub const RULES: &[Rule] = &[
             Verdict::Evaluation(phase_survey),
         )
     },
+    Rule {
+        compulsory: true,
+        ..rule(
+            "满意度测评对象",
+            "L59",
+            "在本单位全体党员和群众代表中开展问卷测评（每名党员一份，并有群众代表）",
+            Verdict::Evaluation(phase_survey_respondents),
+        )
+    },
     rule(
         "个人方案",
         "L61",
@@ -294,6 +303,15 @@ pub const RULES: &[Rule] = &[
             "L66",
             "整改情况问卷测评群众满意度不高的，重新补课",
             Verdict::Rectification(questionnaire),
+        )
+    },
+    Rule {
+        compulsory: true,
+        ..rule(
+            "问卷测评对象",
+            "L66",
+            "问卷测评由群众评价整改情况（有群众代表参加）",
+            Verdict::Rectification(questionnaire_respondents),
         )
     },
     rule(
@@ -1049,6 +1067,64 @@ fn phase_survey(rec: &Record, e: &Evaluation) -> Check {
     .remedy("重新补课：重新开展分析评议阶段的各项工作，补课后重新进行满意度测评")
 }
 
+fn phase_survey_respondents(rec: &Record, e: &Evaluation) -> Check {
+    respondents(rec, "满意度测评对象", "满意度测评", e.survey.as_ref(), true)
+}
+
+/// Who a survey went to: the public's representatives always, and with
+/// `every_member` each member who took part in the phase (L59 "全体党员").
+fn respondents(
+    rec: &Record,
+    id: &'static str,
+    key: &str,
+    survey: Option<&super::read::Survey>,
+    every_member: bool,
+) -> Check {
+    let redo = format!("重新开展{key}，写明发给党员和群众代表的份数（「{key}.对象」）");
+    let Some(s) = survey else {
+        return missing(rec, id, key, "未测评", redo);
+    };
+    let Some(r) = &s.respondents else {
+        return Check::new(id, false, "记录未写测评对象".into(), s.tally.loc.clone(), key)
+            .detail(format!("「{key}」没有写「对象」：发给党员和群众代表各多少份"))
+            .remedy(redo);
+    };
+    let taking_part = rec.members.iter().filter(|m| m.absent.is_none()).count() as u32;
+    let absent = rec.members.len() as u32 - taking_part;
+    let members_short = every_member && r.value.members < taking_part;
+    let no_public = r.value.public == 0;
+    let mut actual = if every_member {
+        format!("党员{}/{taking_part}份", r.value.members)
+    } else {
+        format!("党员{}份", r.value.members)
+    };
+    actual.push_str(&format!("、群众代表{}份", r.value.public));
+    let mut detail = Vec::new();
+    if members_short {
+        let not = if absent > 0 {
+            format!("（党员名单{}人，{absent}人缺席本阶段不计）", rec.members.len())
+        } else {
+            String::new()
+        };
+        detail.push(format!(
+            "少发党员{}份：全体党员都要参加{not}",
+            taking_part - r.value.members
+        ));
+    }
+    if no_public {
+        detail.push("没有群众代表参加".to_string());
+    }
+    Check::new(
+        id,
+        !members_short && !no_public,
+        actual,
+        rec.loc(r.pos),
+        &format!("{key}.对象"),
+    )
+    .detail(detail.join("；"))
+    .remedy(redo)
+}
+
 // ---- phase 3 ----
 
 fn personal_plans(rec: &Record, r: &Rectification) -> Check {
@@ -1272,6 +1348,10 @@ fn questionnaire(rec: &Record, r: &Rectification) -> Check {
     .remedy("针对群众不满意的问题进行补课整改，补课后重新进行问卷测评")
 }
 
+fn questionnaire_respondents(rec: &Record, r: &Rectification) -> Check {
+    respondents(rec, "问卷测评对象", "问卷测评", r.questionnaire.as_ref(), false)
+}
+
 fn commended(rec: &Record, r: &Rectification) -> Check {
     match &r.commended {
         Some(c) if !(c.value.members.is_empty() && c.value.organisations.is_empty()) => Check::new(
@@ -1314,6 +1394,6 @@ mod tests {
             .filter(|r| r.compulsory)
             .map(|r| r.id)
             .collect();
-        assert_eq!(compulsory, ["满意度测评", "问卷测评"]);
+        assert_eq!(compulsory, ["满意度测评", "满意度测评对象", "问卷测评", "问卷测评对象"]);
     }
 }
