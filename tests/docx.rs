@@ -637,6 +637,15 @@ const FIXED: &[&str] = &[
     "…名，…",
     "…名，…（…）、…（…）…。",
     "…名；",
+    "“…‘…’…不少于…人”一…际为…中…名…人…规定…",
+    "…中…名…人",
+    "…中…名…人（…人）",
+    "…人…至…人，共…人",
+    "…至…人，共…",
+    "经…于…年…月…日…，按…，…是：…。",
+    "经…，我…除“…‘…’…不少于…人”一项经…于…年…月…日…按…外…余…，特申请转入…。",
+    "…/…份…份",
+    "在本…全体…中…（…一…并有…）",
     "…场",
     "…天（…月…日、…日、…月…日，共…）",
     "…天（…月…日、…月…日，共…）",
@@ -797,8 +806,89 @@ fn skeleton(s: &str, fed: &str) -> String {
     out
 }
 
+/// The text a set of inputs feeds: every line without its comments, and the
+/// CSV files of `csv_dirs`.
+fn fed_by(inputs: &[std::path::PathBuf], csv_dirs: &[&str]) -> String {
+    let mut fed = String::new();
+    for rec in inputs {
+        for l in std::fs::read_to_string(rec).unwrap().lines() {
+            if !l.trim_start().starts_with('#') {
+                fed.push_str(l.split(" #").next().unwrap_or(""));
+                fed.push('\n');
+            }
+        }
+    }
+    for dir in csv_dirs {
+        for csv in std::fs::read_dir(root().join(dir)).unwrap() {
+            let csv = csv.unwrap().path();
+            if csv.extension().is_some_and(|e| e == "csv") {
+                fed.push_str(&std::fs::read_to_string(csv).unwrap());
+            }
+        }
+    }
+    fed
+}
+
+/// What python-docx reads of every paper each input renders to.
+fn papers_of(inputs: &[std::path::PathBuf]) -> Vec<Report> {
+    let mut reports = Vec::new();
+    for input in inputs {
+        let out = scratch("sentences");
+        let rel = input.strip_prefix(root()).unwrap().display().to_string();
+        wenshu(&["render", "--format", "docx", &rel, "-o", out.to_str().unwrap()]);
+        let files = docx_in(&out);
+        assert!(!files.is_empty(), "{rel} wrote no paper");
+        reports.extend(python_docx_reports(&files));
+    }
+    reports
+}
+
+/// The sentences of `papers` that neither `fed` nor `fixed` accounts for.
+fn unlisted_sentences(papers: &[Report], fed: &str, fixed: &[&str]) -> Vec<String> {
+    let mut unknown = std::collections::BTreeSet::new();
+    for r in papers {
+        for line in r.text.lines() {
+            for s in line.split_inclusive(['。', '；', '？', '！']) {
+                let sk = skeleton(s.trim(), fed);
+                if !sk.is_empty() && !fixed.contains(&sk.as_str()) {
+                    unknown.insert(sk);
+                }
+            }
+        }
+    }
+    unknown.into_iter().collect()
+}
+
+/// Where quotation marks in `line` do not nest as 《党政机关公文格式》 and
+/// GB/T 15834 want: “…” outside, ‘…’ only inside it, never “ inside “.
+fn misnested_quotes(line: &str) -> Option<String> {
+    let mut open: Vec<char> = Vec::new();
+    for c in line.chars() {
+        let ok = match c {
+            '“' if open.is_empty() => {
+                open.push(c);
+                true
+            }
+            '‘' if open.last() == Some(&'“') => {
+                open.push(c);
+                true
+            }
+            '“' | '‘' => false,
+            '”' => open.pop() == Some('“'),
+            '’' => open.pop() == Some('‘'),
+            _ => true,
+        };
+        if !ok {
+            return Some(line.to_string());
+        }
+    }
+    (!open.is_empty()).then(|| line.to_string())
+}
+
 /// Every sentence of every paper written from a 阶段记录 (passing or
-/// refused) is fed by the record's fields or is listed in [`FIXED`].
+/// refused) is fed by the record's fields or is listed in [`FIXED`]; and
+/// quotations inside quotations use ‘’ (a rule's requirement quoted in a
+/// 补课清单 holds “一般化”).
 #[test]
 fn every_sentence_of_a_record_paper_is_fed_by_a_field_or_is_listed_fixed_wording() {
     let records: Vec<_> = fixtures()
@@ -807,46 +897,131 @@ fn every_sentence_of_a_record_paper_is_fed_by_a_field_or_is_listed_fixed_wording
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("阶段记录"))
         .collect();
     assert!(records.len() >= 7, "{records:?}");
-    // The fields: every record without its comments, and the CSV files.
-    let mut fed = String::new();
-    for rec in &records {
-        for l in std::fs::read_to_string(rec).unwrap().lines() {
-            if !l.trim_start().starts_with('#') {
-                fed.push_str(l.split(" #").next().unwrap_or(""));
-                fed.push('\n');
-            }
-        }
-    }
-    for dir in ["fixtures", "fixtures/refused"] {
-        for csv in std::fs::read_dir(root().join(dir)).unwrap() {
-            let csv = csv.unwrap().path();
-            if csv.extension().is_some_and(|e| e == "csv") {
-                fed.push_str(&std::fs::read_to_string(csv).unwrap());
-            }
-        }
-    }
-    let mut unknown = std::collections::BTreeSet::new();
-    for rec in &records {
-        let out = scratch("sentences");
-        let rel = rec.strip_prefix(root()).unwrap().display().to_string();
-        wenshu(&["render", "--format", "docx", &rel, "-o", out.to_str().unwrap()]);
-        let files = docx_in(&out);
-        assert!(!files.is_empty(), "{rel} wrote no paper");
-        for r in python_docx_reports(&files) {
-            for line in r.text.lines() {
-                for s in line.split_inclusive(['。', '；', '？', '！']) {
-                    let sk = skeleton(s.trim(), &fed);
-                    if !sk.is_empty() && !FIXED.contains(&sk.as_str()) {
-                        unknown.insert(sk);
-                    }
-                }
-            }
-        }
-    }
+    // A rule whose requirement holds a quotation (“万人评风”), passed by an
+    // exception: the papers quote the requirement, so quotes nest.
+    let nested = scratch("nested-quotes").join("阶段记录-2-万人评风例外.yaml");
+    let retired = std::fs::read_to_string(root().join("fixtures/阶段记录-2-离退休党支部.yaml")).unwrap();
+    std::fs::write(
+        &nested,
+        retired.replacen("征求人数: 20}", "征求人数: 19}", 1).replacen(
+            "\n专栏: 3\n",
+            "\n专栏: 3\n例外:\n  - {规则: 万人评风, 理由: 一名代表卧病，只征求到19人, 批准: 区委先教办第三督导组, 批准日期: 2026-04-03}\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let records: Vec<_> = records.into_iter().chain([nested]).collect();
+    let fed = fed_by(&records, &["fixtures", "fixtures/refused"]);
+    let papers = papers_of(&records);
+    let unknown = unlisted_sentences(&papers, &fed, FIXED);
     assert!(
         unknown.is_empty(),
         "{} sentences no field feeds and FIXED does not list:\n{}",
         unknown.len(),
         unknown.iter().map(|s| format!("    {s:?},")).collect::<Vec<_>>().join("\n")
     );
+    let lines = || papers.iter().flat_map(|r| r.text.lines());
+    let misnested: Vec<String> = lines().filter_map(misnested_quotes).collect();
+    assert!(misnested.is_empty(), "{misnested:#?}");
+    assert!(
+        lines().any(|l| l.contains("“每名‘万人评风’代表征求意见不少于20人”一项")),
+        "no paper quotes a quotation: the nesting test would prove nothing"
+    );
+}
+
+#[test]
+fn quotation_marks_nest_double_outside_single_inside() {
+    assert_eq!(misnested_quotes("未达到“认为‘一般化’和‘走了过场’的不到30%”"), None);
+    assert!(misnested_quotes("未达到“认为“一般化”的不到30%”").is_some());
+    assert!(misnested_quotes("‘单引号在外’").is_some());
+    assert!(misnested_quotes("“未闭合").is_some());
+}
+
+/// Fixed wording of the hand-written 整改方案 beyond what their fields feed:
+/// headings, table heads, and the deadline cell of an item given none.
+const FIXED_PLANS: &[&str] = &[
+    "—",
+    "…",
+    "….…",
+    "…\u{3000}…",
+    "…年…",
+    "…年…月…日",
+    "三、…",
+    "三、…和…",
+    "二、…",
+    "四、…和…",
+    "序号",
+    "本…于…年…月…日…内…，于…年…月…日经…。",
+    "本…于…年…月…日在…内…，于…年…月…日经…讨论…。",
+    "第…、…、…、…项列为…的…。",
+    "第…、…项列为…的…。",
+    "（…、…）",
+    "（…）",
+];
+
+/// The hand-written 整改方案 claim nothing their input does not: no
+/// publication on a 门户网站 or promise to the public of their own, and no
+/// "即时" deadline for an item given none (a 协调解决 item without a date
+/// shows "—", a 立说立改 item "立即").
+#[test]
+fn every_sentence_of_a_hand_written_plan_is_fed_by_its_input_or_is_listed_fixed_wording() {
+    let plans: Vec<_> = ["fixtures/整改方案-单位.yaml", "fixtures/整改方案-个人.yaml"]
+        .iter()
+        .map(|p| root().join(p))
+        .collect();
+    let fed = fed_by(&plans, &[]);
+    let papers = papers_of(&plans);
+    let unknown = unlisted_sentences(&papers, &fed, FIXED_PLANS);
+    assert!(
+        unknown.is_empty(),
+        "{} sentences no field feeds and FIXED_PLANS does not list:\n{}",
+        unknown.len(),
+        unknown.iter().map(|s| format!("    {s:?},")).collect::<Vec<_>>().join("\n")
+    );
+    for (plan, paper) in plans.iter().zip(&papers) {
+        let input = std::fs::read_to_string(plan).unwrap();
+        assert_eq!(
+            paper.text.matches("门户网站").count(),
+            input.matches("门户网站").count(),
+            "{}: 门户网站 only where the input says it",
+            paper.file
+        );
+        assert!(!paper.text.contains("即时"), "{}", paper.file);
+    }
+    let unit = &papers[0].text;
+    assert!(unit.lines().any(|l| l == "—") && unit.lines().any(|l| l == "立即"), "{unit}");
+}
+
+/// A 阶段记录's 版头 and 版记 go on the 请示 it sends up — its 发文字号 and
+/// 签发人 read back by python-docx and, through LibreOffice, by pdftotext —
+/// and not on the 小结 sent as its 附件.
+#[test]
+fn a_records_letterhead_and_imprint_are_printed_on_its_request_only() {
+    let dir = scratch("record-frame");
+    let text = std::fs::read_to_string(root().join("fixtures/阶段记录-1.yaml")).unwrap();
+    let framed = format!(
+        "{text}版头:\n  发文机关: 中共江滨区财政局机关委员会\n  发文字号: 区财党〔2026〕7号\n  签发人: 王建国\n\
+         版记:\n  印发机关: 中共江滨区财政局机关委员会办公室\n  印发日期: 2026-03-05\n"
+    );
+    let input = dir.join("阶段记录-1.yaml");
+    std::fs::write(&input, framed).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&["render", "--format", "docx", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = docx_in(&out);
+    let reports = python_docx_reports(&files);
+    let request = reports.iter().find(|r| r.file.contains("转段申请")).expect("a 请示");
+    let summary = reports.iter().find(|r| r.file.contains("阶段小结")).expect("a 小结");
+    for part in ["区财党〔2026〕7号", "签发人", "王建国", "中共江滨区财政局机关委员会办公室"] {
+        assert!(request.text.contains(part), "{part} not on the 请示:\n{}", request.text);
+        assert!(!summary.text.contains(part), "{part} on the 小结:\n{}", summary.text);
+    }
+    let request_docx: Vec<_> = files.into_iter().filter(|f| f.to_string_lossy().contains("转段申请")).collect();
+    let lo = dir.join("lo");
+    libreoffice_to_pdf(&request_docx, &lo);
+    let pdf = files_in(&lo).into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
+    let text = run_tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains("区财党〔2026〕7号") && flat.contains("签发人：王建国"), "{text}");
+    assert!(flat.contains("中共江滨区财政局机关委员会办公室2026年3月5日印发"), "{text}");
 }
