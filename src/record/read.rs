@@ -1140,8 +1140,9 @@ fn survey(
         let date = o.date(c, "日期");
         w.check(c, o, "日期", date);
         let handed_out = opt_count(c, o, "发放");
-        let respondents = respondents(c, o, members)?;
-        let tally = tally::read_section_tally(c, o, grades)?;
+        let respondents = respondents(c, o, members);
+        let tally = tally::read_section_tally(c, o, grades);
+        let (respondents, tally) = (respondents?, tally?);
         if let (Some(h), Some(r)) = (&handed_out, &respondents) {
             if h.value != r.value.total() {
                 c.report(
@@ -1159,20 +1160,23 @@ fn survey(
                 return None;
             }
         }
-        let handed_out = handed_out.or(respondents.as_ref().map(|r| At {
-            value: r.value.total(),
-            pos: r.pos,
-        }));
-        if let Some(h) = &handed_out {
+        // The copies handed out: as stated, else the respondents' sum.
+        let handed_out = match (handed_out, &respondents) {
+            (Some(h), _) => Some((h, "发放")),
+            (None, Some(r)) => Some((At { value: r.value.total(), pos: r.pos }, "对象")),
+            (None, None) => None,
+        };
+        if let Some((h, key)) = &handed_out {
             if h.value < tally.total() {
                 c.error(
                     h.pos,
-                    &o.field("发放"),
+                    &o.field(key),
                     format!("发放 {} 份，少于收回的 {} 票", h.value, tally.total()),
                 );
                 return None;
             }
         }
+        let handed_out = handed_out.map(|(h, _)| h);
         Some(Survey {
             date: date?,
             handed_out: handed_out.map(|h| h.value),
