@@ -99,6 +99,10 @@ pub enum Code {
     Refused,
     /// Something wenshu should have said but did not: a bug.
     Internal,
+    /// A control character or noncharacter in text: invisible, or a box.
+    Unprintable,
+    /// An output file that is not wenshu's to replace, or cannot be written.
+    Output,
 }
 
 impl Code {
@@ -126,6 +130,8 @@ impl Code {
             Code::RuleUnmet => "rule-unmet",
             Code::Refused => "refused",
             Code::Internal => "internal",
+            Code::Unprintable => "unprintable",
+            Code::Output => "output",
         }
     }
 }
@@ -286,6 +292,7 @@ mod tests {
             Code::WrongType, Code::InvalidValue, Code::TooLong, Code::BadDate,
             Code::Placeholder, Code::Inconsistent, Code::MissingGlyph, Code::Template,
             Code::Table, Code::WrongCommand, Code::RuleUnmet, Code::Refused, Code::Internal,
+            Code::Unprintable, Code::Output,
         ];
         let names: std::collections::HashSet<&str> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());
