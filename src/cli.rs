@@ -138,6 +138,9 @@ enum Command {
         /// 只列出模板中的标签、循环和用到的字段，不填写
         #[arg(long = "inspect")]
         inspect: bool,
+        /// 覆盖输出目录中不是文书写的、或写出后被改动过的同名文件
+        #[arg(long = "force")]
+        force: bool,
     },
     /// 把某一文种的样板 YAML 写到标准输出（每个字段都有中文说明，首行指向编辑器用的模式文件），或某个 Word 模板的样板数据
     New {
@@ -371,7 +374,8 @@ pub fn run() -> ExitCode {
             format,
             strict,
             inspect,
-        } => fill(&template, &data, &out, format, strict, inspect),
+            force,
+        } => fill(&template, &data, &out, format, strict, inspect, force),
         Command::Export { kind, out } => export(&kind, &out),
         Command::Kinds => {
             for k in kinds::KINDS {
@@ -672,6 +676,7 @@ fn fill(
     format: Formats,
     strict: bool,
     inspect: bool,
+    force: bool,
 ) -> ExitCode {
     let template = match crate::fill::Template::open(template_path) {
         Ok(t) => t,
@@ -691,6 +696,7 @@ fn fill(
         strict,
         docx: format.docx,
         pdf: format.pdf,
+        force,
     };
     let outcome = crate::fill::files::run(&template, template_path, &opts);
     print_diagnostics(&outcome.errors);

@@ -836,3 +836,45 @@ fn a_roster_with_only_its_header_says_it_has_no_rows() {
     );
     assert!(!r.stderr.contains("没有找到任何 YAML 文件"), "{}", r.stderr);
 }
+
+/// `wenshu fill` keeps the same promise as `render`: the user's file at an
+/// output name is left alone unless `--force`, for the DOCX and for the PDF
+/// LibreOffice makes.
+#[test]
+fn fill_never_replaces_a_file_that_is_not_wenshus_own() {
+    let dir = scratch("fill-own");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let (docx, pdf) = (out.join("张三.docx"), out.join("张三.pdf"));
+    std::fs::write(&pdf, b"the user's own").unwrap();
+    let fill = |extra: &[&str]| {
+        let mut args = vec![
+            "fill",
+            "fixtures/fill/评议表.docx",
+            "fixtures/fill/张三.yaml",
+            "--format",
+            "docx,pdf",
+            "-o",
+            s(&out),
+        ];
+        args.extend(extra);
+        run(&args, 300)
+    };
+    let r = fill(&[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("不是文书写的文件") && r.stderr.contains(&pdf.display().to_string()),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&pdf).unwrap(), b"the user's own");
+    assert!(!docx.exists(), "half of the paper was written");
+    let r = fill(&["--force"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    assert!(temporaries(&out).is_empty(), "{:?}", names(&out));
+    // Its own outputs, unchanged: a second run replaces them.
+    let r = fill(&[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}

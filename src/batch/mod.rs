@@ -150,7 +150,7 @@ struct Batch<'a> {
 /// The merged print file, by who lays out its papers.
 enum Book {
     /// wenshu's own papers, streamed in as they are typeset.
-    Typeset(MergeFile),
+    Typeset(Box<MergeFile>),
     /// Filled office templates: LibreOffice's PDFs joined at the end.
     Filled(Target),
 }
@@ -967,7 +967,7 @@ fn open_merge(
         return Ok(Book::Filled(target));
     }
     MergeFile::create(target)
-        .map(Book::Typeset)
+        .map(|m| Book::Typeset(Box::new(m)))
         .map_err(|e| stop(format!("无法创建合并文件 {shown}：{e}")))
 }
 
