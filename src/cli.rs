@@ -66,6 +66,9 @@ enum Command {
         /// 本区规定文件（由谁批准例外和转段、公示天数），由区委先教办统一下发；默认取环境变量 WENSHU_DISTRICT 或 ~/.config/wenshu/district.yaml，都没有则用默认规定
         #[arg(long = "district", value_name = "文件")]
         district: Option<PathBuf>,
+        /// 覆盖输出目录中不是文书写的、或写出后被改动过的同名文件
+        #[arg(long = "force")]
+        force: bool,
     },
     /// 批量生成：文件、目录、多份文书的文件或花名册，用全部 CPU 核心；每份写 DOCX 和 PDF，另写清单 manifest.json、manifest.csv
     Batch {
@@ -96,6 +99,9 @@ enum Command {
         /// 分片：只做第 K 片（共 N 片），供多台机器分担，如 --shard 2/4
         #[arg(long = "shard", value_name = "K/N", value_parser = parse_shard)]
         shard: Option<(usize, usize)>,
+        /// 覆盖输出目录中不是文书写的、或写出后被改动过的同名文件（含 --merge 的文件）
+        #[arg(long = "force")]
+        force: bool,
         /// 模板目录：其中与内置模板同名的文件优先
         #[arg(long = "templates", value_name = "目录")]
         templates: Option<PathBuf>,
@@ -142,6 +148,9 @@ enum Command {
         /// 只列出模板中的标签、循环和用到的字段，不填写
         #[arg(long = "inspect")]
         inspect: bool,
+        /// 覆盖输出目录中不是文书写的、或写出后被改动过的同名文件
+        #[arg(long = "force")]
+        force: bool,
     },
     /// 把某一文种的样板 YAML 写到标准输出（每个字段都有中文说明，首行指向编辑器用的模式文件），或某个 Word 模板的样板数据
     New {
@@ -270,8 +279,9 @@ pub fn run() -> ExitCode {
             format,
             fonts,
             district,
+            force,
         } => match load_district(district.as_deref()) {
-            Ok(d) => render(&files, &out, templates.as_deref(), Some(format), &fonts, &d),
+            Ok(d) => render(&files, &out, templates.as_deref(), Some(format), &fonts, &d, force),
             Err(code) => code,
         },
         Command::Check {
@@ -281,7 +291,7 @@ pub fn run() -> ExitCode {
             district,
         } => match load_district(district.as_deref()) {
             Ok(d) if format == "json" => check_json(&files, templates.as_deref(), &d),
-            Ok(d) => render(&files, Path::new("."), templates.as_deref(), None, &[], &d),
+            Ok(d) => render(&files, Path::new("."), templates.as_deref(), None, &[], &d, false),
             Err(code) => code,
         },
         Command::Schema { kind, out } => schema::run(kind.as_deref(), out.as_deref()),
@@ -314,6 +324,7 @@ pub fn run() -> ExitCode {
             sort_by,
             resume,
             shard,
+            force,
             templates,
             fonts,
             district,
@@ -353,6 +364,7 @@ pub fn run() -> ExitCode {
                 sort_by,
                 resume,
                 shard,
+                force,
                 render: report::render,
                 district,
             };
@@ -374,7 +386,8 @@ pub fn run() -> ExitCode {
             format,
             strict,
             inspect,
-        } => fill(&template, &data, &out, format, strict, inspect),
+            force,
+        } => fill(&template, &data, &out, format, strict, inspect, force),
         Command::Export { kind, out } => export(&kind, &out),
         Command::Kinds => {
             for k in kinds::KINDS {
@@ -437,8 +450,10 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 /// Renders (or, without `formats`, checks) every file. A file with any input
 /// error produces nothing; the others still render. A 阶段记录 that misses a
 /// rule yields only its 补课清单, and its rule table is printed by `check`.
-/// The output folder is made only when there is a file to write. Exit 1 if
-/// anything failed, else 3 if a record was refused (see [`exit`]).
+/// The output folder is made only when there is a file to write. A file
+/// whose output would replace one that is not wenshu's own (or was changed
+/// since) writes nothing, unless `force`. Exit 1 if anything failed, else 3
+/// if a record was refused (see [`exit`]).
 fn render(
     files: &[PathBuf],
     out: &Path,
@@ -446,6 +461,7 @@ fn render(
     formats: Option<Formats>,
     font_overrides: &[(FontRole, PathBuf)],
     district: &District,
+    force: bool,
 ) -> ExitCode {
     let write = formats.is_some();
     let want_pdf = formats.is_some_and(|f| f.pdf);
@@ -465,7 +481,8 @@ fn render(
         }
         Err(_) => None,
     };
-    let mut out_ready = false;
+    // The folder is made by the first file written into it.
+    let out_dir = formats.map(|_| output::OutDir::open(out, force));
     let mut failed_files = 0;
     let mut error_count = 0;
     let mut refused_files = 0;
@@ -499,7 +516,7 @@ fn render(
         }
         let refused = !result.refusals.is_empty();
         refused_files += usize::from(refused);
-        let Some(formats) = formats else {
+        let (Some(formats), Some(out_dir)) = (formats, &out_dir) else {
             if !refused {
                 eprintln!(
                     "通过：{}（{} 份文书）",
@@ -509,7 +526,30 @@ fn render(
             }
             continue;
         };
-        for r in result.rendered {
+        // Names first, and every file they would replace checked, before
+        // anything of this input is laid out or written.
+        let stems: Vec<String> = result
+            .rendered
+            .iter()
+            .map(|r| taken.unique(&r.stem))
+            .collect();
+        let exts: Vec<&str> = [("docx", formats.docx), ("pdf", formats.pdf)]
+            .iter()
+            .filter_map(|(ext, on)| on.then_some(*ext))
+            .collect();
+        let refused: Vec<Diagnostic> = stems
+            .iter()
+            .flat_map(|stem| exts.iter().map(move |ext| format!("{stem}.{ext}")))
+            .filter_map(|name| out_dir.check(&name).err())
+            .map(|e| e.diagnostic())
+            .collect();
+        if !refused.is_empty() {
+            print_diagnostics(&refused);
+            failed_files += 1;
+            error_count += refused.len();
+            continue;
+        }
+        for (r, stem) in result.rendered.iter().zip(&stems) {
             let files = pipeline::outputs(
                 &r.document,
                 fonts.as_ref(),
@@ -517,25 +557,16 @@ fn render(
                 formats.pdf,
                 false,
             );
-            let outputs = [("docx", files.docx), ("pdf", files.pdf)];
-            let stem = taken.unique(&r.stem);
-            for (ext, bytes) in outputs {
+            for (ext, bytes) in [("docx", files.docx), ("pdf", files.pdf)] {
                 let Some(bytes) = bytes else { continue };
-                if !out_ready {
-                    if let Err(e) = std::fs::create_dir_all(out) {
-                        eprintln!("错误：无法创建输出目录 {}：{e}", out.display());
-                        return exit::input();
-                    }
-                    out_ready = true;
-                }
-                let path = out.join(format!("{stem}.{ext}"));
-                if let Err(e) = output::write_atomic(&path, &bytes) {
-                    eprintln!("错误：无法写入 {}：{e}", path.display());
+                let name = format!("{stem}.{ext}");
+                if let Err(e) = out_dir.put(&name, &bytes) {
+                    print_diagnostics(&[e.diagnostic()]);
                     failed_files += 1;
                     error_count += 1;
                     continue;
                 }
-                println!("{}", path.display());
+                println!("{}", out_dir.path(&name).display());
                 written += 1;
             }
         }
@@ -679,6 +710,7 @@ fn fill(
     format: Formats,
     strict: bool,
     inspect: bool,
+    force: bool,
 ) -> ExitCode {
     let template = match crate::fill::Template::open(template_path) {
         Ok(t) => t,
@@ -698,6 +730,7 @@ fn fill(
         strict,
         docx: format.docx,
         pdf: format.pdf,
+        force,
     };
     let outcome = crate::fill::files::run(&template, template_path, &opts);
     print_diagnostics(&outcome.errors);

@@ -110,6 +110,10 @@ pub enum Code {
     DateOrder,
     /// A district's setting (本区规定) written in a unit's own record.
     DistrictSetting,
+    /// A control character or noncharacter in text: invisible, or a box.
+    Unprintable,
+    /// An output file that is not wenshu's to replace, or cannot be written.
+    Output,
 }
 
 impl Code {
@@ -141,6 +145,8 @@ impl Code {
             Code::Approver => "approver",
             Code::DateOrder => "date-order",
             Code::DistrictSetting => "district-setting",
+            Code::Unprintable => "unprintable",
+            Code::Output => "output",
         }
     }
 }
@@ -302,6 +308,7 @@ mod tests {
             Code::Placeholder, Code::Inconsistent, Code::MissingGlyph, Code::Template,
             Code::Table, Code::WrongCommand, Code::RuleUnmet, Code::Refused, Code::Internal,
             Code::Exception, Code::Approver, Code::DateOrder, Code::DistrictSetting,
+            Code::Unprintable, Code::Output,
         ];
         let names: std::collections::HashSet<&str> = all.iter().map(|c| c.as_str()).collect();
         assert_eq!(names.len(), all.len());

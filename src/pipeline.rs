@@ -72,6 +72,19 @@ pub fn render_source(
     }
 }
 
+/// The file stems of the papers `render_docs` would make of these trees,
+/// found by decoding alone (no template, no layout); none if the input has
+/// an error that decoding finds. A sharded batch names every shard's papers
+/// with it, so that shards writing into one directory agree on the names.
+pub fn stems(src: &input::Source, docs: &[input::YamlDoc], district: &District) -> Vec<String> {
+    if !input::check_characters(src, docs).is_empty() {
+        return Vec::new();
+    }
+    kinds::decode_file(src, docs, district)
+        .map(|c| c.papers.into_iter().map(|p| p.stem).collect())
+        .unwrap_or_default()
+}
+
 /// The stages after parsing, for YAML trees that did not come from parsing
 /// one file (a roster row is the roster's shared fields plus its cells).
 pub fn render_docs(
@@ -81,9 +94,14 @@ pub fn render_docs(
     fonts: Option<&Fonts>,
     district: &District,
 ) -> FileResult {
+    let mut unprintable = input::check_characters(src, docs);
     let content = match kinds::decode_file(src, docs, district) {
+        Ok(_) if !unprintable.is_empty() => return FileResult::failed(unprintable),
         Ok(c) => c,
-        Err(diags) => return FileResult::failed(diags),
+        Err(diags) => {
+            unprintable.extend(diags);
+            return FileResult::failed(unprintable);
+        }
     };
     let mut out = Vec::with_capacity(content.papers.len());
     let mut errors = Vec::new();

@@ -235,6 +235,18 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
                 .collect(),
         })
         .collect();
+    if rows.is_empty() {
+        ctx.report(
+            Code::Table,
+            table_pos,
+            "花名册",
+            format!(
+                "花名册表格 {} 只有表头，没有任何数据行：没有可生成的文书",
+                table_path.display()
+            ),
+        );
+        return Err(ctx.errors);
+    }
     Ok(Roster {
         spec: src,
         shared,

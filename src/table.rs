@@ -16,21 +16,7 @@ use crate::input::typed::Date;
 /// Excel on Chinese Windows saves it, accepted only without a single
 /// undecodable byte. The header check that follows catches the rest.
 pub(crate) fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        _ => e.to_string(),
-    })?;
-    if !meta.is_file() {
-        return Err("不是文件".into());
-    }
-    if meta.len() > crate::input::MAX_FILE_BYTES {
-        return Err(format!(
-            "文件过大（{} 字节），上限 {} 字节",
-            meta.len(),
-            crate::input::MAX_FILE_BYTES
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = crate::input::read_capped(path).map_err(|e| e.to_string())?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err("文件是 UTF-16 编码；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”".into());
@@ -176,10 +162,24 @@ pub(crate) fn read_csv(path: &Path) -> Result<Table, String> {
     Ok((header, rows, text.lines().map(str::to_string).collect()))
 }
 
+/// The largest sheet a roster may use: rows and columns, counted from A1.
+/// A district's members fit many times over; calamine's `worksheet_range`
+/// allocates the whole bounding box, so one cell at XFD1048576 asked for
+/// 512 GB. Cells are read one by one instead, and a cell with content
+/// beyond these is refused by name.
+pub(crate) const MAX_SHEET_ROWS: u32 = 100_000;
+pub(crate) const MAX_SHEET_COLS: u32 = 256;
+/// Most bytes one part of an XLSX package may inflate to, and all of them
+/// together: a 16 MB file can hold a zip bomb of many GB.
+const MAX_XLSX_PART_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_XLSX_BYTES: u64 = 256 * 1024 * 1024;
+/// Most distinct strings a workbook may declare: calamine reserves room for
+/// the declared count before reading one.
+const MAX_SHARED_STRINGS: u64 = 1_000_000;
+
 pub(crate) fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
-    let mut book: Xlsx<_> =
-        open_workbook(path).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))?;
+    use calamine::Reader;
+    let mut book = open_xlsx(path)?;
     let names = book.sheet_names().to_vec();
     let name =
         match sheet {
@@ -188,65 +188,144 @@ pub(crate) fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<Table, Strin
             })?,
             None => names.first().cloned().ok_or("工作簿中没有工作表")?,
         };
-    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-    let (first_row, first_col) = range
-        .start()
-        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
-    let text = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => {
-                if *b {
-                    "是".into()
-                } else {
-                    "否".into()
-                }
-            }
-            Data::DateTime(dt) => excel_date(dt.as_f64()),
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
+    let cells = read_cells(&mut book, &name)?;
+    let first_row = cells.keys().next().copied().ok_or("工作表是空的")? as usize;
+    let first_col = cells
+        .values()
+        .filter_map(|r| r.first().map(|(c, _)| *c))
+        .min()
+        .unwrap_or(0) as usize;
+    // Each row from the sheet's first column, a gap as an empty cell.
+    let dense = |row: &[(u32, String)]| -> Vec<(String, usize)> {
+        let end = row.last().map_or(first_col, |(c, _)| *c as usize + 1);
+        let mut out: Vec<(String, usize)> =
+            (first_col..end).map(|c| (String::new(), c + 1)).collect();
+        for (c, text) in row {
+            out[*c as usize - first_col].0 = text.clone();
         }
+        out
     };
-    let mut rows_iter = range.rows().enumerate();
-    let header: Vec<String> = rows_iter
-        .next()
-        .ok_or("工作表是空的")?
-        .1
-        .iter()
-        .map(&text)
-        .collect();
+    let mut rows_iter = cells.iter();
+    let (_, header_row) = rows_iter.next().ok_or("工作表是空的")?;
+    let header: Vec<String> = dense(header_row).into_iter().map(|(t, _)| t).collect();
+    // Lines are indexed from the sheet's first row; a row without content
+    // quotes as an empty line.
+    let last_row = cells.keys().next_back().copied().unwrap_or(0) as usize;
+    let mut lines = vec![String::new(); last_row + 1];
+    lines[first_row] = header.join(" | ");
     let mut rows = Vec::new();
-    let mut lines = vec![header.join(" | ")];
-    for (i, row) in rows_iter {
-        let cells: Vec<(String, usize)> = row
+    for (&r, row) in rows_iter {
+        let cells = dense(row);
+        lines[r as usize] = cells
             .iter()
-            .enumerate()
-            .map(|(c, d)| (text(d), first_col + c + 1))
-            .collect();
-        lines.push(
-            cells
-                .iter()
-                .map(|(t, _)| t.as_str())
-                .collect::<Vec<_>>()
-                .join(" | "),
-        );
-        rows.push((first_row + i + 1, cells));
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        rows.push((r as usize + 1, cells));
     }
-    // Lines are indexed from the sheet's first row.
-    let mut padded = vec![String::new(); first_row];
-    padded.extend(lines);
-    Ok((header, rows, padded))
+    Ok((header, rows, lines))
+}
+
+/// The sheet's cells with content, row by row (0-based), each row's cells
+/// in column order, read one at a time; a cell beyond the stated size is
+/// refused, naming the sheet and the cell.
+fn read_cells<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+) -> Result<std::collections::BTreeMap<u32, Vec<(u32, String)>>, String> {
+    use calamine::DataRef;
+    let mut reader = book
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| format!("工作表「{sheet}」无法读取（{e}）"))?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| format!("工作表「{sheet}」无法读取（{e}）"))?
+    {
+        let (r, c) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => s.trim().to_string(),
+            DataRef::SharedString(s) => s.trim().to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+            DataRef::DateTime(dt) => excel_date(dt.as_f64()),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::Error(e) => format!("#{e:?}"),
+        };
+        if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLS {
+            return Err(format!(
+                "工作表「{sheet}」的单元格 {} 有内容，超出花名册表格的范围（最多 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLS} 列）；请删去该单元格的内容",
+                cell_name(r as usize + 1, c as usize + 1)
+            ));
+        }
+        let row = rows.entry(r).or_default();
+        match row.binary_search_by_key(&c, |(col, _)| *col) {
+            Ok(i) => row[i].1 = text,
+            Err(i) => row.insert(i, (c, text)),
+        }
+    }
+    Ok(rows)
+}
+
+/// Refuses an XLSX package that would inflate past the caps, or declares
+/// more shared strings than it may, before calamine reads any of it.
+fn check_package(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let bad = |e: &dyn std::fmt::Display| format!("不是有效的 XLSX 文件（{e}）");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| bad(&e))?;
+        let name = part.name().map_err(|e| bad(&e))?.into_owned();
+        let mut head = Vec::new();
+        (&mut part)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| bad(&e))?;
+        let rest = std::io::copy(
+            &mut (&mut part).take(MAX_XLSX_PART_BYTES),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| bad(&e))?;
+        let size = head.len() as u64 + rest;
+        total += size;
+        if size > MAX_XLSX_PART_BYTES || total > MAX_XLSX_BYTES {
+            return Err(format!(
+                "XLSX 文件解压后过大（{name} 超过 {MAX_XLSX_PART_BYTES} 字节，或全部超过 {MAX_XLSX_BYTES} 字节）"
+            ));
+        }
+        if name.ends_with("sharedStrings.xml") {
+            let head = String::from_utf8_lossy(&head);
+            let declared = head
+                .split_once("uniqueCount=\"")
+                .and_then(|(_, v)| v.split('"').next())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            if declared.is_some_and(|n| n > MAX_SHARED_STRINGS) {
+                return Err(format!(
+                    "XLSX 文件声明的不同文字过多（超过 {MAX_SHARED_STRINGS} 个）"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The names of a workbook's sheets, in order.
 pub(crate) fn sheet_names(path: &Path) -> Result<Vec<String>, String> {
-    use calamine::{open_workbook, Reader, Xlsx};
-    let book: Xlsx<_> = open_workbook(path).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))?;
-    Ok(book.sheet_names().to_vec())
+    use calamine::Reader;
+    Ok(open_xlsx(path)?.sheet_names().to_vec())
+}
+
+/// Opens a workbook read through the capped reader, after checking that
+/// its package does not inflate past the caps.
+fn open_xlsx(path: &Path) -> Result<calamine::Xlsx<std::io::Cursor<Vec<u8>>>, String> {
+    use calamine::Reader;
+    let bytes = crate::input::read_capped(path).map_err(|e| e.to_string())?;
+    check_package(&bytes)?;
+    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))
 }
 
 /// A cell's name as Excel shows it: row 11, column 4 → `D11`.

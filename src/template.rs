@@ -109,11 +109,14 @@ impl Engine {
         for (name, source) in BUILTIN {
             let (source, origin) = match overrides.map(|d| d.join(format!("{name}.{EXTENSION}"))) {
                 Some(p) if p.is_file() => {
-                    let text = std::fs::read_to_string(&p).map_err(|e| TemplateError {
-                        template: p.display().to_string(),
-                        line: None,
-                        message: format!("无法读取：{e}"),
-                    })?;
+                    let text = crate::input::read_capped(&p)
+                        .map_err(|e| e.to_string())
+                        .and_then(|b| String::from_utf8(b).map_err(|_| "不是 UTF-8 编码".into()))
+                        .map_err(|e| TemplateError {
+                            template: p.display().to_string(),
+                            line: None,
+                            message: format!("无法读取：{e}"),
+                        })?;
                     (text, p)
                 }
                 _ => (source.to_string(), PathBuf::from(name)),

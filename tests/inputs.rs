@@ -216,18 +216,74 @@ fn non_utf8_text_that_is_not_a_paper_is_refused_not_garbled() {
 fn existing_output_is_replaced_whole_and_no_temporary_file_remains() {
     let out = scratch("atomic");
     let target = out.join("两个具体-江滨区财政局机关党委.docx");
-    std::fs::write(&target, b"old").unwrap();
-    let o = wenshu(&[
+    let args = [
         "render",
         "--format",
         "docx",
         "fixtures/两个具体.yaml",
         "-o",
         out.to_str().unwrap(),
-    ]);
+    ];
+    let o = wenshu(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = std::fs::read(&target).unwrap();
+    assert!(first.starts_with(b"PK"));
+    // Its own output, unchanged: a second run replaces it, whole.
+    let o = wenshu(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&target).unwrap(), first);
+    assert_eq!(files_in(&out), vec![target]);
+}
+
+/// A file wenshu did not write, or one it wrote that was edited since, is
+/// never replaced: the run fails naming it and writes nothing of that
+/// input; `--force` replaces it.
+#[test]
+fn a_file_that_is_not_wenshus_own_is_never_replaced_without_force() {
+    let out = scratch("own");
+    let target = out.join("两个具体-江滨区财政局机关党委.docx");
+    let render = |extra: &[&str]| {
+        let mut args = vec![
+            "render",
+            "fixtures/两个具体.yaml",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        wenshu(&args)
+    };
+    std::fs::write(&target, b"the user's own").unwrap();
+    let o = render(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("错误[output]：已存在，不是文书写的文件，文书不会覆盖它")
+            && err.contains(&format!("--> {}", target.display()))
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"the user's own");
+    // Nothing of that input is written: not its PDF either.
+    assert_eq!(files_in(&out), vec![target.clone()]);
+
+    let o = render(&["--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::read(&target).unwrap().starts_with(b"PK"));
-    assert_eq!(files_in(&out), vec![target]);
+    // Edited by hand after wenshu wrote it: refused again.
+    let mut edited = std::fs::read(&target).unwrap();
+    edited.extend_from_slice(b"edited");
+    std::fs::write(&target, &edited).unwrap();
+    let o = render(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("写出后被改动过"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&target).unwrap(), edited);
+    // A directory or a symlink at an output path is never written through.
+    let pdf = out.join("两个具体-江滨区财政局机关党委.pdf");
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::create_dir(&pdf).unwrap();
+    let o = render(&["--force"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("不是普通文件"), "{}", stderr(&o));
 }
 
 #[test]
@@ -493,7 +549,8 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
         "{stems:?}"
     );
     assert_eq!(docx_in(&out).len(), 1);
-    // No flag forces it.
+    // No flag forces it: --force only lets wenshu replace files that are
+    // not its own; the transfer is refused just the same.
     let forced = wenshu(&[
         "render",
         rec.to_str().unwrap(),
@@ -501,7 +558,17 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
         "-o",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(forced.status.code(), Some(2));
+    assert_eq!(forced.status.code(), Some(3), "refused, as without it");
+    assert!(
+        stderr(&forced).contains("不能转入整改提高阶段"),
+        "{}",
+        stderr(&forced)
+    );
+    let after: Vec<String> = files_in(&out)
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(after, stems);
 }
 
 #[test]

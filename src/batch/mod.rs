@@ -7,23 +7,40 @@
 //! the manifest (every input with its outputs' sizes and SHA-256, or its
 //! errors), resuming from it, progress, and the merged print file. It never
 //! interprets a paper: [`crate::pipeline`] does, for one unit at a time,
-//! or [`crate::fill`] for a roster that names an office's Word template (their
-//! PDFs come from one LibreOffice run at the end, see [`crate::convert`]).
+//! or [`crate::fill`] for a roster that names an office's Word template
+//! (their PDFs come from one LibreOffice run at the end, see `filled`).
+//!
+//! What it will not do to the user's files: follow a symlink into a
+//! directory (a link loop cannot make it walk forever, and each real file is
+//! rendered once), write the merged file over an input, an output or a
+//! directory, or replace a file that [`crate::output`] does not know as its
+//! own. Shards writing into one directory name their papers over all
+//! shards' units alike, so they never take each other's names, and each
+//! keeps the others' entries in the manifest.
 
-use std::collections::HashMap;
-use std::io::{IsTerminal, Write as _};
+mod book;
+mod filled;
+mod manifest;
+mod progress;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic};
 use crate::fonts::Fonts;
-use crate::typeset::layout::Layout;
 use crate::input::sha256_hex;
-use crate::{convert, fill, input, output, pdf, pipeline, roster, template};
+use crate::output::{Names, OutDir, WriteError};
+use crate::typeset::layout::Layout;
+use crate::{fill, input, pipeline, roster, template};
+
+use book::{MergeFile, Target};
+pub use manifest::{Entry, OutputFile, MANIFEST_CSV, MANIFEST_JSON};
+use progress::Progress;
 
 /// What the user asked for.
 pub struct Options {
@@ -39,15 +56,16 @@ pub struct Options {
     pub resume: bool,
     /// (k, n): this run does units k, k+n, k+2n, … (1-based k).
     pub shard: Option<(usize, usize)>,
+    /// `--force`: replace existing files that are not wenshu's own.
+    pub force: bool,
     /// How a diagnostic is shown on the terminal (the CLI's renderer).
     pub render: fn(&Diagnostic) -> String,
     /// The district's settings every 阶段记录 is checked against.
     pub district: crate::record::District,
 }
 
-/// The manifest's file names inside the output directory.
-pub const MANIFEST_JSON: &str = "manifest.json";
-pub const MANIFEST_CSV: &str = "manifest.csv";
+/// A manifest entry's key: the input, and the table row of a roster's paper.
+type Key = (String, Option<usize>);
 
 /// One input of the batch: a YAML file or one row of a roster.
 enum Unit {
@@ -61,44 +79,98 @@ enum Unit {
 
 impl Unit {
     /// The manifest's name for this input.
-    fn key(&self) -> (String, Option<usize>) {
+    fn key(&self) -> Key {
         match self {
             Unit::File(p) => (p.display().to_string(), None),
             Unit::Row(r, i) | Unit::Filled(r, _, i) => (r.spec.name.clone(), Some(r.rows[*i].line)),
             Unit::Broken(name, _) => (name.clone(), None),
         }
     }
+
+    /// The files this unit reads, as the user named them.
+    fn files(&self) -> Vec<String> {
+        match self {
+            Unit::File(p) => vec![p.display().to_string()],
+            Unit::Row(r, _) => vec![r.spec.name.clone(), r.table_name.clone()],
+            Unit::Filled(r, t, _) => {
+                vec![r.spec.name.clone(), r.table_name.clone(), t.name.clone()]
+            }
+            Unit::Broken(name, _) => vec![name.clone()],
+        }
+    }
 }
 
-/// A manifest line: one input and what became of it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Entry {
-    pub input: String,
-    /// The table row, for a roster's paper.
-    pub row: Option<usize>,
-    pub input_sha256: String,
-    /// 成功, 失败 or 未达标 (a refused 阶段记录: only its 补课清单 was written).
-    pub status: String,
-    pub outputs: Vec<OutputFile>,
-    pub errors: Vec<String>,
+/// Runs the batch; returns whether everything succeeded. Every refusal to
+/// start (a merge target that is an input, an output that is the user's)
+/// comes before anything is rendered.
+pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> bool {
+    match Batch::start(opts, engine, fonts).and_then(Batch::run) {
+        Ok(ok) => ok,
+        Err(message) => {
+            eprint!("{message}");
+            false
+        }
+    }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
+/// What stops a batch: the text to print.
+type Stop = String;
+
+fn stop(message: impl std::fmt::Display) -> Stop {
+    format!("错误：{message}\n")
 }
 
-/// The manifest as `--resume` reads it back (written from a borrowed twin in
-/// [`write_manifest`], so the entries are not copied for every write).
-#[derive(Deserialize)]
-struct Manifest {
-    wenshu: String,
+/// A batch under way.
+struct Batch<'a> {
+    opts: &'a Options,
+    engine: &'a template::Engine,
+    fonts: Option<&'a Fonts>,
+    pool: rayon::ThreadPool,
+    out: OutDir,
     /// What affects the bytes of the outputs; a resume reuses nothing if it
     /// changed.
     settings: String,
+    units: Vec<Unit>,
+    naming: Naming,
+    /// For each unit: its entry from the last run, if that can stand.
+    reuse: Vec<Option<Entry>>,
+    merged: Option<Book>,
+    /// Filled templates' DOCX whose PDF LibreOffice makes at the end.
+    for_libreoffice: Vec<filled::Pending>,
+    /// In a sharded run: where every unit stands in the whole batch (the
+    /// manifest keeps the other shards' entries on disk, in batch order).
+    shards: Option<manifest::Positions>,
     entries: Vec<Entry>,
+    tally: Tally,
+    progress: Progress,
+    /// Shared-field mistakes already said (a roster's rows all share them).
+    said: HashSet<String>,
+    last_manifest: Instant,
+    started: Instant,
+}
+
+/// The merged print file, by who lays out its papers.
+enum Book {
+    /// wenshu's own papers, streamed in as they are typeset.
+    Typeset(Box<MergeFile>),
+    /// Filled office templates: LibreOffice's PDFs joined at the end.
+    Filled(Target),
+}
+
+/// How the papers of a unit get their file names.
+enum Naming {
+    /// In input order as they are made (`-2`, `-3` for repeats).
+    AsMade(Names),
+    /// Planned beforehand for every unit of every shard: unit → names.
+    Planned(Vec<Vec<String>>),
+}
+
+#[derive(Default)]
+struct Tally {
+    ok: usize,
+    failed: usize,
+    refused: usize,
+    skipped: usize,
 }
 
 /// What one unit produced, before it is named and written.
@@ -118,14 +190,499 @@ struct PaperOut {
     word: bool,
 }
 
-/// Runs the batch; returns whether everything succeeded.
-pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> bool {
-    let started = Instant::now();
-    if let Err(e) = std::fs::create_dir_all(&opts.out) {
-        eprintln!("错误：无法创建输出目录 {}：{e}", opts.out.display());
-        return false;
+/// One unit of a chunk, named and ready to write.
+struct Settled {
+    entry: Entry,
+    /// (file name, bytes) to write.
+    files: Vec<(String, Vec<u8>)>,
+    /// (bookmark title, layout) for the merged file.
+    pages: Vec<(String, Layout)>,
+    /// The DOCX of a filled template whose PDF LibreOffice is to make.
+    word_docx: Vec<String>,
+    reused: bool,
+}
+
+impl<'a> Batch<'a> {
+    /// Everything before the first paper is rendered: the output directory,
+    /// the units in order, the merge target, the names, what a resume keeps.
+    fn start(
+        opts: &'a Options,
+        engine: &'a template::Engine,
+        fonts: Option<&'a Fonts>,
+    ) -> Result<Self, Stop> {
+        let started = Instant::now();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| stop(format!("无法启动线程池：{e}")))?;
+        std::fs::create_dir_all(&opts.out)
+            .map_err(|e| stop(format!("无法创建输出目录 {}：{e}", opts.out.display())))?;
+        let out = OutDir::open(&opts.out, opts.force);
+        let settings = format!(
+            "docx={} pdf={} merge={} sort={:?}",
+            opts.docx,
+            opts.pdf,
+            opts.merge.is_some(),
+            opts.sort
+        );
+        // What an earlier wenshu (without the record) listed as written.
+        let on_disk = manifest::load(&opts.out);
+        for (name, sha) in on_disk.iter().flat_map(manifest::outputs_of) {
+            out.trust(name, sha);
+        }
+        let units = read_units(opts, &pool)?;
+        let mut names = Names::default();
+        let merged = match &opts.merge {
+            Some(path) => Some(open_merge(path, &units, &mut names, opts)?),
+            None => None,
+        };
+        check_manifest_files(&out, opts.render)?;
+        let (units, naming, shards) = match opts.shard {
+            Some(shard) => {
+                let (units, planned, positions) = shard_units(units, shard, names, &opts.district, &pool);
+                (units, Naming::Planned(planned), Some(positions))
+            }
+            None => (units, Naming::AsMade(names), None),
+        };
+        let reuse = units.iter().map(|_| None).collect();
+        let mut batch = Batch {
+            opts,
+            engine,
+            fonts,
+            pool,
+            out,
+            settings,
+            progress: Progress::new(units.len()),
+            reuse,
+            units,
+            naming,
+            merged,
+            for_libreoffice: Vec::new(),
+            shards,
+            entries: Vec::new(),
+            tally: Tally::default(),
+            said: HashSet::new(),
+            last_manifest: Instant::now(),
+            started,
+        };
+        if opts.resume {
+            batch.decide_reuse(on_disk);
+        }
+        Ok(batch)
     }
-    remove_stale_temporaries(&opts.out);
+
+    /// Renders and writes every unit, chunk by chunk; returns whether all
+    /// succeeded.
+    fn run(mut self) -> Result<bool, Stop> {
+        let total = self.units.len();
+        let chunk = 8 * self.pool.current_num_threads().max(1);
+        let mut start = 0;
+        while start < total {
+            let end = (start + chunk).min(total);
+            self.chunk(start..end)?;
+            start = end;
+        }
+        self.libreoffice_pdfs();
+        self.save_manifest()?;
+        let pages = match self.merged.take() {
+            Some(Book::Typeset(m)) => Some(
+                m.finish(self.fonts.expect("fonts with a merge"))
+                    .map_err(|e| stop(format!("写入合并文件失败：{e}")))?,
+            ),
+            Some(Book::Filled(target)) => Some(
+                target
+                    .join(&filled::pdfs_of(&self.entries, &self.out))
+                    .map_err(stop)?,
+            ),
+            None => None,
+        };
+        self.progress.finish();
+        eprintln!("{}", self.summary(pages));
+        Ok(self.tally.failed == 0 && self.tally.refused == 0)
+    }
+
+    /// One chunk: render in parallel, name in input order (the same names
+    /// and bytes for any `-j`), write in parallel, then account in order.
+    fn chunk(&mut self, range: Range<usize>) -> Result<(), Stop> {
+        let produced = self.produce(range.clone());
+        let mut settled: Vec<Settled> = range
+            .clone()
+            .zip(produced)
+            .map(|(i, p)| self.settle(i, p))
+            .collect();
+        let written = self.write(&mut settled);
+        for (unit, result) in settled.into_iter().zip(written) {
+            self.account(unit, result)?;
+        }
+        // The manifest is rewritten at most once a second (a killed run loses
+        // at most that second's entries, which a resume then redoes), and at
+        // the end: rewriting it after every chunk would be quadratic.
+        if self.last_manifest.elapsed() >= Duration::from_secs(1) {
+            self.save_manifest()?;
+        }
+        let t = &self.tally;
+        self.progress
+            .advance(range.len(), t.ok, t.failed + t.refused);
+        Ok(())
+    }
+
+    /// Renders the chunk's units on every core. A unit a resume keeps is
+    /// not rendered, unless the merged file needs its pages (then it is
+    /// laid out only).
+    fn produce(&self, range: Range<usize>) -> Vec<Option<Produced>> {
+        let keep_layout = matches!(self.merged, Some(Book::Typeset(_)));
+        self.pool.install(|| {
+            range
+                .into_par_iter()
+                .map(|i| {
+                    let unit = &self.units[i];
+                    match &self.reuse[i] {
+                        Some(_) if keep_layout => Some(self.produce_one(unit, false, true)),
+                        Some(_) => None,
+                        None => Some(self.produce_one(unit, true, keep_layout)),
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// Runs one unit through the pipeline and, if `files`, the writers (in
+    /// memory).
+    fn produce_one(&self, unit: &Unit, files: bool, keep_layout: bool) -> Produced {
+        let (opts, fonts) = (self.opts, self.fonts);
+        let input_sha256 = input_digest(unit).unwrap_or_default();
+        let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
+        let result = match unit {
+            Unit::Filled(r, t, i) => return filled::produce(r, t, *i, input_sha256),
+            Unit::File(p) => pipeline::render_file(self.engine, p, check_fonts, &opts.district),
+            Unit::Row(r, i) => {
+                let docs = [r.row_doc(*i)];
+                let mut result = pipeline::render_docs(self.engine, &r.spec, &docs, check_fonts, &opts.district);
+                result.errors = r.relocate(*i, result.errors);
+                result.refusals = r.relocate(*i, result.refusals);
+                result
+            }
+            Unit::Broken(_, diags) => pipeline::FileResult {
+                errors: diags.clone(),
+                ..Default::default()
+            },
+        };
+        let refused = !result.refusals.is_empty();
+        let papers = result
+            .rendered
+            .into_iter()
+            .map(|r| {
+                let (docx, pdf) = (files && opts.docx, files && opts.pdf);
+                let made = pipeline::outputs(&r.document, fonts, docx, pdf, keep_layout);
+                PaperOut {
+                    stem: r.stem,
+                    docx: made.docx,
+                    pdf: made.pdf,
+                    layout: made.layout,
+                    word: false,
+                }
+            })
+            .collect();
+        Produced {
+            input_sha256,
+            papers,
+            // The manifest lists a refused record's refusals as its problems.
+            errors: result.errors.into_iter().chain(result.refusals).collect(),
+            refused,
+        }
+    }
+
+    /// Says a unit's problems, decides its status and names its files.
+    fn settle(&mut self, i: usize, produced: Option<Produced>) -> Settled {
+        if let Some(entry) = self.reuse[i].clone() {
+            return settle_reused(entry, produced);
+        }
+        let mut p = produced.expect("produced when not reused");
+        let names = self.names_for(i, &mut p);
+        self.say(&p.errors);
+        let status = if p.papers.is_empty() && !p.errors.is_empty() {
+            "失败"
+        } else if p.refused {
+            "未达标"
+        } else {
+            "成功"
+        };
+        let (input, row) = self.units[i].key();
+        let mut files = Vec::new();
+        let mut pages = Vec::new();
+        let mut word_docx = Vec::new();
+        for (paper, stem) in p.papers.into_iter().zip(names) {
+            if paper.word && self.opts.pdf {
+                word_docx.push(format!("{stem}.docx"));
+            }
+            for (ext, bytes) in [("docx", paper.docx), ("pdf", paper.pdf)] {
+                if let Some(bytes) = bytes {
+                    files.push((format!("{stem}.{ext}"), bytes));
+                }
+            }
+            if let Some(layout) = paper.layout {
+                pages.push((stem, layout));
+            }
+        }
+        Settled {
+            entry: Entry {
+                input,
+                row,
+                input_sha256: p.input_sha256,
+                status: status.to_string(),
+                outputs: Vec::new(),
+                errors: p.errors.iter().map(Diagnostic::short).collect(),
+            },
+            files,
+            pages,
+            word_docx,
+            reused: false,
+        }
+    }
+
+    /// The file stems of unit `i`'s papers. Planned names that no longer
+    /// fit (an input changed while the batch ran) fail the unit.
+    fn names_for(&mut self, i: usize, p: &mut Produced) -> Vec<String> {
+        let names = match &mut self.naming {
+            Naming::AsMade(names) => p.papers.iter().map(|x| names.unique(&x.stem)).collect(),
+            Naming::Planned(planned) => std::mem::take(&mut planned[i]),
+        };
+        if names.len() != p.papers.len() {
+            p.papers.clear();
+            p.errors.push(Diagnostic::whole_file(
+                &self.units[i].key().0,
+                Code::Internal,
+                "输入在运行中被改动过，与开始时读到的不同；请重新运行",
+            ));
+        }
+        names
+    }
+
+    /// Prints a unit's problems. A mistake in a roster's shared fields
+    /// fails every row alike: it is said once (the manifest still lists it
+    /// for each row).
+    fn say(&mut self, errors: &[Diagnostic]) {
+        for d in errors {
+            if d.shared && !self.said.insert(d.short()) {
+                continue;
+            }
+            self.progress.println(&(self.opts.render)(d));
+        }
+    }
+
+    /// Writes the chunk's files on every core, a unit's files all or none:
+    /// each is checked (not the user's, not changed since wenshu wrote it)
+    /// before any of them is written.
+    fn write(&self, settled: &mut [Settled]) -> Vec<Result<Vec<OutputFile>, Vec<WriteError>>> {
+        let out = &self.out;
+        self.pool.install(|| {
+            settled
+                .par_iter_mut()
+                .map(|unit| {
+                    let files = std::mem::take(&mut unit.files);
+                    let refused: Vec<WriteError> = files
+                        .iter()
+                        .filter_map(|(name, _)| out.check(name).err())
+                        .collect();
+                    if !refused.is_empty() {
+                        return Err(refused);
+                    }
+                    let mut written = Vec::new();
+                    for (name, bytes) in &files {
+                        let sha256 = out.put(name, bytes).map_err(|e| vec![e])?;
+                        written.push(OutputFile {
+                            path: name.clone(),
+                            bytes: bytes.len() as u64,
+                            sha256,
+                        });
+                    }
+                    Ok(written)
+                })
+                .collect()
+        })
+    }
+
+    /// Takes a unit's outcome into the tally, the manifest and the merged
+    /// file (whose pages follow input order), and says what failed to be
+    /// written, file by file.
+    fn account(
+        &mut self,
+        unit: Settled,
+        written: Result<Vec<OutputFile>, Vec<WriteError>>,
+    ) -> Result<(), Stop> {
+        let Settled {
+            mut entry,
+            pages,
+            word_docx,
+            reused,
+            ..
+        } = unit;
+        match written {
+            Ok(files) => entry.outputs.extend(files),
+            Err(errors) => {
+                for e in &errors {
+                    let d = e.diagnostic();
+                    self.progress.println(&(self.opts.render)(&d));
+                    entry.errors.push(d.short());
+                }
+                entry.status = "失败".into();
+            }
+        }
+        if entry.status != "失败" {
+            let at = self.entries.len();
+            self.for_libreoffice.extend(
+                word_docx
+                    .into_iter()
+                    .map(|docx| filled::Pending { entry: at, docx }),
+            );
+            if let Some(Book::Typeset(m)) = self.merged.as_mut() {
+                let fonts = self.fonts.expect("fonts with a merge");
+                for (title, layout) in &pages {
+                    m.add(layout, fonts, title)
+                        .map_err(|e| stop(format!("写入合并文件失败：{e}")))?;
+                }
+            }
+        }
+        let t = &mut self.tally;
+        match entry.status.as_str() {
+            "失败" => t.failed += 1,
+            "未达标" => t.refused += 1,
+            _ => t.ok += 1,
+        }
+        t.skipped += usize::from(reused);
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// The filled templates' PDFs, from one LibreOffice run; a paper whose
+    /// PDF could not be made or put in place fails, said file by file.
+    fn libreoffice_pdfs(&mut self) {
+        if self.for_libreoffice.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.for_libreoffice);
+        let failed = filled::pdfs(&self.out, &pending, &mut self.entries, self.opts.docx);
+        for (i, d) in failed {
+            self.progress.println(&(self.opts.render)(&d));
+            let entry = &mut self.entries[i];
+            entry.errors.push(d.short());
+            if entry.status == "成功" {
+                self.tally.ok -= 1;
+                self.tally.failed += 1;
+            }
+            entry.status = "失败".into();
+        }
+    }
+
+    /// Writes manifest.json and manifest.csv: this run's entries, and in a
+    /// sharded run the other shards' entries as they stand on disk.
+    fn save_manifest(&mut self) -> Result<(), Stop> {
+        let result = match &self.shards {
+            None => manifest::write(&self.out, &self.settings, &self.entries),
+            Some(at) => manifest::write_merged(&self.out, &self.settings, &self.entries, at),
+        };
+        self.last_manifest = Instant::now();
+        result.map_err(|e| stop(format!("无法写入清单：{e}")))
+    }
+
+    /// Decides, for every unit at once, whether its last run's outputs can
+    /// stand: its input unchanged, its outputs as wenshu wrote them, and its
+    /// names still its own. Their names are taken before any paper is named,
+    /// so no new paper can take one of them.
+    fn decide_reuse(&mut self, on_disk: Option<manifest::Manifest>) {
+        let previous: HashMap<Key, Entry> = on_disk
+            .filter(|m| m.is_current(&self.settings))
+            .map(|m| {
+                m.entries
+                    .into_iter()
+                    .map(|e| ((e.input.clone(), e.row), e))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let out = &self.out;
+        let candidates: Vec<Option<Entry>> = self.pool.install(|| {
+            self.units
+                .par_iter()
+                .map(|u| {
+                    let prev = previous.get(&u.key())?;
+                    (prev.status == "成功"
+                        && input_digest(u).as_deref() == Some(prev.input_sha256.as_str())
+                        && !prev.outputs.is_empty()
+                        && prev.outputs.iter().all(|o| out.holds(&o.path, &o.sha256)))
+                    .then(|| prev.clone())
+                })
+                .collect()
+        });
+        self.reuse = candidates
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.filter(|e| self.naming.keep(i, &manifest::stems_of(e))))
+            .collect();
+    }
+
+    fn summary(&self, merged_pages: Option<usize>) -> String {
+        let t = &self.tally;
+        let total = self.units.len();
+        let mut s = format!("共 {total} 项：成功 {} 项", t.ok);
+        if t.skipped > 0 {
+            s.push_str(&format!("（其中 {} 项沿用上次的输出）", t.skipped));
+        }
+        s.push_str(&format!("，失败 {} 项", t.failed));
+        if t.refused > 0 {
+            s.push_str(&format!("，未达标 {} 项（只生成补课清单）", t.refused));
+        }
+        s.push_str(&format!(
+            "；用时 {:.1} 秒。清单：{}",
+            self.started.elapsed().as_secs_f64(),
+            self.opts.out.join(MANIFEST_JSON).display()
+        ));
+        if let (Some(path), Some(pages)) = (&self.opts.merge, merged_pages) {
+            s.push_str(&format!("；合并打印文件：{}（{pages} 页）", path.display()));
+        }
+        s
+    }
+}
+
+/// A unit a resume keeps: its last entry, and its pages for the merged
+/// file (laid out again), under the names it has.
+fn settle_reused(entry: Entry, produced: Option<Produced>) -> Settled {
+    let titles = manifest::stems_of(&entry);
+    let pages = produced
+        .map(|p| p.papers.into_iter().filter_map(|p| p.layout))
+        .into_iter()
+        .flatten();
+    Settled {
+        pages: titles.into_iter().zip(pages).collect(),
+        entry,
+        files: Vec::new(),
+        word_docx: Vec::new(),
+        reused: true,
+    }
+}
+
+impl Naming {
+    /// Whether a unit a resume would keep may keep these names: planned
+    /// names must be exactly its own; names made as they come must not be
+    /// taken already (by the merged file, or another kept unit), and are
+    /// taken now.
+    fn keep(&mut self, i: usize, stems: &[String]) -> bool {
+        match self {
+            Naming::Planned(planned) => planned[i] == stems,
+            Naming::AsMade(names) => {
+                let free = stems.iter().all(|s| names.is_free(s));
+                if free {
+                    stems.iter().for_each(|s| names.reserve(s));
+                }
+                free
+            }
+        }
+    }
+}
+
+/// The batch's units in order: the inputs expanded (a roster's warnings
+/// said once), sorted if asked. No unit at all is an error, except for a
+/// shard (another shard may have them all).
+fn read_units(opts: &Options, pool: &rayon::ThreadPool) -> Result<Vec<Unit>, Stop> {
     let mut units = expand(&opts.inputs);
     for unit in &units {
         if let Unit::Row(r, 0) = unit {
@@ -134,386 +691,39 @@ pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> 
             }
         }
     }
-    if let Some((k, n)) = opts.shard {
-        units = units
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| i % n == k - 1)
-            .map(|(_, u)| u)
-            .collect();
-    }
-    // Filled templates are merged from LibreOffice's PDFs after the run
-    // (crate::merge), wenshu's own papers while they are typeset.
-    let filled_merge = opts.merge.is_some() && units.iter().any(|u| matches!(u, Unit::Filled(..)));
-    if filled_merge && units.iter().any(|u| !matches!(u, Unit::Filled(..))) {
-        eprintln!("错误：--merge 不能把按 Word 模板填写的文书与 wenshu 排版的文书合在一起；请分两次运行");
-        return false;
-    }
-    if filled_merge && !opts.pdf {
-        eprintln!("错误：按 Word 模板填写的花名册要合并，须同时生成 PDF：请加 --format pdf（或 docx,pdf）");
-        return false;
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
-        .build()
-        .expect("thread pool");
-    let settings = format!(
-        "docx={} pdf={} merge={} sort={:?}",
-        opts.docx,
-        opts.pdf,
-        opts.merge.is_some(),
-        opts.sort
-    );
-    let previous: HashMap<(String, Option<usize>), Entry> = if opts.resume {
-        load_manifest(&opts.out, &settings)
-    } else {
-        HashMap::new()
-    };
-
-    // --sort: keys first (decoding only), then a stable sort.
     if let Some(key) = &opts.sort {
-        let keys: Vec<Option<String>> =
-            pool.install(|| units.par_iter().map(|u| sort_key(u, key)).collect());
-        if !units.is_empty() && keys.iter().all(Option::is_none) {
-            eprintln!("错误：--sort {key}：没有任何文书有字段「{key}」；字段路径用点分隔，如 党员.姓名");
-            return false;
-        }
-        let keys: Vec<Vec<u8>> = keys
-            .iter()
-            .map(|k| k.as_deref().map_or(Vec::new(), |t| crate::collate::key(t, opts.sort_by)))
-            .collect();
-        let mut order: Vec<usize> = (0..units.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
-        units = order
-            .into_iter()
-            .map(|i| slots[i].take().expect("each unit once"))
-            .collect();
+        units = sort_units(units, key, opts.sort_by, pool)?;
     }
-
-    let total = units.len();
-    if total == 0 && opts.shard.is_none() {
-        eprintln!("错误：输入中没有找到任何 YAML 文件（*.yaml、*.yml）");
-        return false;
+    if units.is_empty() && opts.shard.is_none() {
+        return Err(stop("输入中没有找到任何 YAML 文件（*.yaml、*.yml）"));
     }
-    let progress = Progress::new(total);
-    let mut merged = match &opts.merge {
-        Some(path) if !filled_merge => match MergeFile::create(path) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                eprintln!("错误：无法创建合并文件 {}：{e}", path.display());
-                return false;
-            }
-        },
-        _ => None,
-    };
-    let mut taken = output::Names::default();
-    let mut entries: Vec<Entry> = Vec::with_capacity(total);
-    let (mut ok, mut failed, mut refused, mut skipped) = (0usize, 0usize, 0usize, 0usize);
-    let chunk = 8 * pool.current_num_threads().max(1);
-    let mut start = 0;
-    let mut last_manifest = Instant::now();
-    let mut shared_said = std::collections::HashSet::new();
-    // Filled templates whose PDF LibreOffice makes at the end: (entry, DOCX).
-    let mut for_libreoffice: Vec<(usize, PathBuf)> = Vec::new();
-    while start < total {
-        let end = (start + chunk).min(total);
-        let slice = &units[start..end];
-        // Resume: an input whose hash and outputs still match is kept as is
-        // (unless the merged file needs its pages).
-        let reuse: Vec<Option<Entry>> = slice
-            .iter()
-            .map(|u| {
-                let prev = previous.get(&u.key())?;
-                (merged.is_none()
-                    && prev.status == "成功"
-                    && input_digest(u).as_deref() == Some(&prev.input_sha256)
-                    && outputs_intact(&opts.out, prev))
-                .then(|| prev.clone())
-            })
-            .collect();
-        let produced: Vec<Option<Produced>> = pool.install(|| {
-            slice
-                .par_iter()
-                .zip(&reuse)
-                .map(|(u, r)| {
-                    r.is_none()
-                        .then(|| produce(u, engine, fonts, opts, merged.is_some()))
-                })
-                .collect()
-        });
-        // Name and write in input order: the same names and bytes for any -j.
-        let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        let mut chunk_entries: Vec<(Entry, Vec<usize>)> = Vec::new();
-        for ((unit, reused), produced) in slice.iter().zip(reuse).zip(produced) {
-            let (input, row) = unit.key();
-            if let Some(entry) = reused {
-                for o in &entry.outputs {
-                    if let Some(stem) = Path::new(&o.path).file_stem() {
-                        taken.reserve(&stem.to_string_lossy());
-                    }
-                }
-                skipped += 1;
-                ok += 1;
-                chunk_entries.push((entry, Vec::new()));
-                continue;
-            }
-            let p = produced.expect("produced when not reused");
-            for d in &p.errors {
-                // A mistake in a roster's shared fields fails every row alike:
-                // say it once (the manifest still lists it for each row).
-                let text = (opts.render)(d);
-                if d.shared && !shared_said.insert(d.short())
-                {
-                    continue;
-                }
-                progress.println(&text);
-            }
-            let status = if p.papers.is_empty() && !p.errors.is_empty() {
-                failed += 1;
-                "失败"
-            } else if p.refused {
-                refused += 1;
-                "未达标"
-            } else {
-                ok += 1;
-                "成功"
-            };
-            let mut idx = Vec::new();
-            for paper in p.papers {
-                let stem = taken.unique(&paper.stem);
-                if paper.word && opts.pdf {
-                    let at = entries.len() + chunk_entries.len();
-                    for_libreoffice.push((at, opts.out.join(format!("{stem}.docx"))));
-                }
-                for (ext, bytes) in [("docx", paper.docx), ("pdf", paper.pdf)] {
-                    if let Some(bytes) = bytes {
-                        idx.push(writes.len());
-                        writes.push((opts.out.join(format!("{stem}.{ext}")), bytes));
-                    }
-                }
-                if let (Some(m), Some(layout)) = (merged.as_mut(), paper.layout.as_ref()) {
-                    if let Err(e) = m.add(layout, fonts.expect("fonts with a merge"), &stem) {
-                        eprintln!("错误：写入合并文件失败：{e}");
-                        return false;
-                    }
-                }
-            }
-            let entry = Entry {
-                input,
-                row,
-                input_sha256: p.input_sha256,
-                status: status.to_string(),
-                outputs: Vec::new(),
-                errors: p.errors.iter().map(Diagnostic::short).collect(),
-            };
-            chunk_entries.push((entry, idx));
-        }
-        let results: Vec<std::io::Result<OutputFile>> = pool.install(|| {
-            writes
-                .par_iter()
-                .map(|(path, bytes)| {
-                    output::write_atomic(path, bytes)?;
-                    Ok(OutputFile {
-                        path: path
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                        bytes: bytes.len() as u64,
-                        sha256: sha256_hex(bytes),
-                    })
-                })
-                .collect()
-        });
-        let mut results: Vec<Option<std::io::Result<OutputFile>>> =
-            results.into_iter().map(Some).collect();
-        for (mut entry, idx) in chunk_entries {
-            for i in idx {
-                match results[i].take().expect("each write once") {
-                    Ok(f) => entry.outputs.push(f),
-                    Err(e) => {
-                        entry
-                            .errors
-                            .push(format!("无法写入 {}：{e}", writes[i].0.display()));
-                        if entry.status == "成功" {
-                            ok -= 1;
-                            failed += 1;
-                        }
-                        entry.status = "失败".into();
-                    }
-                }
-            }
-            entries.push(entry);
-        }
-        // The manifest is rewritten at most once a second (a killed run loses
-        // at most that second's entries, which a resume then redoes), and at
-        // the end: rewriting it after every chunk would be quadratic.
-        if end == total || last_manifest.elapsed() >= Duration::from_secs(1) {
-            if let Err(e) = write_manifest(&opts.out, &settings, &entries) {
-                eprintln!("错误：无法写入清单：{e}");
-                return false;
-            }
-            last_manifest = Instant::now();
-        }
-        progress.advance(end - start, ok, failed + refused);
-        start = end;
-    }
-    if !for_libreoffice.is_empty() {
-        let (done, lost) = libreoffice_pdfs(&for_libreoffice, &mut entries, opts);
-        ok -= lost;
-        failed += lost;
-        let _ = done;
-    }
-    if total == 0 || !for_libreoffice.is_empty() {
-        if let Err(e) = write_manifest(&opts.out, &settings, &entries) {
-            eprintln!("错误：无法写入清单：{e}");
-            return false;
-        }
-    }
-    let mut merged_pages = None;
-    if let Some(m) = merged {
-        match m.finish(fonts.expect("fonts with a merge")) {
-            Ok(pages) => merged_pages = Some(pages),
-            Err(e) => {
-                eprintln!("错误：写入合并文件失败：{e}");
-                return false;
-            }
-        }
-    }
-    if let (true, Some(path)) = (filled_merge, &opts.merge) {
-        match crate::merge::merge(&filled_pdfs(&entries, &opts.out), path) {
-            Ok(pages) => merged_pages = Some(pages),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                return false;
-            }
-        }
-    }
-    progress.finish();
-    let secs = started.elapsed().as_secs_f64();
-    let mut summary = format!("共 {total} 项：成功 {ok} 项");
-    if skipped > 0 {
-        summary.push_str(&format!("（其中 {skipped} 项沿用上次的输出）"));
-    }
-    summary.push_str(&format!("，失败 {failed} 项"));
-    if refused > 0 {
-        summary.push_str(&format!("，未达标 {refused} 项（只生成补课清单）"));
-    }
-    summary.push_str(&format!(
-        "；用时 {secs:.1} 秒。清单：{}",
-        opts.out.join(MANIFEST_JSON).display()
-    ));
-    if let (Some(path), Some(pages)) = (&opts.merge, merged_pages) {
-        summary.push_str(&format!("；合并打印文件：{}（{pages} 页）", path.display()));
-    }
-    eprintln!("{summary}");
-    failed == 0 && refused == 0
-}
-
-/// Converts the filled templates' DOCX to PDF in one LibreOffice run and
-/// lists the PDFs in their entries; without DOCX in the formats asked, the
-/// DOCX are removed again. Returns (converted, failed) counts.
-fn libreoffice_pdfs(
-    pending: &[(usize, PathBuf)],
-    entries: &mut [Entry],
-    opts: &Options,
-) -> (usize, usize) {
-    let written: Vec<(usize, PathBuf)> = pending
-        .iter()
-        .filter(|(_, p)| p.is_file())
-        .cloned()
-        .collect();
-    let docx: Vec<PathBuf> = written.iter().map(|(_, p)| p.clone()).collect();
-    match convert::to_pdf(&docx, &opts.out) {
-        Ok(pdfs) => {
-            for ((i, docx), pdf) in written.iter().zip(&pdfs) {
-                let entry = &mut entries[*i];
-                if let Ok(bytes) = std::fs::read(pdf) {
-                    entry.outputs.push(OutputFile {
-                        path: file_name(pdf),
-                        bytes: bytes.len() as u64,
-                        sha256: sha256_hex(&bytes),
-                    });
-                }
-                if !opts.docx {
-                    let name = file_name(docx);
-                    entry.outputs.retain(|o| o.path != name);
-                    let _ = std::fs::remove_file(docx);
-                }
-            }
-            (pdfs.len(), 0)
-        }
-        Err(m) => {
-            eprintln!("错误：{m}");
-            for (i, _) in &written {
-                entries[*i].status = "失败".into();
-                entries[*i].errors.push(m.clone());
-            }
-            (0, written.len())
-        }
-    }
-}
-
-/// The PDFs of the papers that succeeded, in output order, each with its
-/// name as the bookmark.
-fn filled_pdfs(entries: &[Entry], out: &Path) -> Vec<(String, PathBuf)> {
-    entries
-        .iter()
-        .filter(|e| e.status == "成功")
-        .flat_map(|e| &e.outputs)
-        .filter_map(|o| {
-            let stem = o.path.strip_suffix(".pdf")?;
-            Some((stem.to_string(), out.join(&o.path)))
-        })
-        .collect()
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    Ok(units)
 }
 
 /// Files, directories (recursively, *.yaml and *.yml, sorted) and rosters
-/// (one unit per row), in the order given.
+/// (one unit per row), in the order given. A file reached twice (through
+/// two inputs or a symlink) is one unit.
 fn expand(inputs: &[PathBuf]) -> Vec<Unit> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found = Vec::new();
-            walk(input, &mut found);
-            found.sort();
-            files.extend(found);
+            files.extend(walk(input));
         } else {
             files.push(input.clone());
         }
     }
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     let mut units = Vec::new();
     for f in files {
-        let is_yaml = f.extension().is_some_and(|e| e == "yaml" || e == "yml");
-        let text = if is_yaml {
-            std::fs::read_to_string(&f).unwrap_or_default()
-        } else {
-            String::new()
-        };
-        if is_yaml && roster::is_roster(&text) {
+        let is_yaml = is_yaml(&f);
+        // Read through the capped reader: a FIFO or a device never blocks.
+        let is_roster = is_yaml
+            && input::read_capped(&f)
+                .is_ok_and(|b| roster::is_roster(&String::from_utf8_lossy(&b)));
+        if is_roster {
             match roster::read(&f) {
-                Ok(r) => {
-                    let r = Arc::new(r);
-                    match &r.template {
-                        None => units.extend((0..r.rows.len()).map(|i| Unit::Row(r.clone(), i))),
-                        Some((path, _)) => match fill::Template::open(path) {
-                            Ok(t) => {
-                                let t = Arc::new(t);
-                                units.extend(
-                                    (0..r.rows.len())
-                                        .map(|i| Unit::Filled(r.clone(), t.clone(), i)),
-                                );
-                            }
-                            Err(diags) => units.push(Unit::Broken(f.display().to_string(), diags)),
-                        },
-                    }
-                }
+                Ok(r) => units.extend(roster_units(Arc::new(r), &f)),
                 Err(diags) => units.push(Unit::Broken(f.display().to_string(), diags)),
             }
         } else if !is_yaml && f.is_file() {
@@ -530,23 +740,52 @@ fn expand(inputs: &[PathBuf]) -> Vec<Unit> {
     units
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+/// A roster's units: one a row, filling its Word template if it names one.
+fn roster_units(r: Arc<roster::Roster>, spec: &Path) -> Vec<Unit> {
+    let Some((path, _)) = &r.template else {
+        return (0..r.rows.len()).map(|i| Unit::Row(r.clone(), i)).collect();
     };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(p);
+    match fill::Template::open(path) {
+        Ok(t) => {
+            let t = Arc::new(t);
+            (0..r.rows.len())
+                .map(|i| Unit::Filled(r.clone(), t.clone(), i))
+                .collect()
+        }
+        Err(diags) => vec![Unit::Broken(spec.display().to_string(), diags)],
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+}
+
+/// The YAML files under `dir`, sorted. A symlink to a directory is not
+/// followed (`ln -s . x` would loop); a symlink to a file is taken, and
+/// whatever it points to is refused later if it is not a regular file.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => pending.push(p),
+                Ok(_) if is_yaml(&p) => found.push(p),
+                _ => {}
+            }
         }
     }
+    found.sort();
+    found
 }
 
 fn input_digest(unit: &Unit) -> Option<String> {
     match unit {
-        Unit::File(p) => std::fs::read(p).ok().map(|b| sha256_hex(&b)),
+        Unit::File(p) => input::read_capped(p).ok().map(|b| sha256_hex(&b)),
         Unit::Row(r, i) => Some(r.row_digest(*i)),
         Unit::Filled(r, t, i) => Some(sha256_hex(
             format!("{}\u{1f}{}", r.row_digest(*i), t.digest).as_bytes(),
@@ -555,111 +794,35 @@ fn input_digest(unit: &Unit) -> Option<String> {
     }
 }
 
-/// Runs one unit through the pipeline and the writers (in memory).
-fn produce(
-    unit: &Unit,
-    engine: &template::Engine,
-    fonts: Option<&Fonts>,
-    opts: &Options,
-    keep_layout: bool,
-) -> Produced {
-    let input_sha256 = input_digest(unit).unwrap_or_default();
-    let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
-    let result = match unit {
-        Unit::Filled(r, t, i) => return produce_filled(r, t, *i, input_sha256),
-        Unit::File(p) => pipeline::render_file(engine, p, check_fonts, &opts.district),
-        Unit::Row(r, i) => {
-            let docs = [r.row_doc(*i)];
-            let mut result = pipeline::render_docs(engine, &r.spec, &docs, check_fonts, &opts.district);
-            result.errors = r.relocate(*i, result.errors);
-            result.refusals = r.relocate(*i, result.refusals);
-            result
-        }
-        Unit::Broken(_, diags) => pipeline::FileResult {
-            errors: diags.clone(),
-            ..Default::default()
-        },
-    };
-    let refused = !result.refusals.is_empty();
-    let mut papers = Vec::new();
-    for r in result.rendered {
-        let files = pipeline::outputs(&r.document, fonts, opts.docx, opts.pdf, keep_layout);
-        papers.push(PaperOut {
-            stem: r.stem,
-            docx: files.docx,
-            pdf: files.pdf,
-            layout: files.layout,
-            word: false,
-        });
+/// `--sort KEY`: keys first (decoding only), then a stable sort in the
+/// asked order. A field no paper has is a mistake in the field path.
+fn sort_units(
+    units: Vec<Unit>,
+    key: &str,
+    by: crate::collate::Order,
+    pool: &rayon::ThreadPool,
+) -> Result<Vec<Unit>, Stop> {
+    let keys: Vec<Option<String>> =
+        pool.install(|| units.par_iter().map(|u| sort_key(u, key)).collect());
+    if !units.is_empty() && keys.iter().all(Option::is_none) {
+        return Err(stop(format!(
+            "--sort {key}：没有任何文书有字段「{key}」；字段路径用点分隔，如 党员.姓名"
+        )));
     }
-    Produced {
-        input_sha256,
-        papers,
-        // The manifest lists a refused record's refusals as its problems.
-        errors: result.errors.into_iter().chain(result.refusals).collect(),
-        refused,
-    }
-}
-
-/// Fills a roster row into the office's Word template (the DOCX always: a
-/// PDF is made from it at the end).
-fn produce_filled(
-    r: &roster::Roster,
-    t: &fill::Template,
-    i: usize,
-    input_sha256: String,
-) -> Produced {
-    let root = r.row_doc(i).root;
-    let named = match &r.file_name {
-        Some(pattern) => fill::evaluate_name(pattern, &root),
-        None => Ok(default_filled_stem(r, t, i)),
-    };
-    let result = named.map_err(|why| {
-        vec![Diagnostic::whole_file(
-            &r.spec.name,
-            Code::Template,
-            format!("「文件名」{why}"),
-        )]
-    });
-    let result = result.and_then(|stem| t.fill(&r.spec, &root, false).map(|b| (stem, b)));
-    match result {
-        Ok((stem, docx)) => Produced {
-            input_sha256,
-            papers: vec![PaperOut {
-                stem,
-                docx: Some(docx),
-                pdf: None,
-                layout: None,
-                word: true,
-            }],
-            errors: Vec::new(),
-            refused: false,
-        },
-        Err(errors) => Produced {
-            input_sha256,
-            papers: Vec::new(),
-            errors: r.relocate(i, errors),
-            refused: false,
-        },
-    }
-}
-
-/// 评议表-张三: the template's name and the row's first cell (or its line).
-fn default_filled_stem(r: &roster::Roster, t: &fill::Template, i: usize) -> String {
-    let base = Path::new(&t.name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let row = &r.rows[i];
-    match row
-        .cells
-        .first()
-        .map(|(c, _)| c.trim())
-        .filter(|c| !c.is_empty())
-    {
-        Some(first) => format!("{base}-{first}"),
-        None => format!("{base}-{}", row.line),
-    }
+    let keys: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|k| {
+            k.as_deref()
+                .map_or(Vec::new(), |t| crate::collate::key(t, by))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
+    Ok(order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each unit once"))
+        .collect())
 }
 
 /// The key `--sort KEY` orders by: the value at a field path of the paper
@@ -693,210 +856,136 @@ fn sort_key(unit: &Unit, key: &str) -> Option<String> {
     }
 }
 
-fn outputs_intact(dir: &Path, entry: &Entry) -> bool {
-    !entry.outputs.is_empty()
-        && entry.outputs.iter().all(|o| {
-            std::fs::read(dir.join(&o.path))
-                .is_ok_and(|b| b.len() as u64 == o.bytes && sha256_hex(&b) == o.sha256)
-        })
-}
-
-fn load_manifest(dir: &Path, settings: &str) -> HashMap<(String, Option<usize>), Entry> {
-    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST_JSON)) else {
-        return HashMap::new();
+/// The units of shard k of n (units k, k+n, k+2n, …), each with its papers'
+/// names as a run of every shard would give them, and where every unit
+/// stands in the whole batch.
+fn shard_units(
+    units: Vec<Unit>,
+    (k, n): (usize, usize),
+    mut names: Names,
+    district: &crate::record::District,
+    pool: &rayon::ThreadPool,
+) -> (Vec<Unit>, Vec<Vec<String>>, manifest::Positions) {
+    let stems: Vec<Vec<String>> =
+        pool.install(|| units.par_iter().map(|u| unit_stems(u, district)).collect());
+    let mut mine = Vec::new();
+    let mut planned = Vec::new();
+    let mut positions = manifest::Positions {
+        own: Vec::new(),
+        others: HashMap::new(),
     };
-    let Ok(m) = serde_json::from_str::<Manifest>(&text) else {
-        return HashMap::new();
-    };
-    if m.wenshu != env!("CARGO_PKG_VERSION") || m.settings != settings {
-        return HashMap::new();
-    }
-    m.entries
-        .into_iter()
-        .map(|e| ((e.input.clone(), e.row), e))
-        .collect()
-}
-
-/// Writes manifest.json and manifest.csv, each atomically.
-fn write_manifest(dir: &Path, settings: &str, entries: &[Entry]) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct ManifestRef<'a> {
-        wenshu: &'a str,
-        settings: &'a str,
-        entries: &'a [Entry],
-    }
-    let m = ManifestRef {
-        wenshu: env!("CARGO_PKG_VERSION"),
-        settings,
-        entries,
-    };
-    let json = serde_json::to_vec_pretty(&m).map_err(std::io::Error::other)?;
-    output::write_atomic(&dir.join(MANIFEST_JSON), &json)?;
-    let mut csv = String::from("\u{FEFF}输入,行,状态,输出文件,字节,SHA-256,错误\n");
-    for e in entries {
-        let row = e.row.map(|r| r.to_string()).unwrap_or_default();
-        if e.outputs.is_empty() {
-            csv.push_str(&csv_line(&[
-                &e.input,
-                &row,
-                &e.status,
-                "",
-                "",
-                "",
-                &e.errors.join("；"),
-            ]));
-        }
-        for o in &e.outputs {
-            csv.push_str(&csv_line(&[
-                &e.input,
-                &row,
-                &e.status,
-                &o.path,
-                &o.bytes.to_string(),
-                &o.sha256,
-                &e.errors.join("；"),
-            ]));
+    for (i, (unit, stems)) in units.into_iter().zip(stems).enumerate() {
+        let unit_names: Vec<String> = stems.iter().map(|s| names.unique(s)).collect();
+        if i % n == k - 1 {
+            mine.push(unit);
+            planned.push(unit_names);
+            positions.own.push(i);
+        } else {
+            positions.others.insert(unit.key(), i);
         }
     }
-    output::write_atomic(&dir.join(MANIFEST_CSV), csv.as_bytes())
+    (mine, planned, positions)
 }
 
-fn csv_line(cells: &[&str]) -> String {
-    let quoted: Vec<String> = cells
+/// The stems of a unit's papers, by decoding alone.
+fn unit_stems(unit: &Unit, district: &crate::record::District) -> Vec<String> {
+    match unit {
+        Unit::File(p) => input::read_source(p)
+            .ok()
+            .and_then(|src| {
+                let docs = input::parse_yaml(&src).ok()?;
+                Some(pipeline::stems(&src, &docs, district))
+            })
+            .unwrap_or_default(),
+        Unit::Row(r, i) => pipeline::stems(&r.spec, &[r.row_doc(*i)], district),
+        Unit::Filled(r, t, i) => filled::stem(r, t, *i).into_iter().collect(),
+        Unit::Broken(..) => Vec::new(),
+    }
+}
+
+/// Checks the merge target before anything is rendered, and opens it: not a
+/// directory, not one of the batch's inputs, not the manifest, not the
+/// user's own file (without `--force`), and writable (its temporary file is
+/// created now). A target in the output directory takes its name from the
+/// papers, so no paper is written over by the book.
+fn open_merge(
+    path: &Path,
+    units: &[Unit],
+    names: &mut Names,
+    opts: &Options,
+) -> Result<Book, Stop> {
+    let filled = units.iter().any(|u| matches!(u, Unit::Filled(..)));
+    if filled && units.iter().any(|u| !matches!(u, Unit::Filled(..))) {
+        return Err(stop(
+            "--merge 不能把按 Word 模板填写的文书与 wenshu 排版的文书合在一起；请分两次运行",
+        ));
+    }
+    if filled && !opts.pdf {
+        return Err(stop(
+            "按 Word 模板填写的花名册要合并，须同时生成 PDF：请加 --format pdf（或 docx,pdf）",
+        ));
+    }
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(stop(format!("--merge 应为一个 PDF 文件，{shown} 是目录")));
+    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| stop(format!("--merge 应为一个 PDF 文件，{shown} 不是文件名")))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| stop(format!("无法创建合并文件所在的目录 {}：{e}", dir.display())))?;
+    let merge_dir = OutDir::open(&dir, opts.force);
+    let canonical = std::fs::canonicalize(&dir).map(|d| d.join(&name)).ok();
+    let is_input = units
         .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    format!("{}\n", quoted.join(","))
-}
-
-/// Temporary files a killed run may have left (`.name.PID.tmp`).
-fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        .flat_map(Unit::files)
+        .any(|f| std::fs::canonicalize(&f).ok() == canonical);
+    if is_input {
+        return Err(stop(format!(
+            "--merge {shown} 是本次的输入文件；合并文件不能写在输入上"
+        )));
+    }
+    let in_out = std::fs::canonicalize(&dir).ok() == std::fs::canonicalize(&opts.out).ok();
+    if in_out {
+        let managed = [MANIFEST_JSON, MANIFEST_CSV, crate::output::RECORD];
+        if managed.iter().any(|m| m.eq_ignore_ascii_case(&name)) {
+            return Err(stop(format!("--merge {shown} 是批量输出的清单文件")));
+        }
+        if let Some(stem) = path.file_stem() {
+            names.reserve(&stem.to_string_lossy());
+        }
+    }
+    merge_dir
+        .check(&name)
+        .map_err(|e| (opts.render)(&e.diagnostic()))?;
+    let target = Target {
+        dir: merge_dir,
+        name,
     };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(e.path());
-        }
+    if filled {
+        return Ok(Book::Filled(target));
     }
+    MergeFile::create(target)
+        .map(|m| Book::Typeset(Box::new(m)))
+        .map_err(|e| stop(format!("无法创建合并文件 {shown}：{e}")))
 }
 
-/// The merged print file: every paper from a right-hand (odd) page, blank
-/// pages without numbers between, fonts embedded once; written to a
-/// temporary file and renamed when complete.
-struct MergeFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    pdf: pdf::PdfStream<std::io::BufWriter<std::fs::File>>,
-}
-
-impl MergeFile {
-    fn create(path: &Path) -> std::io::Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        Ok(MergeFile {
-            path: path.to_path_buf(),
-            tmp,
-            pdf: pdf::PdfStream::new(file)?,
-        })
-    }
-
-    fn add(&mut self, layout: &Layout, fonts: &Fonts, title: &str) -> std::io::Result<()> {
-        if self.pdf.page_count() % 2 == 1 {
-            self.pdf.add_blank_page(fonts)?;
-        }
-        self.pdf.bookmark(title);
-        for page in &layout.pages {
-            self.pdf.add_page(page, fonts)?;
-        }
+/// The manifest files must be wenshu's to replace, checked before anything
+/// is rendered.
+fn check_manifest_files(out: &OutDir, render: fn(&Diagnostic) -> String) -> Result<(), Stop> {
+    let refused: String = [MANIFEST_JSON, MANIFEST_CSV]
+        .iter()
+        .filter_map(|name| out.check(name).err())
+        .map(|e| render(&e.diagnostic()))
+        .collect();
+    if refused.is_empty() {
         Ok(())
-    }
-
-    /// Completes the file; returns its page count.
-    fn finish(self, fonts: &Fonts) -> std::io::Result<usize> {
-        let pages = self.pdf.page_count();
-        let title = "先进性教育活动文书合订本";
-        let writer = self.pdf.finish(fonts, title)?;
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.path)?;
-        Ok(pages)
-    }
-}
-
-/// Progress: a bar on a terminal, a plain line every two seconds elsewhere.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    total: usize,
-    done: std::sync::atomic::AtomicUsize,
-    last: std::sync::Mutex<Instant>,
-}
-
-impl Progress {
-    fn new(total: usize) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta} {msg}",
-            ) {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress {
-            bar,
-            total,
-            done: 0.into(),
-            last: std::sync::Mutex::new(Instant::now()),
-        }
-    }
-
-    fn println(&self, text: &str) {
-        match &self.bar {
-            Some(bar) => bar.suspend(|| eprint!("{text}")),
-            None => eprint!("{text}"),
-        }
-    }
-
-    fn advance(&self, n: usize, ok: usize, bad: usize) {
-        let done = self.done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
-        match &self.bar {
-            Some(bar) => {
-                bar.set_position(done as u64);
-                bar.set_message(format!("成功 {ok} 失败 {bad}"));
-            }
-            None => {
-                let mut last = self.last.lock().expect("progress clock");
-                if last.elapsed() >= Duration::from_secs(2) || done == self.total {
-                    *last = Instant::now();
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "进度：{done}/{}（成功 {ok}，失败 {bad}）",
-                        self.total
-                    );
-                }
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+    } else {
+        Err(refused)
     }
 }

@@ -102,17 +102,15 @@ impl Template {
     pub fn open(path: &Path) -> Result<Template, Vec<Diagnostic>> {
         let name = path.display().to_string();
         let whole = |m: String| vec![Diagnostic::whole_file(&name, Code::Unreadable, m)];
-        let reason =
-            |e: std::io::Error| whole(format!("无法读取模板：{}", crate::input::io_reason(&e)));
-        let meta = std::fs::metadata(path).map_err(reason)?;
-        if meta.len() > package::MAX_TEMPLATE_BYTES {
-            return Err(whole(format!(
-                "模板过大（{} 字节），超过上限 {} 字节",
-                meta.len(),
-                package::MAX_TEMPLATE_BYTES
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(reason)?;
+        // A regular file only (a FIFO named 模板.docx must not block), capped.
+        let bytes = crate::input::read_limited(path, package::MAX_TEMPLATE_BYTES).map_err(
+            |e| match e {
+                crate::input::ReadError::TooLarge(n, max) => {
+                    whole(format!("模板过大（{n} 字节），超过上限 {max} 字节"))
+                }
+                e => whole(format!("无法读取模板：{e}")),
+            },
+        )?;
         Template::from_bytes(&name, bytes)
     }
 

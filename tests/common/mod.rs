@@ -58,7 +58,7 @@ pub fn scratch(name: &str) -> PathBuf {
 }
 
 /// The YAML files directly in `dir` (relative to the root), sorted.
-fn yaml_files(dir: &str) -> Vec<PathBuf> {
+pub fn yaml_files(dir: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -90,11 +90,17 @@ pub fn papers_of(fixture: &Path) -> usize {
     }
 }
 
-/// Files in `dir`, sorted by name.
+/// wenshu's record of what it wrote into a directory: bookkeeping, not an
+/// output (its lines follow the order writes finish in).
+pub const RECORD: &str = ".wenshu-written";
+
+/// Files in `dir`, sorted by name, without wenshu's record of them (a
+/// temporary file left behind is listed).
 pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_none_or(|n| n != RECORD))
         .collect();
     v.sort();
     v
