@@ -276,6 +276,9 @@ pub fn record(ctx: &mut Ctx, obj: &mut Obj) -> Option<Record> {
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
     let frame = crate::paper::frame::read(ctx, obj);
+    // The record's 版头 heads the paper it sends up (its 请示, or the 总结
+    // as a 报告), an upward paper either way.
+    crate::paper::frame::require_signer(ctx, obj, "阶段记录的版头用于上报的请示或总结，是上行文");
     let district = district(ctx, obj);
     let consent = match (phase, &district, &unit) {
         (Some(p), Some(d), Some(u)) => consent(ctx, obj, p, d, u, date),

@@ -23,8 +23,8 @@ pub use style::{
     Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE, CODE_QUIET,
 };
 pub use text::{
-    balance_title, can_break_between, cell_width, grid_width, text_width, NO_LINE_END,
-    NO_LINE_START,
+    balance_title, can_break_between, cell_width, grid_width, text_width, word_boundaries,
+    NO_LINE_END, NO_LINE_START,
 };
 
 /// Twips (1/20 pt) per millimetre.
