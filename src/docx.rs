@@ -605,7 +605,7 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 fn table(out: &mut String, t: &Table) {
     let cols = ts::content_columns(t);
     table_start(out, &cols, true);
-    table_row(out, &t.header, &cols, true);
+    table_row(out, &ts::columns::header_cells(t, &cols), &cols, true);
     for row in &t.rows {
         table_row(out, row, &cols, false);
     }

@@ -9,6 +9,8 @@ use common::*;
 struct Report {
     file: String,
     title: String,
+    /// The title's lines as Word shows them (python-docx reads `w:br` as \n).
+    title_lines: Vec<String>,
     headings: Vec<String>,
     text: String,
 }
@@ -46,6 +48,12 @@ fn python_docx_reports(files: &[std::path::PathBuf]) -> Vec<Report> {
             Report {
                 file: v["file"].as_str().unwrap().to_string(),
                 title: v["title"].as_str().unwrap().replace('\n', ""),
+                title_lines: v["title"]
+                    .as_str()
+                    .unwrap()
+                    .split('\n')
+                    .map(str::to_string)
+                    .collect(),
                 headings,
                 text: text.join("\n"),
             }
@@ -89,6 +97,16 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
             .unwrap_or_else(|| panic!("no {stem}"));
         assert_eq!(r.title, title, "{stem}");
     }
+    // A long organ's title breaks between words, with the PDF's breaks as
+    // explicit line breaks (GB/T 9704 7.3.1), so every client shows them.
+    let long = reports
+        .iter()
+        .find(|r| r.file.contains("转段申请-江滨区人力资源和社会保障局劳动保障监察大队"))
+        .unwrap();
+    assert_eq!(
+        long.title_lines,
+        ["江滨区人力资源和社会保障局", "劳动保障监察大队关于", "转入分析评议阶段的请示"]
+    );
     // Structure of the analysis: 一找 four areas, 二查 causes, 三明确.
     let cadre = reports.iter().find(|r| r.file.contains("陈堃")).unwrap();
     for h in [

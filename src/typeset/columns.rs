@@ -12,7 +12,7 @@
 //! ([`super::text_width`]), with a margin for the faces' real advances.
 
 use super::{measured, text_width, word_boundaries, TABLE_CELL_PAD, TABLE_SIZE, TEXT_WIDTH};
-use crate::document::Table;
+use crate::document::{Cell, Table};
 
 /// A paragraph of at most this many characters is never wrapped in a cell
 /// (issue 10's measure: "no table cell of ≤ 6 characters wraps").
@@ -94,6 +94,48 @@ pub fn content_columns(t: &Table) -> Vec<u32> {
         .map(|c| f64::from(t.widths.get(c).copied().unwrap_or(1).max(1)))
         .collect();
     whole_twips(&raise_to_needs(total, &need, &weights))
+}
+
+/// The header's cells as both writers set them: a paragraph wider than its
+/// column is cut into lines between words of the segmenter (完成 / 时限),
+/// packed greedily, so Word, LibreOffice and our layout never cut inside a
+/// word of a header (which they would at any character).
+pub fn header_cells(t: &Table, cols: &[u32]) -> Vec<Cell> {
+    let em = em_twips();
+    t.header
+        .iter()
+        .zip(cols)
+        .map(|(cell, &w)| {
+            let room = (f64::from(w) - f64::from(2 * TABLE_CELL_PAD)) / em - SAFETY_EM / 2.0;
+            cell.iter().flat_map(|p| lines_between_words(p, room)).collect()
+        })
+        .collect()
+}
+
+/// `para` cut between words into lines of at most `room` ems (a word wider
+/// than that stands alone on its line).
+fn lines_between_words(para: &str, room: f64) -> Vec<String> {
+    if ems(para) <= room {
+        return vec![para.to_string()];
+    }
+    let chars: Vec<char> = para.chars().collect();
+    let starts = word_boundaries(para);
+    let mut lines = vec![String::new()];
+    let mut from = 0;
+    for i in 1..=chars.len() {
+        if !starts[i] {
+            continue;
+        }
+        let word: String = chars[from..i].iter().collect();
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && ems(&format!("{line}{word}")) > room {
+            lines.push(word);
+        } else {
+            line.push_str(&word);
+        }
+        from = i;
+    }
+    lines
 }
 
 /// Each column's need in twips: its widest unbreakable piece plus the
@@ -193,6 +235,16 @@ mod tests {
         // The long columns are the widest, in the template's order of weight.
         assert!(cols[3] > cols[1] && cols[1] > cols[2], "{cols:?}");
         assert!(cols[2] > cols[4], "{cols:?}");
+    }
+
+    #[test]
+    fn a_narrow_header_is_cut_between_its_words() {
+        assert_eq!(lines_between_words("完成时限", 3.0), vec!["完成", "时限"]);
+        assert_eq!(lines_between_words("责任领导", 4.5), vec!["责任领导"]);
+        let t = table(&[1, 1], &["序号", "完成时限"], &[]);
+        let cells = header_cells(&t, &[600, 700]);
+        assert_eq!(cells[1], vec!["完成", "时限"]);
+        assert_eq!(cells[0], vec!["序号"]);
     }
 
     #[test]

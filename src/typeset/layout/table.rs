@@ -15,12 +15,11 @@ const RULE: f32 = 0.5;
 
 impl Typesetter<'_> {
     pub(super) fn table(&self, t: &Table, out: &mut Vec<Box_>) {
-        let cols: Vec<f32> = ts::content_columns(t)
-            .iter()
-            .map(|&tw| tw as f32 / 20.0)
-            .collect();
+        let twips = ts::content_columns(t);
+        let header = ts::columns::header_cells(t, &twips);
+        let cols: Vec<f32> = twips.iter().map(|&tw| tw as f32 / 20.0).collect();
         let header_index = out.len();
-        for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
+        for (r, row) in std::iter::once(&header).chain(&t.rows).enumerate() {
             let header = r == 0;
             let mut b = self.row(row, &cols, header);
             if header {
