@@ -54,6 +54,8 @@ need_pip=()
 python3 -c 'import docx' 2>/dev/null || need_pip+=(python-docx)
 python3 -c 'import pdfplumber' 2>/dev/null || need_pip+=(pdfplumber)
 python3 -c 'import openpyxl' 2>/dev/null || need_pip+=(openpyxl)
+# The segmenter the title test checks line ends against (tests/support/check_titles_tables.py).
+python3 -c 'import jieba' 2>/dev/null || need_pip+=(jieba)
 command -v openxml-audit >/dev/null 2>&1 || need_pip+=(openxml-audit)
 # The JSON Schemas of `wenshu schema` are checked by a real validator.
 command -v check-jsonschema >/dev/null 2>&1 || need_pip+=(check-jsonschema)

@@ -603,9 +603,9 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 /// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
 /// on every page, no row split, then a 12 pt spacer.
 fn table(out: &mut String, t: &Table) {
-    let cols = ts::table_columns(&t.widths);
+    let cols = ts::content_columns(t);
     table_start(out, &cols, true);
-    table_row(out, &t.header, &cols, true);
+    table_row(out, &ts::columns::header_cells(t, &cols), &cols, true);
     for row in &t.rows {
         table_row(out, row, &cols, false);
     }
@@ -1142,7 +1142,14 @@ mod tests {
             rows: vec![],
         };
         let out = written(|o| table(o, &t));
-        assert!(out.contains("<w:tblGrid><w:gridCol w:w=\"1474\"/><w:gridCol w:w=\"2948\"/><w:gridCol w:w=\"4423\"/></w:tblGrid>"));
+        // The grid is the content-sized columns the layout uses too.
+        let cols = ts::content_columns(&t);
+        assert_eq!(cols.iter().sum::<u32>(), ts::TEXT_WIDTH);
+        let grid: String = cols
+            .iter()
+            .map(|c| format!("<w:gridCol w:w=\"{c}\"/>"))
+            .collect();
+        assert!(out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")), "{out}");
         assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
     }
 

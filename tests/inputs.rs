@@ -37,6 +37,7 @@ cases! { BAD, bad_case:
     bad_类型错误 => "类型错误",
     bad_语法错误 => "语法错误",
     bad_请示多个主送 => "请示多个主送",
+    bad_请示版头缺签发人 => "请示版头缺签发人",
     bad_阶段记录多处错误 => "阶段记录-多处错误",
     bad_阶段记录测评票文件 => "阶段记录-测评票文件",
     bad_阶段记录处理意见和参加人数 => "阶段记录-处理意见和参加人数",
@@ -97,6 +98,31 @@ fn all_errors_of_a_file_are_reported_at_once() {
             "missing {field} in\n{err}"
         );
     }
+}
+
+/// A 阶段记录's 版头 heads the paper it sends up (its 请示 or 总结): without
+/// a 签发人 it is refused at the 版头's key (GB/T 9704 7.2.6), and with one
+/// the same record renders.
+#[test]
+fn a_record_with_a_letterhead_but_no_signer_is_refused() {
+    let dir = scratch("record-signer");
+    let record = std::fs::read_to_string(root().join("fixtures/阶段记录-1.yaml")).unwrap();
+    let letterhead = "\n版头:\n  发文机关: 中共江滨区财政局机关委员会\n  发文字号: 区财党〔2026〕4号\n";
+    let unsigned = dir.join("unsigned.yaml");
+    std::fs::write(&unsigned, format!("{record}{letterhead}")).unwrap();
+    let out = dir.join("out");
+    let o = wenshu(&["render", unsigned.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line = record.lines().count() + 2;
+    assert!(err.contains("须写「签发人」（GB/T 9704 7.2.6）"), "{err}");
+    assert!(err.contains(&format!("unsigned.yaml:{line}:1")), "{err}");
+    assert!(err.contains("字段：版头.签发人"), "{err}");
+    assert!(!out.exists() || files_in(&out).is_empty());
+    let signed = dir.join("signed.yaml");
+    std::fs::write(&signed, format!("{record}{letterhead}  签发人: 杨振华\n")).unwrap();
+    let o = wenshu(&["render", signed.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

@@ -8,7 +8,9 @@
 
 use super::limits;
 use crate::document::{Imprint, Letterhead, Printed};
+use crate::diag::Code;
 use crate::input::typed::{Ctx, Obj, Paragraphs};
+use crate::input::Value;
 
 /// One attachment: its title and text; printed from a new page.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -90,6 +92,29 @@ pub fn read(ctx: &mut Ctx, obj: &mut Obj) -> Option<Frame> {
         imprint,
         attachments,
     })
+}
+
+/// An upward paper (上行文: a 请示, a 报告 sent up) printed under a 版头 must
+/// name its 签发人 (GB/T 9704 7.2.6): a 版头 without one is an error at the
+/// 版头's key. `why` says which paper is sent up.
+pub fn require_signer(ctx: &mut Ctx, obj: &mut Obj, why: &str) {
+    let Some(node) = obj.get("版头") else {
+        return;
+    };
+    let Value::Map(entries) = &node.value else {
+        return; // `read` reports a 版头 that is not a mapping
+    };
+    let signed = entries.iter().any(|(k, v)| {
+        k.value == Value::Str("签发人".into()) && !matches!(&v.value, Value::Null)
+    });
+    if !signed {
+        ctx.report(
+            Code::MissingField,
+            obj.key_pos("版头"),
+            &format!("{}.签发人", obj.field("版头")),
+            format!("{why}，带版头时须写「签发人」（GB/T 9704 7.2.6），如 签发人: 王建国"),
+        );
+    }
 }
 
 fn read_letterhead(ctx: &mut Ctx, o: &mut Obj) -> Option<Letterhead> {

@@ -136,6 +136,7 @@ pub fn phone(ctx: &mut Ctx, obj: &mut Obj, required: bool) -> Option<String> {
 }
 
 pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
+    super::frame::require_signer(ctx, obj, "请示是上行文");
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let phase = Phase::read(ctx, obj, &[1, 2]);
     let addressee = single_addressee(ctx, obj, "区委先教办");

@@ -300,6 +300,9 @@ fn record_at(ctx: &mut Ctx, obj: &mut Obj, district: &District, follow: bool) ->
     let unit = obj.text(ctx, "单位", limits::UNIT);
     let date = obj.date(ctx, "日期");
     let frame = crate::paper::frame::read(ctx, obj);
+    // The record's 版头 heads the paper it sends up (its 请示, or the 总结
+    // as a 报告), an upward paper either way.
+    crate::paper::frame::require_signer(ctx, obj, "阶段记录的版头用于上报的请示或总结，是上行文");
     district_key(ctx, obj);
     let consent = match (phase, &unit) {
         (Some(p), Some(u)) => consent(ctx, obj, p, district, u, date),

@@ -13,6 +13,7 @@
 //! Units: twips (1/20 pt) for geometry shared with the DOCX, half-points for
 //! font sizes (as both OOXML and the standard's 号 sizes count them).
 
+pub mod columns;
 pub mod layout;
 pub mod measured;
 pub mod style;
@@ -22,9 +23,10 @@ pub use style::{
     blank_line_before, code_matrix, form_cell, heading_face, signature_indents, style, styled,
     Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE, CODE_QUIET,
 };
+pub use columns::content_columns;
 pub use text::{
-    balance_title, can_break_between, cell_width, grid_width, text_width, NO_LINE_END,
-    NO_LINE_START,
+    balance_title, can_break_between, cell_width, grid_width, text_width, word_boundaries,
+    NO_LINE_END, NO_LINE_START,
 };
 
 /// Twips (1/20 pt) per millimetre.

@@ -2,7 +2,11 @@
 //!
 //! Owns the cell widths of characters, the GB/T 15834 classes of characters
 //! that never start or end a line, and the balanced wrapping of long titles
-//! (7.3.1). Pure functions of the text: no fonts, no pages.
+//! (7.3.1) at word boundaries found by a Chinese word segmenter (jieba, with
+//! our dictionary of organ and campaign terms, `title_words.txt`). Pure
+//! functions of the text: no fonts, no pages.
+
+use std::sync::OnceLock;
 
 use super::{grid_char_spacing_pt, TEXT_WIDTH, TITLE_SIZE};
 
@@ -59,24 +63,19 @@ pub fn title_chars_per_line() -> usize {
 }
 
 /// Wraps a title into balanced lines (7.3.1: a trapezoid or diamond, never a
-/// long line over a stub). Explicit `\n` breaks are kept; each part that is
-/// too long is cut into the fewest lines, at the places that best balance
-/// them, never before closing or after opening punctuation, preferring to cut
-/// after a function word (的、和、与、及、关于…) so words stay whole.
+/// long line over a stub, never a word split). Explicit `\n` breaks are
+/// kept; each part that is too long is cut into the fewest lines, at the
+/// places that best balance them, only between words ([`word_boundaries`]),
+/// never before closing or after opening punctuation, preferring to cut
+/// around a function word (的、和、与、及、关于…) so phrases stay whole. Only
+/// a part with no word boundary that fits a line is cut inside a word.
 pub fn balance_title(title: &str) -> Vec<String> {
     let max = title_chars_per_line();
     let mut out = Vec::new();
     for part in title.split('\n') {
         let chars: Vec<char> = part.chars().collect();
-        let width = text_width(part);
-        if width <= max as f64 {
-            out.push(part.to_string());
-            continue;
-        }
-        let n = (width / max as f64).ceil() as usize;
         let mut start = 0;
-        for line in 1..n {
-            let cut = best_title_cut(&chars, start, n - line + 1, max);
+        for cut in title_cuts(&chars, max) {
             out.push(chars[start..cut].iter().collect());
             start = cut;
         }
@@ -85,9 +84,92 @@ pub fn balance_title(title: &str) -> Vec<String> {
     out
 }
 
-/// Where to end the line that starts at `start`, when `lines` lines remain
-/// for the rest of the title and each holds at most `max` cells.
-fn best_title_cut(chars: &[char], start: usize, lines: usize, max: usize) -> usize {
+/// Where to cut one part of a title: the fewest lines that can be cut
+/// between words (trying up to two more lines than the width needs), else
+/// the fewest lines cut wherever the punctuation rules allow.
+fn title_cuts(chars: &[char], max: usize) -> Vec<usize> {
+    let width: f64 = chars.iter().copied().map(cell_width).sum();
+    if width <= max as f64 {
+        return Vec::new();
+    }
+    let text: String = chars.iter().collect();
+    let words = word_boundaries(&text);
+    let fewest = (width / max as f64).ceil() as usize;
+    (fewest..fewest + 3)
+        .find_map(|n| cuts_into(chars, n, max, |i| words[i]))
+        .or_else(|| cuts_into(chars, fewest, max, |_| true))
+        .unwrap_or_else(|| (1..fewest).map(|k| (k * max).min(chars.len())).collect())
+}
+
+/// Cuts `chars` into `n` balanced lines of at most `max` cells at places
+/// `allowed` accepts, if it can.
+fn cuts_into(
+    chars: &[char],
+    n: usize,
+    max: usize,
+    allowed: impl Fn(usize) -> bool,
+) -> Option<Vec<usize>> {
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    for line in 1..n {
+        start = best_cut_where(chars, start, n - line + 1, max, &allowed)?;
+        cuts.push(start);
+    }
+    let last: f64 = chars[start..].iter().copied().map(cell_width).sum();
+    (last <= max as f64).then_some(cuts)
+}
+
+/// Where words begin in `text`, as `true` at each character index (and at
+/// its end) that starts a word of the segmenter: jieba's dictionary-guided
+/// cut with its hidden Markov model for words it does not know (a place or
+/// a person), over our dictionary of organ and campaign terms.
+pub fn word_boundaries(text: &str) -> Vec<bool> {
+    let n = text.chars().count();
+    let mut starts = vec![false; n + 1];
+    starts[0] = true;
+    starts[n] = true;
+    let mut at = 0;
+    for token in segmenter().cut(text, true) {
+        at += token.word.chars().count();
+        starts[at] = true;
+    }
+    starts
+}
+
+/// The title words (`title_words.txt`: word and frequency a line, `#` for
+/// comments), as jieba's dictionary format has them.
+pub const TITLE_WORDS: &str = include_str!("title_words.txt");
+
+/// The segmenter, built once: jieba without its bundled dictionary (see
+/// docs/architecture.md for the cost of that) and with [`TITLE_WORDS`].
+fn segmenter() -> &'static jieba_rs::Jieba {
+    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    JIEBA.get_or_init(|| {
+        let mut j = jieba_rs::Jieba::empty();
+        for line in TITLE_WORDS.lines() {
+            let mut fields = line.split_whitespace();
+            let (Some(word), Some(freq)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            if word.starts_with('#') {
+                continue;
+            }
+            j.add_word(word, freq.parse().ok(), None);
+        }
+        j
+    })
+}
+
+/// The best-balanced end of the line that starts at `start`, when `lines`
+/// lines remain for the rest and each holds at most `max` cells, among the
+/// places `allowed` accepts that leave a rest the other lines can hold.
+fn best_cut_where(
+    chars: &[char],
+    start: usize,
+    lines: usize,
+    max: usize,
+    allowed: &impl Fn(usize) -> bool,
+) -> Option<usize> {
     let remaining: f64 = chars[start..].iter().copied().map(cell_width).sum();
     let target = remaining / lines as f64;
     let mut best: Option<(f64, usize)> = None;
@@ -97,25 +179,29 @@ fn best_title_cut(chars: &[char], start: usize, lines: usize, max: usize) -> usi
         if w > max as f64 {
             break;
         }
-        if !can_break_between(chars[i - 1], chars[i]) {
+        let fits_after = remaining - w <= ((lines - 1) * max) as f64;
+        if !fits_after || !allowed(i) || !can_break_between(chars[i - 1], chars[i]) {
             continue;
         }
-        let score = (w - target).abs() - title_break_bonus(&chars[i - 1..]);
+        let score = (w - target).abs() - title_break_bonus(&chars[..i], &chars[i..]);
         if best.is_none_or(|(b, _)| score < b) {
             best = Some((score, i));
         }
     }
-    best.map_or_else(|| (start + max).min(chars.len()), |(_, i)| i)
+    best.map(|(_, i)| i)
 }
 
-/// How much imbalance (in cells) a cut after `around[0]` is worth: after a
-/// conjunction or before 关于 keeps phrases whole; after 的 is next best.
-/// Worth a few characters of imbalance, not more.
-fn title_break_bonus(around: &[char]) -> f64 {
-    let before = around[0];
-    if "和与及并".contains(before) || around[1..].starts_with(&['关', '于']) {
+/// How much imbalance (in cells) a cut between `before` and `after` is
+/// worth: after a conjunction, or before or after 关于, keeps phrases whole;
+/// after 的 is next best. Worth a few characters of imbalance, not more.
+fn title_break_bonus(before: &[char], after: &[char]) -> f64 {
+    let last = before[before.len() - 1];
+    if "和与及并".contains(last)
+        || after.starts_with(&['关', '于'])
+        || before.ends_with(&['关', '于'])
+    {
         3.5
-    } else if "的于".contains(before) {
+    } else if "的于".contains(last) {
         2.0
     } else {
         0.0
@@ -157,6 +243,50 @@ mod tests {
         assert_eq!(
             lines,
             vec!["保持共产党员先进性的具体要求和", "不合格党员的具体表现"]
+        );
+    }
+
+    #[test]
+    fn titles_break_between_words_only() {
+        let lines =
+            balance_title("江滨区人力资源和社会保障局劳动保障监察大队关于转入分析评议阶段的请示");
+        assert_eq!(
+            lines,
+            vec![
+                "江滨区人力资源和社会保障局",
+                "劳动保障监察大队关于",
+                "转入分析评议阶段的请示"
+            ]
+        );
+        let lines =
+            balance_title("江滨区财政局机关党委关于保持共产党员先进性教育活动工作情况的报告");
+        assert_eq!(
+            lines,
+            vec![
+                "江滨区财政局机关党委关于",
+                "保持共产党员先进性教育活动工作情况的报告"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_segmenter_knows_organs_and_guesses_places() {
+        let text = "江滨区人力资源和社会保障局劳动保障监察大队";
+        let starts = word_boundaries(text);
+        let chars: Vec<char> = text.chars().collect();
+        let words: Vec<String> = {
+            let mut out = vec![String::new()];
+            for (i, c) in chars.iter().enumerate() {
+                if i > 0 && starts[i] {
+                    out.push(String::new());
+                }
+                out.last_mut().unwrap().push(*c);
+            }
+            out
+        };
+        assert_eq!(
+            words,
+            vec!["江滨区", "人力资源和社会保障局", "劳动保障监察大队"]
         );
     }
 

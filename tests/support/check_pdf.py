@@ -46,10 +46,18 @@ def check(path):
             fail(path, f"page {n} (odd): page number should end one character from the right, ends at {x1:.1f}")
         if n % 2 == 0 and abs(x0 - (LEFT + 14)) > 1.5:
             fail(path, f"page {n} (even): page number should start one character from the left, starts at {x0:.1f}")
-        if n == 1:
-            # The top of the first line's em box (baseline − 0.88 em, the
-            # ideographic box), so a Latin first line (份号) measures alike.
-            first_top = min(page.height - c["matrix"][5] - 0.88 * c["size"] for c in body) / MM
+        # The top of a line's em box (baseline − 0.88 em, the ideographic
+        # box), so a Latin first line (份号) measures alike.
+        em_top = lambda cs: min(page.height - c["matrix"][5] - 0.88 * c["size"] for c in cs) / MM
+        if n == 1 and red:
+            # Under a letterhead: the 发文机关标志's top 35 mm below the top
+            # of the text block (7.2.4); what it pushes down is off the grid.
+            mark = em_top(red) - TOP / MM
+            if abs(mark - 35) > 1:
+                fail(path, f"issuer mark top {mark:.2f} mm below the text block, want 35 ± 1")
+            report["issuer_mark_mm"] = round(mark, 2)
+        elif n == 1:
+            first_top = em_top(body)
             if abs(first_top - 37) > 1:
                 fail(path, f"first line top at {first_top:.2f} mm, want 37 ± 1")
             report["first_top_mm"] = round(first_top, 2)

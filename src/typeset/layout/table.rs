@@ -1,7 +1,7 @@
 //! Tables: rows of boxed cells, 小四 off the grid, the header repeated.
 //!
-//! Column widths are the DOCX's own integer twips ([`ts::table_columns`]),
-//! so the columns match exactly; a row is one box as tall as its tallest
+//! Column widths are the DOCX's own integer twips, sized from the content
+//! ([`ts::content_columns`]), so the columns match exactly; a row is one box as tall as its tallest
 //! cell, never split; the header row is repeated after a page break.
 
 use super::{Box_, ParaShape, Rule, Span, Typesetter, BLACK, LEFT};
@@ -15,9 +15,11 @@ const RULE: f32 = 0.5;
 
 impl Typesetter<'_> {
     pub(super) fn table(&self, t: &Table, out: &mut Vec<Box_>) {
-        let cols = column_widths(&t.widths);
+        let twips = ts::content_columns(t);
+        let header = ts::columns::header_cells(t, &twips);
+        let cols: Vec<f32> = twips.iter().map(|&tw| tw as f32 / 20.0).collect();
         let header_index = out.len();
-        for (r, row) in std::iter::once(&t.header).chain(&t.rows).enumerate() {
+        for (r, row) in std::iter::once(&header).chain(&t.rows).enumerate() {
             let header = r == 0;
             let mut b = self.row(row, &cols, header);
             if header {
