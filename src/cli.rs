@@ -102,6 +102,9 @@ enum Command {
         /// 覆盖输出目录中不是文书写的、或写出后被改动过的同名文件（含 --merge 的文件）
         #[arg(long = "force")]
         force: bool,
+        /// 有输入出错、没有生成文书时，仍生成 --merge 的合订本，首页列出缺少的各项（默认不生成，并列出缺少谁）
+        #[arg(long = "allow-missing", requires = "merge")]
+        allow_missing: bool,
         /// 模板目录：其中与内置模板同名的文件优先
         #[arg(long = "templates", value_name = "目录")]
         templates: Option<PathBuf>,
@@ -325,6 +328,7 @@ pub fn run() -> ExitCode {
             resume,
             shard,
             force,
+            allow_missing,
             templates,
             fonts,
             district,
@@ -367,11 +371,12 @@ pub fn run() -> ExitCode {
                 force,
                 render: report::render,
                 district,
+                allow_missing,
             };
-            if crate::batch::run(&opts, &engine, fonts.as_ref()) {
-                ExitCode::SUCCESS
-            } else {
-                exit::input()
+            match crate::batch::run(&opts, &engine, fonts.as_ref()) {
+                crate::batch::Outcome::Ok => ExitCode::SUCCESS,
+                crate::batch::Outcome::Refused => ExitCode::from(exit::REFUSED),
+                crate::batch::Outcome::Failed => exit::input(),
             }
         }
         Command::New { kind, schema, from } => match (kind, from) {

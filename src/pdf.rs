@@ -94,6 +94,18 @@ impl<W: Write> PdfStream<W> {
             .push((title.to_string(), self.page_refs.len()));
     }
 
+    /// Moves the pages added from page `from` on, and their bookmarks,
+    /// before all the others: front matter made last, once it is known
+    /// (the list of what a merged book lacks).
+    pub fn move_to_front(&mut self, from: usize) {
+        let n = self.page_refs.len() - from;
+        self.page_refs.rotate_right(n);
+        for (_, at) in &mut self.bookmarks {
+            *at = if *at >= from { *at - from } else { *at + n };
+        }
+        self.bookmarks.sort_by_key(|&(_, at)| at);
+    }
+
     fn alloc(&mut self) -> Ref {
         self.next.bump()
     }

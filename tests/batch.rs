@@ -470,3 +470,89 @@ fn a_mistake_in_the_shared_fields_fails_every_row_but_is_said_once() {
         .iter()
         .all(|e| e["status"] == "失败"));
 }
+
+/// A roster with a bad row and `--merge`: the book is not written (it
+/// would lack a member) and the terminal says who; with `--allow-missing`
+/// it is, opening with a page that lists the row, the papers after it
+/// still starting on right-hand pages.
+#[test]
+fn a_merged_book_never_silently_lacks_a_member() {
+    let dir = roster_dir("merge-missing");
+    let csv = dir.join("第一党支部党员名单.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let bad = text.replace("郑晓东,区财政局综合科科员,2026-04-12", "郑晓东,区财政局综合科科员,2026-04-31");
+    std::fs::write(&csv, bad).unwrap();
+    let spec = dir.join("花名册-整改方案.yaml");
+    let (out, book) = (dir.join("out"), dir.join("合订本.pdf"));
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "batch",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--merge",
+            book.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        wenshu(&args)
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(!book.exists(), "a book without 郑晓东 was written");
+    assert!(
+        err.contains("合并打印文件没有生成")
+            && err.contains("第一党支部党员名单.csv 第 6 行（郑晓东）\n")
+            && err.contains("--allow-missing"),
+        "{err}"
+    );
+    // The summary lists the failing row too, and no temporary file stays.
+    assert!(err.contains("没有生成文书的项："), "{err}");
+    assert!(names(&dir).iter().all(|n| !n.ends_with(".tmp")), "{:?}", names(&dir));
+
+    let o = run(&["--allow-missing"]);
+    assert_eq!(o.status.code(), Some(1), "the row still failed");
+    let err = stderr(&o);
+    assert!(err.contains("首页列出缺少的 1 项"), "{err}");
+    run_tool("qpdf", &["--check", book.to_str().unwrap()]);
+    let first: String = run_tool("pdftotext", &["-f", "1", "-l", "1", book.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect();
+    assert!(
+        first.contains("本合订本缺少的文书")
+            && first.contains("第6行")
+            && first.contains("郑晓东")
+            && first.contains("2026-04-31"),
+        "{first}"
+    );
+    let outline: serde_json::Value = serde_json::from_str(&run_tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", book.to_str().unwrap()],
+    ))
+    .unwrap();
+    let marks = outline["outlines"].as_array().unwrap();
+    assert_eq!(marks.len(), 8, "the list and 7 papers");
+    assert_eq!(marks[0]["title"], "本合订本缺少的文书");
+    assert_eq!(marks[0]["destpageposfrom1"], 1);
+    for m in &marks[1..] {
+        assert_eq!(m["destpageposfrom1"].as_u64().unwrap() % 2, 1, "{m}");
+        assert!(!m["title"].as_str().unwrap().contains("郑晓东"));
+    }
+}
+
+/// A batch whose inputs are valid but whose 阶段记录 misses a rule ends
+/// with the refusal's exit code, as `render` does.
+#[test]
+fn a_batch_of_refused_records_exits_three() {
+    let out = scratch("batch-refused").join("out");
+    let refused = refused_fixtures();
+    let mut args = vec!["batch".to_string()];
+    args.extend(refused.iter().take(2).map(|p| p.display().to_string()));
+    args.extend(["-o".into(), out.display().to_string(), "--format".into(), "docx".into()]);
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = wenshu(&argv);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("未达标 2 项"), "{}", stderr(&o));
+}

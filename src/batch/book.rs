@@ -95,6 +95,27 @@ impl MergeFile {
         Ok(())
     }
 
+    /// Puts a paper before all others, padded to an even number of pages
+    /// so that the first of the rest still opens on a right-hand page.
+    pub(super) fn add_front(
+        &mut self,
+        layout: &Layout,
+        fonts: &Fonts,
+        title: &str,
+    ) -> std::io::Result<()> {
+        let pdf = self.pdf.as_mut().expect("open until finished");
+        let from = pdf.page_count();
+        pdf.bookmark(title);
+        for page in &layout.pages {
+            pdf.add_page(page, fonts)?;
+        }
+        if (pdf.page_count() - from) % 2 == 1 {
+            pdf.add_blank_page(fonts)?;
+        }
+        pdf.move_to_front(from);
+        Ok(())
+    }
+
     /// Completes the file and puts it in place; returns its page count.
     pub(super) fn finish(mut self, fonts: &Fonts) -> Result<usize, String> {
         let pdf = self.pdf.take().expect("open until finished");

@@ -21,6 +21,7 @@
 mod book;
 mod filled;
 mod manifest;
+mod missing;
 mod progress;
 
 use std::collections::{HashMap, HashSet};
@@ -35,7 +36,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::fonts::Fonts;
 use crate::input::sha256_hex;
 use crate::output::{Names, OutDir, WriteError};
-use crate::typeset::layout::Layout;
+use crate::typeset::layout::{Layout, Typesetter};
 use crate::{fill, input, pipeline, roster, template};
 
 use book::{MergeFile, Target};
@@ -62,7 +63,25 @@ pub struct Options {
     pub render: fn(&Diagnostic) -> String,
     /// The district's settings every 阶段记录 is checked against.
     pub district: crate::record::District,
+    /// `--allow-missing`: write the merged book even when some inputs made
+    /// no paper, opening it with a page that lists them.
+    pub allow_missing: bool,
 }
+
+/// How a batch ended, for the exit code: an input that made no paper
+/// outweighs a refused 阶段记录.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Every input made its papers, but a 阶段记录 missed a rule (only its
+    /// 补课清单 was written).
+    Refused,
+    /// An input failed, or the batch could not start or finish.
+    Failed,
+}
+
+/// The bookmark of the page that opens a book printed without some inputs.
+const MISSING_TITLE: &str = "本合订本缺少的文书";
 
 /// A manifest entry's key: the input, and the table row of a roster's paper.
 type Key = (String, Option<usize>);
@@ -78,6 +97,23 @@ enum Unit {
 }
 
 impl Unit {
+    /// This unit as a missing item: the file, or the roster's table and
+    /// row with the row's person; why, from its entry.
+    fn missing(&self, entry: &Entry) -> missing::Missing {
+        let (what, who) = match self {
+            Unit::Row(r, i) | Unit::Filled(r, _, i) => (
+                format!("{} 第 {} 行", r.table_name, r.rows[*i].line),
+                r.row_name(*i).map(str::to_string),
+            ),
+            _ => (entry.input.clone(), None),
+        };
+        missing::Missing {
+            what,
+            who,
+            reason: entry.errors.first().cloned().unwrap_or_default(),
+        }
+    }
+
     /// The manifest's name for this input.
     fn key(&self) -> Key {
         match self {
@@ -100,15 +136,15 @@ impl Unit {
     }
 }
 
-/// Runs the batch; returns whether everything succeeded. Every refusal to
-/// start (a merge target that is an input, an output that is the user's)
-/// comes before anything is rendered.
-pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> bool {
+/// Runs the batch; returns how it ended. Every refusal to start (a merge
+/// target that is an input, an output that is the user's) comes before
+/// anything is rendered.
+pub fn run(opts: &Options, engine: &template::Engine, fonts: Option<&Fonts>) -> Outcome {
     match Batch::start(opts, engine, fonts).and_then(Batch::run) {
-        Ok(ok) => ok,
+        Ok(outcome) => outcome,
         Err(message) => {
             eprint!("{message}");
-            false
+            Outcome::Failed
         }
     }
 }
@@ -141,6 +177,8 @@ struct Batch<'a> {
     /// manifest keeps the other shards' entries on disk, in batch order).
     shards: Option<manifest::Positions>,
     entries: Vec<Entry>,
+    /// The inputs that made no paper, in batch order.
+    missing: Vec<missing::Missing>,
     tally: Tally,
     progress: Progress,
     /// Shared-field mistakes already said (a roster's rows all share them).
@@ -260,6 +298,7 @@ impl<'a> Batch<'a> {
             for_libreoffice: Vec::new(),
             shards,
             entries: Vec::new(),
+            missing: Vec::new(),
             tally: Tally::default(),
             said: HashSet::new(),
             last_manifest: Instant::now(),
@@ -271,9 +310,8 @@ impl<'a> Batch<'a> {
         Ok(batch)
     }
 
-    /// Renders and writes every unit, chunk by chunk; returns whether all
-    /// succeeded.
-    fn run(mut self) -> Result<bool, Stop> {
+    /// Renders and writes every unit, chunk by chunk; returns how it ended.
+    fn run(mut self) -> Result<Outcome, Stop> {
         let total = self.units.len();
         let chunk = 8 * self.pool.current_num_threads().max(1);
         let mut start = 0;
@@ -284,21 +322,79 @@ impl<'a> Batch<'a> {
         }
         self.libreoffice_pdfs();
         self.save_manifest()?;
-        let pages = match self.merged.take() {
-            Some(Book::Typeset(m)) => Some(
-                m.finish(self.fonts.expect("fonts with a merge"))
-                    .map_err(|e| stop(format!("写入合并文件失败：{e}")))?,
-            ),
-            Some(Book::Filled(target)) => Some(
-                target
-                    .join(&filled::pdfs_of(&self.entries, &self.out))
-                    .map_err(stop)?,
-            ),
-            None => None,
-        };
         self.progress.finish();
+        let pages = self.finish_book()?;
         eprintln!("{}", self.summary(pages));
-        Ok(self.tally.failed == 0 && self.tally.refused == 0)
+        Ok(if self.tally.failed > 0 {
+            Outcome::Failed
+        } else if self.tally.refused > 0 {
+            Outcome::Refused
+        } else {
+            Outcome::Ok
+        })
+    }
+
+    /// Puts the merged book in place, unless it would lack someone: then,
+    /// without `--allow-missing`, it is not written and the terminal says
+    /// who is missing; with it, the book opens with a page listing them.
+    fn finish_book(&mut self) -> Result<Option<usize>, Stop> {
+        let Some(book) = self.merged.take() else {
+            return Ok(None);
+        };
+        if !self.missing.is_empty() && !self.opts.allow_missing {
+            drop(book);
+            eprint!("{}", missing::refusal(&self.missing));
+            return Ok(None);
+        }
+        let front = (!self.missing.is_empty()).then(|| missing::page(&self.missing));
+        let pages = match book {
+            Book::Typeset(mut m) => {
+                let fonts = self.fonts.expect("fonts with a merge");
+                if let Some(doc) = &front {
+                    let layout = Typesetter::new(fonts).layout(doc);
+                    m.add_front(&layout, fonts, MISSING_TITLE)
+                        .map_err(|e| stop(format!("写入合并文件失败：{e}")))?;
+                }
+                m.finish(fonts)
+                    .map_err(|e| stop(format!("写入合并文件失败：{e}")))?
+            }
+            Book::Filled(target) => {
+                let mut papers = filled::pdfs_of(&self.entries, &self.out);
+                let front_pdf = match &front {
+                    Some(doc) => Some(self.front_pdf(doc)?),
+                    None => None,
+                };
+                if let Some(path) = &front_pdf {
+                    papers.insert(0, (MISSING_TITLE.to_string(), path.clone()));
+                }
+                let joined = target.join(&papers);
+                if let Some(path) = &front_pdf {
+                    let _ = std::fs::remove_file(path);
+                }
+                joined.map_err(stop)?
+            }
+        };
+        Ok(Some(pages))
+    }
+
+    /// The missing list as a PDF of its own, in a temporary file of
+    /// wenshu's, for a book LibreOffice's PDFs are joined into.
+    fn front_pdf(&self, doc: &crate::document::Document) -> Result<PathBuf, Stop> {
+        let fonts = self
+            .fonts
+            .ok_or_else(|| stop("无法生成合订本首页的缺少清单：找不到字体（见 wenshu fonts）"))?;
+        let pdf = pipeline::outputs(doc, Some(fonts), false, true, false)
+            .pdf
+            .expect("a PDF with fonts");
+        let (tmp, mut file) = crate::output::create_temp(&self.opts.out, "缺少清单.pdf")
+            .map_err(|e| stop(format!("无法写入临时文件：{e}")))?;
+        std::io::Write::write_all(&mut file, &pdf)
+            .map_err(|e| stop(format!("无法写入临时文件：{e}")))?;
+        Ok(tmp)
+    }
+
+    fn manifest_csv(&self) -> String {
+        self.opts.out.join(MANIFEST_CSV).display().to_string()
     }
 
     /// One chunk: render in parallel, name in input order (the same names
@@ -543,6 +639,10 @@ impl<'a> Batch<'a> {
                 }
             }
         }
+        if entry.status == "失败" {
+            let unit = &self.units[self.entries.len()];
+            self.missing.push(unit.missing(&entry));
+        }
         let t = &mut self.tally;
         match entry.status.as_str() {
             "失败" => t.failed += 1,
@@ -569,6 +669,7 @@ impl<'a> Batch<'a> {
             if entry.status == "成功" {
                 self.tally.ok -= 1;
                 self.tally.failed += 1;
+                self.missing.push(self.units[i].missing(entry));
             }
             entry.status = "失败".into();
         }
@@ -638,6 +739,13 @@ impl<'a> Batch<'a> {
         ));
         if let (Some(path), Some(pages)) = (&self.opts.merge, merged_pages) {
             s.push_str(&format!("；合并打印文件：{}（{pages} 页）", path.display()));
+            if !self.missing.is_empty() {
+                s.push_str(&format!("，首页列出缺少的 {} 项", self.missing.len()));
+            }
+        }
+        if !self.missing.is_empty() {
+            s.push_str("\n没有生成文书的项：\n");
+            s.push_str(missing::lines(&self.missing, &self.manifest_csv()).trim_end());
         }
         s
     }
