@@ -78,6 +78,7 @@ impl MergeFile {
         })
     }
 
+    /// Adds a paper, from a right-hand page.
     pub(super) fn add(
         &mut self,
         layout: &Layout,
@@ -88,11 +89,7 @@ impl MergeFile {
         if pdf.page_count() % 2 == 1 {
             pdf.add_blank_page(fonts)?;
         }
-        pdf.bookmark(title);
-        for page in &layout.pages {
-            pdf.add_page(page, fonts)?;
-        }
-        Ok(())
+        self.paper(layout, fonts, title)
     }
 
     /// Puts a paper before all others, padded to an even number of pages
@@ -103,16 +100,23 @@ impl MergeFile {
         fonts: &Fonts,
         title: &str,
     ) -> std::io::Result<()> {
+        let from = self.pdf.as_ref().expect("open until finished").page_count();
+        self.paper(layout, fonts, title)?;
         let pdf = self.pdf.as_mut().expect("open until finished");
-        let from = pdf.page_count();
-        pdf.bookmark(title);
-        for page in &layout.pages {
-            pdf.add_page(page, fonts)?;
-        }
         if (pdf.page_count() - from) % 2 == 1 {
             pdf.add_blank_page(fonts)?;
         }
         pdf.move_to_front(from);
+        Ok(())
+    }
+
+    /// A paper's bookmark and pages, where the book now ends.
+    fn paper(&mut self, layout: &Layout, fonts: &Fonts, title: &str) -> std::io::Result<()> {
+        let pdf = self.pdf.as_mut().expect("open until finished");
+        pdf.bookmark(title);
+        for page in &layout.pages {
+            pdf.add_page(page, fonts)?;
+        }
         Ok(())
     }
 
