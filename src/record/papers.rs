@@ -19,7 +19,9 @@ use crate::input::typed::{Date, Paragraphs};
 use crate::input::Source;
 use crate::paper::{context, Paper, Phase, Summary, Transfer};
 
-use super::read::{Evaluation, Rectification, Study, StudySums, Survey, ACTIVITIES};
+use super::read::{
+    Evaluation, Rectification, Representative, Study, StudySums, Survey, ACTIVITIES,
+};
 use super::rules::{
     self, excepted, hours, low_rated, month_day, names, unqualified, unused_exceptions, Check,
     HIGH_SATISFIED_PERCENT, LOW_SATISFIED_PERCENT, MIN_SESSION_HOURS, MIN_STUDY_HOURS,
@@ -530,44 +532,61 @@ fn survey_opening(s: &Survey, what: &str) -> String {
     )
 }
 
+/// The 分析评议 phase's work, as named steps: the public's opinions, the
+/// analyses written and published, the democratic rating, the survey.
 fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
     let mut out = Vec::new();
+    if let Some(reps) = &e.representatives {
+        out.push(opinions_work(rec, &reps.value));
+    }
+    out.push(analyses_work(rec, e));
+    out.push(rating_work(rec, e));
+    if let Some(s) = &e.survey {
+        out.push(phase_survey_work(s));
+    }
+    out.retain(|w| !w.body.is_empty());
+    out
+}
+
+/// “万人评风”: how many people each representative asked, and the table.
+fn opinions_work(rec: &Record, list: &[Representative]) -> Work {
+    let sum: u64 = list.iter().map(|r| u64::from(r.people)).sum();
+    let min = list.iter().map(|r| r.people).min().unwrap_or(0);
+    let max = list.iter().map(|r| r.people).max().unwrap_or(0);
+    let mut rows = Vec::new();
+    for chunk in list.chunks(4) {
+        let mut row: [String; 8] = Default::default();
+        for (i, r) in chunk.iter().enumerate() {
+            row[2 * i] = r.name.clone();
+            row[2 * i + 1] = r.people.to_string();
+        }
+        rows.push(row);
+    }
+    Work::new(
+        "“万人评风”和征求意见",
+        vec![
+            members_sentence(rec),
+            format!(
+                "“万人评风”中，{}名代表每人征求意见{min}至{max}人，共征求{sum}人。",
+                list.len()
+            ),
+            opinions_sentence(rec),
+            publicity_sentence(rec, None),
+        ],
+        vec![table(
+            [4, 3, 4, 3, 4, 3, 4, 3],
+            [
+                "代表", "人数", "代表", "人数", "代表", "人数", "代表", "人数",
+            ],
+            rows,
+        )],
+    )
+}
+
+/// The members' (and the unit's) 党性分析材料 written and published.
+fn analyses_work(rec: &Record, e: &Evaluation) -> Work {
     let serving: Vec<_> = rec.serving().collect();
     let retired: Vec<_> = rec.members.iter().filter(|m| m.retired).collect();
-    if let Some(reps) = &e.representatives {
-        let list = &reps.value;
-        let sum: u64 = list.iter().map(|r| u64::from(r.people)).sum();
-        let min = list.iter().map(|r| r.people).min().unwrap_or(0);
-        let max = list.iter().map(|r| r.people).max().unwrap_or(0);
-        let mut rows = Vec::new();
-        for chunk in list.chunks(4) {
-            let mut row: [String; 8] = Default::default();
-            for (i, r) in chunk.iter().enumerate() {
-                row[2 * i] = r.name.clone();
-                row[2 * i + 1] = r.people.to_string();
-            }
-            rows.push(row);
-        }
-        out.push(Work::new(
-            "“万人评风”和征求意见",
-            vec![
-                members_sentence(rec),
-                format!(
-                    "“万人评风”中，{}名代表每人征求意见{min}至{max}人，共征求{sum}人。",
-                    list.len()
-                ),
-                opinions_sentence(rec),
-                publicity_sentence(rec, None),
-            ],
-            vec![table(
-                [4, 3, 4, 3, 4, 3, 4, 3],
-                [
-                    "代表", "人数", "代表", "人数", "代表", "人数", "代表", "人数",
-                ],
-                rows,
-            )],
-        ));
-    }
     let state = Member::analysis_state;
     let published = serving.iter().filter(|m| state(m) == "已公示").count();
     let cannot = serving.iter().filter(|m| !m.can_write()).count();
@@ -604,9 +623,11 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
         s.push('。');
         body.push(s);
     }
-    out.push(Work::new("撰写和公示党性分析材料", body, Vec::new()));
+    Work::new("撰写和公示党性分析材料", body, Vec::new())
+}
 
-    // Democratic evaluation: bands of 满意 share, the members helped, verdicts.
+/// Democratic evaluation: bands of 满意 share, the members helped, verdicts.
+fn rating_work(rec: &Record, e: &Evaluation) -> Work {
     let mut body = Vec::new();
     if let Some(m) = &e.leadership_meeting {
         body.push(format!("{}，领导班子召开专题民主生活会。", m.value));
@@ -704,30 +725,29 @@ fn evaluation_work(rec: &Record, e: &Evaluation) -> Vec<Work> {
             }))
         ));
     }
-    out.push(Work::new("民主评议", body, tables));
+    Work::new("民主评议", body, tables)
+}
 
-    if let Some(s) = &e.survey {
-        let t = &s.tally;
-        let poor = t.count_of(&rules::POOR_ANSWERS);
-        let verdict = if at_least_percent(poor, t.total(), REDO_PERCENT) {
-            format!("达到{REDO_PERCENT}%")
-        } else {
-            format!("不足{REDO_PERCENT}%")
-        };
-        out.push(Work::new(
-            "阶段工作满意度测评",
-            vec![
-                survey_opening(s, "本阶段工作满意度测评"),
-                format!(
-                    "认为“一般化”和“走了过场”的合计{poor}份，占{}，{verdict}。",
-                    share_against(poor, t.total(), REDO_PERCENT),
-                ),
-            ],
-            vec![tally_table(t)],
-        ));
-    }
-    out.retain(|w| !w.body.is_empty());
-    out
+/// The phase's satisfaction survey and whether it calls for 补课.
+fn phase_survey_work(s: &Survey) -> Work {
+    let t = &s.tally;
+    let poor = t.count_of(&rules::POOR_ANSWERS);
+    let verdict = if at_least_percent(poor, t.total(), REDO_PERCENT) {
+        format!("达到{REDO_PERCENT}%")
+    } else {
+        format!("不足{REDO_PERCENT}%")
+    };
+    Work::new(
+        "阶段工作满意度测评",
+        vec![
+            survey_opening(s, "本阶段工作满意度测评"),
+            format!(
+                "认为“一般化”和“走了过场”的合计{poor}份，占{}，{verdict}。",
+                share_against(poor, t.total(), REDO_PERCENT),
+            ),
+        ],
+        vec![tally_table(t)],
+    )
 }
 
 fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
