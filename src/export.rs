@@ -35,8 +35,16 @@ pub const EXPORTABLE: &[(&str, &str)] = &[
         include_str!("../templates/export/党性分析材料-个人.xml"),
     ),
     (
+        "党性分析材料-单位",
+        include_str!("../templates/export/党性分析材料-单位.xml"),
+    ),
+    (
         "整改方案-个人",
         include_str!("../templates/export/整改方案-个人.xml"),
+    ),
+    (
+        "整改方案-单位",
+        include_str!("../templates/export/整改方案-单位.xml"),
     ),
 ];
 

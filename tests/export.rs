@@ -13,8 +13,10 @@ use common::*;
 /// The kinds `export` supports, with the fixtures that exercise them.
 const CASES: &[(&str, &str)] = &[
     ("整改方案-个人", "fixtures/整改方案-个人.yaml"),
+    ("整改方案-单位", "fixtures/整改方案-单位.yaml"),
     ("党性分析材料-个人", "fixtures/党性分析材料-个人.yaml"),
     ("党性分析材料-个人", "fixtures/党性分析材料-领导干部.yaml"),
+    ("党性分析材料-单位", "fixtures/党性分析材料-单位.yaml"),
     ("两个具体", "fixtures/两个具体.yaml"),
 ];
 
@@ -174,7 +176,7 @@ fn unsupported_kinds_and_existing_files_are_refused() {
     let o = wenshu(&["export", "阶段记录-1", "-o", dir.join("x.docx").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("还不能导出") && err.contains("两个具体、党性分析材料-个人、整改方案-个人"), "{err}");
+    assert!(err.contains("还不能导出") && err.contains("两个具体、党性分析材料-个人、党性分析材料-单位、整改方案-个人、整改方案-单位"), "{err}");
     assert!(!dir.join("x.docx").exists());
     let path = dir.join("已有.docx");
     std::fs::write(&path, b"mine").unwrap();
