@@ -342,3 +342,38 @@ fn a_render_with_errors_creates_no_output_folder() {
     assert!(o.status.success());
     assert_eq!(docx_in(&out).len(), 1);
 }
+
+/// `wenshu check … 2>&1 | head -1`: when the reader has had enough, wenshu
+/// ends as a Unix filter does (SIGPIPE), never with a panic (exit 101).
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_not_with_a_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let dir = scratch("closed-pipe");
+    let bad = dir.join("坏.yaml");
+    std::fs::write(&bad, "文种: 两个具体\n单位： 某单位\n").unwrap();
+    // Far more than a pipe's 64 KiB of diagnostics.
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(std::iter::repeat(bad.to_str().unwrap()).take(2000))
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wenshu"))
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("全角冒号"), "{first}");
+    // The reader is dropped: the pipe is closed.
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), None, "{status:?}: ended by itself, not by the closed pipe");
+    assert_eq!(status.signal(), Some(libc_sigpipe()), "{status:?}");
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+fn libc_sigpipe() -> i32 {
+    13
+}
