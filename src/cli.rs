@@ -645,7 +645,7 @@ fn new(kind: &str, schema_location: Option<&str>) -> ExitCode {
 }
 
 /// Whether `file` is a 花名册 (read cheaply; an unreadable file is not).
-fn is_roster_file(file: &Path) -> bool {
+pub(crate) fn is_roster_file(file: &Path) -> bool {
     crate::input::read_source(file).is_ok_and(|src| crate::roster::is_roster(&src.text))
 }
 

@@ -190,15 +190,20 @@ pub fn check_roster(
         }
     };
     let mut failed = Vec::new();
+    // A mistake every row shares (in the shared fields, or in 列) is said
+    // with the first row it fails, not once per row.
+    let mut said = std::collections::HashSet::new();
     for i in 0..roster.rows.len() {
         let docs = [roster.row_doc(i)];
         let result = render_docs(engine, &roster.spec, &docs, fonts, district);
         let problems: Vec<Diagnostic> = result.errors.into_iter().chain(result.refusals).collect();
         if !problems.is_empty() {
+            let mut diagnostics = roster.relocate(i, problems);
+            diagnostics.retain(|d| !d.shared || said.insert(d.short()));
             failed.push(FailedRow {
                 line: roster.rows[i].line,
                 name: roster.row_name(i).map(str::to_string),
-                diagnostics: roster.relocate(i, problems),
+                diagnostics,
             });
         }
     }

@@ -32,6 +32,8 @@ pub struct Roster {
     pub shared: Node,
     /// (column name, field path split at dots), in 列's order.
     pub columns: Vec<(String, Vec<String>)>,
+    /// Where each of `columns` is mapped in the roster's 列.
+    pub column_pos: Vec<Pos>,
     /// The table file as the user named it (relative to the roster).
     pub table_name: String,
     pub rows: Vec<Row>,
@@ -219,6 +221,12 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
+    if !is_xlsx {
+        let wrong = full_width_separators(&table_path.display().to_string(), &rows, header.len(), &lines);
+        if !wrong.is_empty() {
+            return Err(wrong);
+        }
+    }
     let rows: Vec<Row> = rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|(c, _)| !c.trim().is_empty()))
@@ -250,6 +258,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     Ok(Roster {
         spec: src,
         shared,
+        column_pos: columns.iter().map(|(_, _, pos)| *pos).collect(),
         columns: columns.into_iter().map(|(c, p, _)| (c, p)).collect(),
         table_name: table_path.display().to_string(),
         rows,
@@ -261,6 +270,35 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
         template,
         file_name,
     })
+}
+
+/// Rows of a CSV typed with full-width commas (，) between the cells, as a
+/// Chinese keyboard gives them: such a row reads as one long cell. Each is
+/// an error at its line; the others would be blamed on missing fields.
+fn full_width_separators(
+    table: &str,
+    rows: &[(usize, Vec<(String, usize)>)],
+    columns: usize,
+    lines: &[String],
+) -> Vec<Diagnostic> {
+    rows.iter()
+        .filter(|(_, cells)| {
+            let filled = cells.iter().filter(|(c, _)| !c.trim().is_empty()).count();
+            filled < columns && cells.iter().any(|(c, _)| c.contains('，'))
+        })
+        .map(|(line, cells)| {
+            let col = cells.iter().find(|(c, _)| c.contains('，')).map_or(1, |(_, col)| *col);
+            let mut d = Diagnostic::whole_file(
+                table,
+                Code::Table,
+                format!("这一行用全角逗号「，」分隔，只读出 {} 格（表头有 {columns} 列）", cells.len()),
+            )
+            .with_help("表格的各格之间要用半角逗号「,」分隔：用 Excel 或 WPS 另存为 CSV，或把「，」改为「,」");
+            d.pos = Some(Pos { line: *line, col });
+            d.source_line = lines.get(line - 1).cloned();
+            d
+        })
+        .collect()
 }
 
 impl Roster {
@@ -318,46 +356,83 @@ impl Roster {
         YamlDoc { root, index: 1 }
     }
 
-    /// Moves diagnostics about a cell's field to that cell of the table, and
-    /// names the row in the others.
+    /// Moves diagnostics about a cell's field to that cell of the table (an
+    /// empty cell included, when its field is missing), a field the 列 maps
+    /// to that the paper does not have to that line of 列, and names the
+    /// row in the others.
     pub fn relocate(&self, i: usize, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let row = &self.rows[i];
         diags
             .into_iter()
-            .map(|mut d| {
-                let field = d.field.clone().unwrap_or_default();
-                let cell = self
-                    .columns
-                    .iter()
-                    .zip(&row.cells)
-                    .zip(0..)
-                    .find(|(((_, path), (text, _)), _)| {
-                        !text.trim().is_empty()
-                            && (field == path.join(".")
-                                || field.starts_with(&format!("{}.", path.join("."))))
-                    });
-                match cell {
-                    Some((((col_name, _), (_, col)), j)) => {
-                        d.file = self.table_name.clone();
-                        d.pos = Some(Pos {
-                            line: row.line,
-                            col: *col,
-                        });
-                        d.span = None;
-                        d.source_line = self.table_lines.get(row.line - 1).cloned();
-                        d.hints.push(self.cell_hint(i, j, col_name));
-                    }
-                    None => {
-                        d.shared = true;
-                        d.hints.push(format!(
-                            "花名册 {} 第 {} 行的文书（共同字段中的问题）",
-                            self.table_name, row.line
-                        ));
-                    }
-                }
-                d
+            .map(|d| match self.place_of(i, &d) {
+                Place::Cell(j) => self.at_cell(i, j, d),
+                Place::Mapping(j) => self.at_mapping(j, d),
+                Place::Shared => self.in_shared(i, d),
             })
             .collect()
+    }
+
+    /// Where a diagnostic of row `i` belongs.
+    fn place_of(&self, i: usize, d: &Diagnostic) -> Place {
+        let field = d.field.as_deref().unwrap_or_default();
+        let cells = &self.rows[i].cells;
+        for (j, ((_, path), (text, _))) in self.columns.iter().zip(cells).enumerate() {
+            let path = path.join(".");
+            let exact = field == path;
+            if exact && d.code == Code::UnknownField {
+                return Place::Mapping(j);
+            }
+            let filled = !text.trim().is_empty();
+            if (filled && (exact || field.starts_with(&format!("{path}."))))
+                || (!filled && exact && d.code == Code::MissingField)
+            {
+                return Place::Cell(j);
+            }
+        }
+        Place::Shared
+    }
+
+    /// `d` at cell `j` of row `i`, quoting the row.
+    fn at_cell(&self, i: usize, j: usize, mut d: Diagnostic) -> Diagnostic {
+        let row = &self.rows[i];
+        let (col_name, _) = &self.columns[j];
+        let (text, col) = &row.cells[j];
+        d.file = self.table_name.clone();
+        d.pos = Some(Pos { line: row.line, col: *col });
+        d.span = None;
+        d.source_line = self.table_lines.get(row.line - 1).cloned();
+        if text.trim().is_empty() {
+            d.hints.push(format!("这一格是空的：「{col_name}」列每行都要填写"));
+        }
+        d.hints.push(self.cell_hint(i, j, col_name));
+        d
+    }
+
+    /// `d`, about a field the paper does not have, at the line of 列 that
+    /// maps column `j` to it: said once for the whole table.
+    fn at_mapping(&self, j: usize, mut d: Diagnostic) -> Diagnostic {
+        let pos = self.column_pos[j];
+        let (col_name, path) = &self.columns[j];
+        d.file = self.spec.name.clone();
+        d.pos = Some(pos);
+        d.span = None;
+        d.source_line = self.spec.text.lines().nth(pos.line - 1).map(str::to_string);
+        d.field = Some(format!("列.{col_name}"));
+        d.shared = true;
+        d.hints.push(format!(
+            "「列」把表格的「{col_name}」列填到「{}」，这份文书没有这个字段：请改正「列」中的字段路径",
+            path.join(".")
+        ));
+        d
+    }
+
+    /// `d`, about the shared fields: the row named, said once.
+    fn in_shared(&self, i: usize, mut d: Diagnostic) -> Diagnostic {
+        d.shared = true;
+        d.hints.push(format!(
+            "花名册 {} 第 {} 行的文书（共同字段中的问题）",
+            self.table_name, self.rows[i].line
+        ));
+        d
     }
 
     /// The input hash of row `i`: the roster and the row's cells.
@@ -369,6 +444,16 @@ impl Roster {
         }
         crate::input::sha256_hex(text.as_bytes())
     }
+}
+
+/// Where a diagnostic about a row's paper belongs.
+enum Place {
+    /// The row's cell in column `j`.
+    Cell(usize),
+    /// The line of 列 that maps column `j`.
+    Mapping(usize),
+    /// The shared fields.
+    Shared,
 }
 
 /// Positions of table cells are kept apart from YAML positions: cells sit

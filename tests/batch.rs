@@ -447,7 +447,7 @@ fn a_mistake_in_the_shared_fields_fails_every_row_but_is_said_once() {
     let spec = dir.join("花名册-整改方案.yaml");
     let text = std::fs::read_to_string(&spec)
         .unwrap()
-        .replace("  日期: 2026-04-10", "  日期: 2026-04-31");
+        .replace("  日期: 2026-04-15", "  日期: 2026-04-31");
     std::fs::write(&spec, text).unwrap();
     let out = dir.join("out");
     let o = run_roster(&dir, &out);

@@ -252,3 +252,75 @@ fn an_unknown_sort_field_is_an_error_before_anything_is_written() {
     assert!(stderr(&o).contains("没有任何文书有字段「党员.名字」"), "{}", stderr(&o));
     assert!(files_in(&out.join("o")).is_empty());
 }
+
+/// An empty name cell is the cell's fault, not the shared fields': the
+/// message points at the cell (A6) and says it is empty.
+#[test]
+fn an_empty_cell_whose_field_is_required_is_located_at_the_cell() {
+    let dir = roster_with(|t| t.replacen("郑晓东,", ",", 1));
+    let o = wenshu(&["check", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("缺少必填字段「姓名」\n  --> ") && err.contains("第一党支部党员名单.csv:6:1\n"), "{err}");
+    assert!(err.contains("这一格是空的：「姓名」列每行都要填写"), "{err}");
+    assert!(err.contains("单元格 A6"), "{err}");
+    assert!(!err.contains("共同字段中的问题"), "{err}");
+}
+
+/// A field path mistyped in 列 is said once, at its line of 列, not at
+/// every row's cell; a mistake in the shared fields is said once too.
+#[test]
+fn a_mistake_every_row_shares_is_said_once_where_it_is_made() {
+    let dir = roster_with(|t| t);
+    let spec = dir.join("花名册-整改方案.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let line = text.lines().position(|l| l == "  姓名: 党员.姓名").unwrap() + 1;
+    std::fs::write(
+        &spec,
+        text.replace("  姓名: 党员.姓名", "  姓名: 党员.姓命")
+            .replace("  日期: 2026-04-15", "  日期: 2026-04-31"),
+    )
+    .unwrap();
+    let o = wenshu(&["check", spec.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("未知字段「姓命」").count(), 1, "{err}");
+    assert!(err.contains(&format!("花名册-整改方案.yaml:{line}:3\n")), "{err}");
+    assert!(err.contains("请改正「列」中的字段路径"), "{err}");
+    assert!(!err.contains("第一党支部党员名单.csv:"), "{err}");
+    assert_eq!(err.matches("「2026-04-31」不是有效日期：2026年4月只有30天").count(), 1, "{err}");
+}
+
+/// `check --format json` reads a roster as `check` does: every row, at its
+/// cell; a valid roster is ok with a paper per row.
+#[test]
+fn check_json_validates_a_roster() {
+    let good = wenshu(&["check", "--format", "json", "fixtures/batch/花名册-整改方案.yaml"]);
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    let v: serde_json::Value = serde_json::from_slice(&good.stdout).unwrap();
+    assert_eq!(v["files"][0]["status"], "ok");
+    assert_eq!(v["files"][0]["papers"], 8);
+    let dir = roster_with(|t| t.replacen("郑晓东,区财政局综合科科员,2026-04-12", "郑晓东,区财政局综合科科员,2026-04-31", 1));
+    let bad = wenshu(&["check", "--format", "json", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    let f = &v["files"][0];
+    assert_eq!((f["status"].as_str(), f["papers"].as_u64()), (Some("error"), Some(7)));
+    let d = &f["diagnostics"][0];
+    assert!(d["file"].as_str().unwrap().ends_with("第一党支部党员名单.csv"), "{d}");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(6), Some(15)));
+    assert_eq!(d["code"], "bad-date");
+}
+
+/// A CSV row typed with full-width commas reads as one cell: said at its
+/// line as what it is, not as three missing fields of the shared part.
+#[test]
+fn a_csv_row_separated_by_full_width_commas_is_named_as_such() {
+    let dir = roster_with(|t| t.replacen("郑晓东,区财政局综合科科员,2026-04-12,2026-04-15", "郑晓东，区财政局综合科科员，2026-04-12，2026-04-15", 1));
+    let o = wenshu(&["check", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("这一行用全角逗号「，」分隔，只读出 1 格（表头有 4 列）"), "{err}");
+    assert!(err.contains("第一党支部党员名单.csv:6:1\n"), "{err}");
+    assert!(!err.contains("缺少必填字段"), "{err}");
+}

@@ -69,6 +69,47 @@ impl<'a> From<&'a Diagnostic> for Diag<'a> {
     }
 }
 
+/// One file's outcome, whatever the file was: a paper's YAML or a roster.
+struct Checked {
+    file: String,
+    errors: bool,
+    refused: bool,
+    papers: usize,
+    diagnostics: Vec<Diagnostic>,
+    rules: Vec<RuleTable>,
+}
+
+impl Checked {
+    fn of_file(file: String, r: pipeline::FileResult) -> Self {
+        Checked {
+            file,
+            errors: !r.errors.is_empty(),
+            refused: !r.refusals.is_empty(),
+            papers: r.rendered.len(),
+            diagnostics: r.errors.into_iter().chain(r.refusals).collect(),
+            rules: r.tables,
+        }
+    }
+
+    /// A roster: every row's diagnostics (a mistake the rows share, once),
+    /// its warnings, and as many papers as rows that would print.
+    fn of_roster(file: String, check: pipeline::RosterCheck) -> Self {
+        let papers = check.rows - check.failed.len();
+        let errors = !check.errors.is_empty() || !check.failed.is_empty();
+        let mut diagnostics = check.warnings;
+        diagnostics.extend(check.errors);
+        diagnostics.extend(check.failed.into_iter().flat_map(|r| r.diagnostics));
+        Checked {
+            file,
+            errors,
+            refused: false,
+            papers,
+            diagnostics,
+            rules: Vec::new(),
+        }
+    }
+}
+
 /// Checks every file as `check` does and prints one JSON document.
 pub fn check(
     engine: &template::Engine,
@@ -76,32 +117,36 @@ pub fn check(
     files: &[PathBuf],
     district: &pipeline::District,
 ) -> ExitCode {
-    let results: Vec<(String, pipeline::FileResult)> = files
+    let results: Vec<Checked> = files
         .iter()
-        .map(|f| (f.display().to_string(), pipeline::render_file(engine, f, fonts, district)))
+        .map(|f| {
+            let name = f.display().to_string();
+            if super::is_roster_file(f) {
+                Checked::of_roster(name, pipeline::check_roster(engine, f, fonts, district))
+            } else {
+                Checked::of_file(name, pipeline::render_file(engine, f, fonts, district))
+            }
+        })
         .collect();
-    let errors = results.iter().filter(|(_, r)| !r.errors.is_empty()).count();
-    let refused = results
-        .iter()
-        .filter(|(_, r)| r.errors.is_empty() && !r.refusals.is_empty())
-        .count();
+    let errors = results.iter().filter(|r| r.errors).count();
+    let refused = results.iter().filter(|r| !r.errors && r.refused).count();
     let code = exit::code(errors, refused);
     let report = Report {
         exit_code: code,
         files: results
             .iter()
-            .map(|(file, r)| FileReport {
-                file: file.clone(),
-                status: if !r.errors.is_empty() {
+            .map(|r| FileReport {
+                file: r.file.clone(),
+                status: if r.errors {
                     "error"
-                } else if !r.refusals.is_empty() {
+                } else if r.refused {
                     "refused"
                 } else {
                     "ok"
                 },
-                papers: r.rendered.len(),
-                diagnostics: r.errors.iter().chain(&r.refusals).map(Diag::from).collect(),
-                rules: r.tables.clone(),
+                papers: r.papers,
+                diagnostics: r.diagnostics.iter().map(Diag::from).collect(),
+                rules: r.rules.clone(),
             })
             .collect(),
     };

@@ -61,9 +61,15 @@ impl Date {
     /// Reads `2026-01-05`, `2026/1/5`, `2026.1.5`, `2026年1月5日` and, as a
     /// 成文日期 is often typed, `二〇二六年一月五日`.
     pub fn parse(s: &str) -> Option<Date> {
+        Date::read(s).ok()
+    }
+
+    /// As [`Date::parse`], saying what is wrong with a date that is not one:
+    /// a form it cannot read, or a month or day the calendar has not.
+    pub fn read(s: &str) -> Result<Date, DateError> {
         let s = s.trim();
         if let Some(arabic) = from_chinese_numerals(s) {
-            return Date::parse(&arabic);
+            return Date::read(&arabic);
         }
         let parts: Vec<&str> = if let Some(rest) = s.strip_suffix('日') {
             rest.split(['年', '月']).collect()
@@ -71,7 +77,7 @@ impl Date {
             s.split(['-', '/', '.']).collect()
         };
         let [y, m, d] = parts.as_slice() else {
-            return None;
+            return Err(DateError::Form);
         };
         let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         if !(all_digits(y) && all_digits(m) && all_digits(d))
@@ -79,18 +85,48 @@ impl Date {
             || m.len() > 2
             || d.len() > 2
         {
-            return None;
+            return Err(DateError::Form);
         }
-        let (year, month, day): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let number = |t: &str| t.parse::<u16>().map_err(|_| DateError::Form);
+        let (year, month, day) = (number(y)?, number(m)?, number(d)?);
+        if year < 1900 || month == 0 || day == 0 {
+            return Err(DateError::Form);
+        }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             2 if leap => 29,
             2 => 28,
-            _ => return None,
+            _ => return Err(DateError::NoMonth(month)),
         };
-        (year >= 1900 && (1..=days).contains(&day)).then_some(Date { year, month, day })
+        if !(1..=days).contains(&day) {
+            return Err(DateError::NoDay { year, month, days });
+        }
+        Ok(Date { year, month: month as u8, day: day as u8 })
+    }
+}
+
+/// Why a text is not a date.
+#[derive(Debug, PartialEq)]
+pub enum DateError {
+    /// Not a form of date wenshu reads.
+    Form,
+    /// A month outside 1–12.
+    NoMonth(u16),
+    /// A day the month has not: the month has `days`.
+    NoDay { year: u16, month: u16, days: u16 },
+}
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateError::Form => write!(f, "应写作 2026年1月5日、2026-01-05 或 二〇二六年一月五日"),
+            DateError::NoMonth(m) => write!(f, "没有{m}月"),
+            DateError::NoDay { year, month, days } => {
+                write!(f, "{year}年{month}月只有{days}天")
+            }
+        }
     }
 }
 
@@ -693,19 +729,18 @@ pub fn paragraphs(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option
 
 pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Date> {
     let s = scalar(ctx, node, field)?;
-    let d = Date::parse(s);
-    if d.is_none() {
-        ctx.report(
-            Code::BadDate,
-            node.pos,
-            field,
-            format!(
-                "「{}」不是有效日期；应写作 2026年1月5日 或 2026-01-05",
-                s.trim()
-            ),
-        );
+    match Date::read(s) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            ctx.report(
+                Code::BadDate,
+                node.pos,
+                field,
+                format!("「{}」不是有效日期：{why}", s.trim()),
+            );
+            None
+        }
     }
-    d
 }
 
 impl Obj<'_> {
@@ -739,6 +774,18 @@ mod tests {
         assert_eq!(Date::parse("2028-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("26-1-5"), None);
         assert_eq!(Date::parse("二〇二六年一月五日"), Some(d));
+    }
+
+    #[test]
+    fn a_date_that_is_not_one_says_why() {
+        let why = |s: &str| Date::read(s).unwrap_err().to_string();
+        assert_eq!(why("2026-04-31"), "2026年4月只有30天");
+        assert_eq!(why("二〇二六年四月三十一日"), "2026年4月只有30天");
+        assert_eq!(why("2026-02-29"), "2026年2月只有28天");
+        assert_eq!(why("2026-13-01"), "没有13月");
+        assert!(why("2026-04-00").starts_with("应写作"));
+        assert!(why("明天").starts_with("应写作"));
+        assert_eq!(Date::read("2028-02-29").map(|d| d.day), Ok(29));
     }
 
     #[test]

@@ -40,6 +40,22 @@ pub fn publicity_problem(key: &str, publicised: Date, later: Date, days: u32) ->
     })
 }
 
+/// A plan says it was publicised and passed (or approved): its 成文日期
+/// cannot come before those days, or it would state as done what had not
+/// happened on the day it bears.
+fn dated_before_approval(date: Date, a: &Approval, personal: bool) -> Option<String> {
+    let (key, done, what) = if personal {
+        ("通过日期", a.passed?, "通过")
+    } else {
+        ("批准日期", a.approved?, "批准")
+    };
+    (date < done).then(|| {
+        format!(
+            "成文日期（{date}）早于{key}（{done}）：方案中写明于{done}{what}，成文日期应在这一天或之后"
+        )
+    })
+}
+
 #[derive(Serialize)]
 struct Item {
     #[serde(rename = "序号")]
@@ -265,6 +281,11 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
         },
     );
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
+    if let (Some(date), Some(a)) = (date, &approval) {
+        if let Some(why) = dated_before_approval(date, a, personal) {
+            ctx.report(crate::diag::Code::DateOrder, obj.key_pos("日期"), &obj.field("日期"), why);
+        }
+    }
 
     let member = match member {
         Some(m) => Some(m?),
