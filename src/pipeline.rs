@@ -54,10 +54,27 @@ pub fn render_file(
     fonts: Option<&Fonts>,
     district: &District,
 ) -> FileResult {
+    if let Some(d) = a_table(path) {
+        return FileResult::failed(vec![d]);
+    }
     match input::read_source(path) {
         Ok(src) => render_source(engine, &src, fonts, district),
         Err(d) => FileResult::failed(vec![d]),
     }
+}
+
+/// A roster's table given where a YAML file is expected: the table holds
+/// only the rows; the roster YAML that names it is what is checked or run.
+fn a_table(path: &Path) -> Option<Diagnostic> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    matches!(ext.as_str(), "csv" | "xlsx" | "xls").then(|| {
+        Diagnostic::whole_file(
+            &path.display().to_string(),
+            Code::WrongCommand,
+            "这是表格文件，不是 YAML 文书：表格只存各行的数据，要由花名册 YAML（文种: 花名册）引用",
+        )
+        .with_help("请对引用它的花名册运行 wenshu check 花名册.yaml 或 wenshu batch 花名册.yaml；还没有花名册时用 wenshu new 花名册 生成")
+    })
 }
 
 pub fn render_source(

@@ -285,7 +285,7 @@ fn two_specifics() -> Vec<Field> {
 fn member(with_record: bool) -> Ty {
     let mut fields = vec![
         req("姓名", Ty::Text(limits::NAME), "党员姓名"),
-        req("职务", Ty::Text(limits::POST), "单位及职务，如 区财政局国库科科员"),
+        opt("职务", Ty::Text(limits::POST), "单位及职务，如 区财政局国库科科员（可选：文书中不印出）"),
         req("所在支部", Ty::Text(limits::UNIT), "所在党支部全称"),
     ];
     if with_record {

@@ -327,13 +327,14 @@ fn the_merge_target_is_checked_before_anything_is_rendered() {
     std::fs::create_dir(&sub).unwrap();
     let blocker = dir.join("普通文件");
     std::fs::write(&blocker, b"x").unwrap();
-    let cases: [(PathBuf, &str); 6] = [
+    let cases: [(PathBuf, &str); 7] = [
         (spec.clone(), "是本次的输入文件"),
         (csv.clone(), "是本次的输入文件"),
         (sub.clone(), "是目录"),
         (out.join("manifest.json"), "是批量输出的清单文件"),
         (user.clone(), "不是文书写的文件"),
         (blocker.join("x.pdf"), "无法创建合并文件所在的目录"),
+        (dir.join("合订本"), "合并打印文件的名字应以 .pdf 结尾，如 合订本.pdf"),
     ];
     for (target, why) in cases {
         let r = run(

@@ -324,3 +324,13 @@ fn a_csv_row_separated_by_full_width_commas_is_named_as_such() {
     assert!(err.contains("第一党支部党员名单.csv:6:1\n"), "{err}");
     assert!(!err.contains("缺少必填字段"), "{err}");
 }
+
+/// The roster's table given to check: it says what the table is and which
+/// file to check instead.
+#[test]
+fn checking_the_table_itself_points_to_its_roster() {
+    let o = wenshu(&["check", "fixtures/batch/第一党支部党员名单.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("这是表格文件，不是 YAML 文书") && err.contains("wenshu check 花名册.yaml"), "{err}");
+}

@@ -1068,6 +1068,12 @@ fn open_merge(
             names.reserve(&stem.to_string_lossy());
         }
     }
+    // Without the extension, Windows opens the book with nothing.
+    if !name.to_ascii_lowercase().ends_with(".pdf") {
+        return Err(stop(format!(
+            "--merge {shown}：合并打印文件的名字应以 .pdf 结尾，如 {name}.pdf"
+        )));
+    }
     merge_dir
         .check(&name)
         .map_err(|e| (opts.render)(&e.diagnostic()))?;

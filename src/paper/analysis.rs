@@ -26,8 +26,9 @@ pub(crate) const UNIT_CAUSES: [&str; 4] = ["思想建设", "组织建设", "作�
 pub struct Member {
     #[serde(rename = "姓名")]
     pub name: String,
+    /// Accepted, not printed (the byline names the branch and the member).
     #[serde(rename = "职务")]
-    pub post: String,
+    pub post: Option<String>,
     #[serde(rename = "所在支部")]
     pub branch: String,
     #[serde(rename = "入党时间")]
@@ -77,7 +78,7 @@ pub fn read_member(ctx: &mut Ctx, obj: &mut Obj, with_record: bool) -> Option<Me
         "（个人材料须写明党员信息）",
         |ctx, m| {
             let name = m.text(ctx, "姓名", limits::NAME);
-            let post = m.text(ctx, "职务", limits::POST);
+            let post = m.opt_text(ctx, "职务", limits::POST);
             let branch = m.text(ctx, "所在支部", limits::UNIT);
             let (joined, cadre) = if with_record {
                 let joined = m.date(ctx, "入党时间");
@@ -92,7 +93,7 @@ pub fn read_member(ctx: &mut Ctx, obj: &mut Obj, with_record: bool) -> Option<Me
             };
             Some(Member {
                 name: name?,
-                post: post?,
+                post,
                 branch: branch?,
                 joined: joined?,
                 leading_cadre: cadre?,
