@@ -228,7 +228,38 @@ fn irregular(meta: &std::fs::Metadata) -> Option<ReadError> {
 /// block or stream forever; the opened file is checked again (it may have
 /// been swapped meanwhile) and read no further than the cap.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
+    READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            reads.push(path.to_path_buf());
+        }
+    });
     read_limited(path, MAX_FILE_BYTES)
+}
+
+thread_local! {
+    /// The files [`read_capped`] read on this thread while [`recording`]
+    /// runs; `None` when nothing records.
+    static READS: std::cell::RefCell<Option<Vec<std::path::PathBuf>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, every file it read (each once, in
+/// the order first read): a paper depends on the files its input names (a
+/// previous phase's record, a ballot CSV) as much as on the input, and a
+/// batch that resumes must see when one of them changed. A recording inside
+/// another adds its files to the outer one too.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<std::path::PathBuf>) {
+    let outer = READS.with(|r| r.replace(Some(Vec::new())));
+    let out = f();
+    let mut reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    reads.retain(|p| seen.insert(p.clone()));
+    READS.with(|r| {
+        if let Some(outer) = r.borrow_mut().as_mut() {
+            outer.extend(reads.iter().cloned());
+        }
+    });
+    (out, reads)
 }
 
 /// [`read_capped`] with another cap, for wenshu's own records (a batch's

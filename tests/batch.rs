@@ -556,3 +556,67 @@ fn a_batch_of_refused_records_exits_three() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("未达标 2 项"), "{}", stderr(&o));
 }
+
+/// A resume redoes a record when a file it names changed (the ballot CSV,
+/// the previous phase's record, and that record's CSV in turn), and every
+/// record when the district's settings changed; otherwise it keeps them.
+#[test]
+fn a_resume_redoes_a_record_whose_named_files_or_district_changed() {
+    let dir = scratch("resume-reads");
+    for f in ["阶段记录-2.yaml", "阶段记录-3.yaml", "阶段记录-2-满意度测评.csv"] {
+        std::fs::copy(root().join("fixtures").join(f), dir.join(f)).unwrap();
+    }
+    let out = dir.join("out");
+    let run = |district: Option<&Path>| {
+        let mut args = vec![
+            "batch".to_string(),
+            dir.join("阶段记录-2.yaml").display().to_string(),
+            dir.join("阶段记录-3.yaml").display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+            "--format".into(),
+            "docx".into(),
+            "--resume".into(),
+        ];
+        if let Some(d) = district {
+            args.extend(["--district".into(), d.display().to_string()]);
+        }
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = wenshu(&argv);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    run(None);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let reads = |i: usize| -> Vec<String> {
+        manifest["entries"][i]["reads"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    assert!(reads(0).iter().any(|p| p.ends_with("阶段记录-2-满意度测评.csv")), "{manifest}");
+    assert!(reads(1).iter().any(|p| p.ends_with("阶段记录-2.yaml")), "{manifest}");
+    assert!(reads(1).iter().any(|p| p.ends_with("阶段记录-2-满意度测评.csv")), "{manifest}");
+    assert!(run(None).contains("（其中 2 项沿用上次的输出）"));
+    // The CSV both records depend on: both redone.
+    let csv = dir.join("阶段记录-2-满意度测评.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push('\n');
+    std::fs::write(&csv, text).unwrap();
+    let err = run(None);
+    assert!(!err.contains("沿用上次的输出"), "{err}");
+    // Only the previous phase's record changed: the record naming it is redone.
+    let prev = dir.join("阶段记录-2.yaml");
+    let text = std::fs::read_to_string(&prev).unwrap();
+    std::fs::write(&prev, format!("{text}\n# 补记一行注释\n")).unwrap();
+    let err = run(None);
+    assert!(!err.contains("沿用上次的输出"), "{err}");
+    assert!(run(None).contains("（其中 2 项沿用上次的输出）"));
+    // Another district's settings: nothing is kept.
+    let district = dir.join("本区规定.yaml");
+    std::fs::write(&district, "例外批准机关: [区委先教办, 督导组, 区委组织部]\n公示天数: 1\n").unwrap();
+    let err = run(Some(&district));
+    assert!(!err.contains("沿用上次的输出"), "{err}");
+    assert!(run(Some(&district)).contains("（其中 2 项沿用上次的输出）"));
+}

@@ -36,6 +36,7 @@ pub(super) fn produce(
     match result {
         Ok((stem, docx)) => Produced {
             input_sha256,
+            reads: Vec::new(),
             papers: vec![PaperOut {
                 stem,
                 docx: Some(docx),
@@ -48,6 +49,7 @@ pub(super) fn produce(
         },
         Err(errors) => Produced {
             input_sha256,
+            reads: Vec::new(),
             papers: Vec::new(),
             errors: r.relocate(i, errors),
             refused: false,

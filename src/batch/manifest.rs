@@ -34,7 +34,13 @@ pub struct Entry {
     pub input: String,
     /// The table row, for a roster's paper.
     pub row: Option<usize>,
+    /// The input's digest, with the files it named (`reads`) folded in.
     pub input_sha256: String,
+    /// The files the input named and that were read to make its papers (a
+    /// previous phase's record, a ballot CSV): a resume redoes the input
+    /// when one of them changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<String>,
     /// 成功, 失败 or 未达标 (a refused 阶段记录: only its 补课清单 was written).
     pub status: String,
     pub outputs: Vec<OutputFile>,

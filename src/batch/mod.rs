@@ -214,6 +214,8 @@ struct Tally {
 /// What one unit produced, before it is named and written.
 struct Produced {
     input_sha256: String,
+    /// The files its input named and it read (`Entry::reads`).
+    reads: Vec<String>,
     papers: Vec<PaperOut>,
     errors: Vec<Diagnostic>,
     refused: bool,
@@ -256,12 +258,16 @@ impl<'a> Batch<'a> {
         std::fs::create_dir_all(&opts.out)
             .map_err(|e| stop(format!("无法创建输出目录 {}：{e}", opts.out.display())))?;
         let out = OutDir::open(&opts.out, opts.force);
+        // The district's settings decide whether a record passes, and so
+        // which papers it yields: another district file, another batch.
         let settings = format!(
-            "docx={} pdf={} merge={} sort={:?}",
+            "docx={} pdf={} merge={} sort={:?} district={:?}/{}",
             opts.docx,
             opts.pdf,
             opts.merge.is_some(),
-            opts.sort
+            opts.sort,
+            opts.district.approvers,
+            opts.district.publicity_days,
         );
         // What an earlier wenshu (without the record) listed as written.
         let on_disk = manifest::load(&opts.out);
@@ -446,10 +452,13 @@ impl<'a> Batch<'a> {
     /// memory).
     fn produce_one(&self, unit: &Unit, files: bool, keep_layout: bool) -> Produced {
         let (opts, fonts) = (self.opts, self.fonts);
-        let input_sha256 = input_digest(unit).unwrap_or_default();
+        if let Unit::Filled(r, t, i) = unit {
+            let input_sha256 = input_digest(unit, &[]).unwrap_or_default();
+            return filled::produce(r, t, *i, input_sha256);
+        }
         let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
-        let result = match unit {
-            Unit::Filled(r, t, i) => return filled::produce(r, t, *i, input_sha256),
+        let (result, read) = input::recording(|| match unit {
+            Unit::Filled(..) => unreachable!("filled above"),
             Unit::File(p) => pipeline::render_file(self.engine, p, check_fonts, &opts.district),
             Unit::Row(r, i) => {
                 let docs = [r.row_doc(*i)];
@@ -462,7 +471,15 @@ impl<'a> Batch<'a> {
                 errors: diags.clone(),
                 ..Default::default()
             },
-        };
+        });
+        // The files its input names, beside the input itself.
+        let own = unit.files();
+        let reads: Vec<String> = read
+            .iter()
+            .map(|p| p.display().to_string())
+            .filter(|p| !own.contains(p))
+            .collect();
+        let input_sha256 = input_digest(unit, &reads).unwrap_or_default();
         let refused = !result.refusals.is_empty();
         let papers = result
             .rendered
@@ -481,6 +498,7 @@ impl<'a> Batch<'a> {
             .collect();
         Produced {
             input_sha256,
+            reads,
             papers,
             // The manifest lists a refused record's refusals as its problems.
             errors: result.errors.into_iter().chain(result.refusals).collect(),
@@ -525,6 +543,7 @@ impl<'a> Batch<'a> {
                 input,
                 row,
                 input_sha256: p.input_sha256,
+                reads: p.reads,
                 status: status.to_string(),
                 outputs: Vec::new(),
                 errors: p.errors.iter().map(Diagnostic::short).collect(),
@@ -707,7 +726,7 @@ impl<'a> Batch<'a> {
                 .map(|u| {
                     let prev = previous.get(&u.key())?;
                     (prev.status == "成功"
-                        && input_digest(u).as_deref() == Some(prev.input_sha256.as_str())
+                        && input_digest(u, &prev.reads).as_deref() == Some(prev.input_sha256.as_str())
                         && !prev.outputs.is_empty()
                         && prev.outputs.iter().all(|o| out.holds(&o.path, &o.sha256)))
                     .then(|| prev.clone())
@@ -891,7 +910,26 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn input_digest(unit: &Unit) -> Option<String> {
+fn input_digest(unit: &Unit, reads: &[String]) -> Option<String> {
+    let own = own_digest(unit)?;
+    if reads.is_empty() {
+        return Some(own);
+    }
+    // Each file the input names, by its path and its bytes (a file gone is
+    // a change too).
+    let mut text = own;
+    for path in reads {
+        let bytes = input::read_capped(Path::new(path)).ok();
+        text.push('\u{1f}');
+        text.push_str(path);
+        text.push('\u{1f}');
+        text.push_str(&bytes.map_or_else(|| "-".into(), |b| sha256_hex(&b)));
+    }
+    Some(sha256_hex(text.as_bytes()))
+}
+
+/// The digest of the input itself: a file's bytes, a roster row's cells.
+fn own_digest(unit: &Unit) -> Option<String> {
     match unit {
         Unit::File(p) => input::read_capped(p).ok().map(|b| sha256_hex(&b)),
         Unit::Row(r, i) => Some(r.row_digest(*i)),
