@@ -120,15 +120,92 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
             );
         }
     }
+    let columns = read_columns(&mut ctx, &mut obj);
+    obj.finish(&mut ctx);
+    let (Some((table, table_pos)), Some(shared)) = (table, shared) else {
+        return Err(ctx.errors);
+    };
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    let base = path.parent().unwrap_or(Path::new(""));
+    let table_path = base.join(&table);
+    let template = template.map(|(t, pos)| (base.join(t), pos));
+    let is_xlsx = table.to_ascii_lowercase().ends_with(".xlsx");
+    let mut warnings = Vec::new();
+    let sheets = if is_xlsx { sheet_names(&table_path).unwrap_or_default() } else { Vec::new() };
+    let sheet = sheet.or_else(|| sheets.first().cloned());
+    if !obj_had_sheet {
+        warnings.extend(other_sheets(&src, table_pos, &sheets));
+    }
+    let loaded = if is_xlsx {
+        read_xlsx(&table_path, sheet.as_deref())
+    } else {
+        read_csv(&table_path)
+    };
+    let (header, rows, lines) = match loaded {
+        Ok(t) => t,
+        Err(why) => {
+            ctx.error(
+                table_pos,
+                "花名册",
+                format!("无法读取花名册表格 {}：{why}", table_path.display()),
+            );
+            return Err(ctx.errors);
+        }
+    };
+    let picks = pick_columns(&mut ctx, &columns, &header, &table_path);
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    if !is_xlsx {
+        let wrong = full_width_separators(&table_path.display().to_string(), &rows, header.len(), &lines);
+        if !wrong.is_empty() {
+            return Err(wrong);
+        }
+    }
+    let rows = rows_of(rows, &picks);
+    if rows.is_empty() {
+        ctx.report(
+            Code::Table,
+            table_pos,
+            "花名册",
+            format!(
+                "花名册表格 {} 只有表头，没有任何数据行：没有可生成的文书",
+                table_path.display()
+            ),
+        );
+        return Err(ctx.errors);
+    }
+    Ok(Roster {
+        spec: src,
+        shared,
+        column_pos: columns.iter().map(|(_, _, pos)| *pos).collect(),
+        columns: columns.into_iter().map(|(c, p, _)| (c, p)).collect(),
+        table_name: table_path.display().to_string(),
+        rows,
+        table_lines: lines,
+        sheet: sheet.filter(|_| is_xlsx),
+        header_index: picks,
+        warnings,
+        spec_digest,
+        template,
+        file_name,
+    })
+}
+
+/// `列`: each table column's name and the field path it fills, with where
+/// it is mapped.
+fn read_columns(ctx: &mut Ctx, obj: &mut Obj) -> Vec<(String, Vec<String>, Pos)> {
     let mut columns: Vec<(String, Vec<String>, Pos)> = Vec::new();
-    if let Some(node) = obj.require(&mut ctx, "列", "（表格列名: 字段路径，如 姓名: 党员.姓名）")
+    if let Some(node) = obj.require(ctx, "列", "（表格列名: 字段路径，如 姓名: 党员.姓名）")
     {
         match &node.value {
             Value::Map(entries) => {
                 for (k, v) in entries {
-                    let col = fields::line_text(&mut ctx, k, "列", 60);
+                    let col = fields::line_text(ctx, k, "列", 60);
                     let target = fields::line_text(
-                        &mut ctx,
+                        ctx,
                         v,
                         &format!("列.{}", col.as_deref().unwrap_or("?")),
                         100,
@@ -159,52 +236,38 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
             ),
         }
     }
-    obj.finish(&mut ctx);
-    let (Some((table, table_pos)), Some(shared)) = (table, shared) else {
-        return Err(ctx.errors);
-    };
-    if !ctx.errors.is_empty() {
-        return Err(ctx.errors);
+    columns
+}
+
+/// Which sheet of a workbook was read when the roster named none, and the
+/// others it has: a warning, when there are others.
+fn other_sheets(src: &Source, table_pos: Pos, sheets: &[String]) -> Option<Diagnostic> {
+    if sheets.len() < 2 {
+        return None;
     }
-    let base = path.parent().unwrap_or(Path::new(""));
-    let table_path = base.join(&table);
-    let template = template.map(|(t, pos)| (base.join(t), pos));
-    let is_xlsx = table.to_ascii_lowercase().ends_with(".xlsx");
-    let mut warnings = Vec::new();
-    let sheets = if is_xlsx { sheet_names(&table_path).unwrap_or_default() } else { Vec::new() };
-    let sheet = sheet.or_else(|| sheets.first().cloned());
-    if is_xlsx && !obj_had_sheet && sheets.len() > 1 {
-        let others: Vec<String> = sheets[1..].iter().map(|n| format!("「{n}」")).collect();
-        warnings.push(
-            src.error(table_pos, Some("花名册"), format!(
-                "没有写「工作表」，读取的是第一个工作表「{}」；工作簿中还有 {}",
-                sheets[0],
-                others.join("、")
-            ))
-            .with_code(Code::Table)
-            .with_severity(crate::diag::Severity::Warning)
-            .with_help(format!("要读其他工作表，在花名册中加一行「工作表: {}」", sheets[1])),
-        );
-    }
-    let loaded = if is_xlsx {
-        read_xlsx(&table_path, sheet.as_deref())
-    } else {
-        read_csv(&table_path)
-    };
-    let (header, rows, lines) = match loaded {
-        Ok(t) => t,
-        Err(why) => {
-            ctx.error(
-                table_pos,
-                "花名册",
-                format!("无法读取花名册表格 {}：{why}", table_path.display()),
-            );
-            return Err(ctx.errors);
-        }
-    };
-    // Pick the mapped columns out of the header.
+    let others: Vec<String> = sheets[1..].iter().map(|n| format!("「{n}」")).collect();
+    Some(
+        src.error(table_pos, Some("花名册"), format!(
+            "没有写「工作表」，读取的是第一个工作表「{}」；工作簿中还有 {}",
+            sheets[0],
+            others.join("、")
+        ))
+        .with_code(Code::Table)
+        .with_severity(crate::diag::Severity::Warning)
+        .with_help(format!("要读其他工作表，在花名册中加一行「工作表: {}」", sheets[1])),
+    )
+}
+
+/// The header's index of each mapped column; a column the header lacks is
+/// an error at its line of 列.
+fn pick_columns(
+    ctx: &mut Ctx,
+    columns: &[(String, Vec<String>, Pos)],
+    header: &[String],
+    table_path: &Path,
+) -> Vec<usize> {
     let mut picks = Vec::new();
-    for (col, _, pos) in &columns {
+    for (col, _, pos) in columns {
         match header.iter().position(|h| h == col) {
             Some(i) => picks.push(i),
             None => ctx.error(
@@ -218,16 +281,13 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
             ),
         }
     }
-    if !ctx.errors.is_empty() {
-        return Err(ctx.errors);
-    }
-    if !is_xlsx {
-        let wrong = full_width_separators(&table_path.display().to_string(), &rows, header.len(), &lines);
-        if !wrong.is_empty() {
-            return Err(wrong);
-        }
-    }
-    let rows: Vec<Row> = rows
+    picks
+}
+
+/// The table's rows with data, each holding the mapped columns' cells (a
+/// cell a short row lacks is empty).
+fn rows_of(rows: Vec<(usize, Vec<(String, usize)>)>, picks: &[usize]) -> Vec<Row> {
+    rows
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|(c, _)| !c.trim().is_empty()))
         .map(|(line, cells)| Row {
@@ -242,34 +302,7 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
                 })
                 .collect(),
         })
-        .collect();
-    if rows.is_empty() {
-        ctx.report(
-            Code::Table,
-            table_pos,
-            "花名册",
-            format!(
-                "花名册表格 {} 只有表头，没有任何数据行：没有可生成的文书",
-                table_path.display()
-            ),
-        );
-        return Err(ctx.errors);
-    }
-    Ok(Roster {
-        spec: src,
-        shared,
-        column_pos: columns.iter().map(|(_, _, pos)| *pos).collect(),
-        columns: columns.into_iter().map(|(c, p, _)| (c, p)).collect(),
-        table_name: table_path.display().to_string(),
-        rows,
-        table_lines: lines,
-        sheet: sheet.filter(|_| is_xlsx),
-        header_index: picks,
-        warnings,
-        spec_digest,
-        template,
-        file_name,
-    })
+        .collect()
 }
 
 /// Rows of a CSV typed with full-width commas (，) between the cells, as a
