@@ -201,11 +201,29 @@ enum Piece {
 /// Finds every tag of the part and builds its minijinja source. Every
 /// problem is returned at once.
 pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
+    let (tags, mut cuts, mut problems) = find_tags(scan);
+    let order = document_order(&tags);
+    check_blocks(&tags, &order, scan, &mut problems);
+    let (replaced, mut edits) = replace_elements(&tags, scan, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    edits.extend(text_edits(&mut cuts, scan, &replaced));
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    Ok(write_source(xml, &edits, &tags, &order))
+}
+
+/// A text node's cuts: a byte range of its text to drop, and the tag to put
+/// there (none for the later pieces of a tag split over runs).
+type Cuts = Vec<Vec<(std::ops::Range<usize>, Option<usize>)>>;
+
+/// Every tag of every paragraph, found in its text joined across runs, and
+/// for each text node the pieces of tags to cut out of it.
+fn find_tags(scan: &Scan) -> (Vec<Tag>, Cuts, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut tags: Vec<Tag> = Vec::new();
     // For each text node: (byte range in its text to drop, tag to put there).
-    let mut cuts: Vec<Vec<(std::ops::Range<usize>, Option<usize>)>> =
-        (0..scan.texts.len()).map(|_| Vec::new()).collect();
+    let mut cuts: Cuts = (0..scan.texts.len()).map(|_| Vec::new()).collect();
 
     // Text nodes of each paragraph, in order.
     let mut by_para: Vec<Vec<usize>> = vec![Vec::new(); scan.paras.len()];
@@ -290,10 +308,16 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
             }
         }
     }
-    let order = document_order(&tags);
-    check_blocks(&tags, &order, scan, &mut problems);
+    (tags, cuts, problems)
+}
 
-    // Elements replaced by their level tag; tags inside them would vanish.
+/// Elements a level tag replaces whole (its paragraph, row or cell), as
+/// edits; a tag inside one would vanish, and is a problem.
+fn replace_elements(
+    tags: &[Tag],
+    scan: &Scan,
+    problems: &mut Vec<Problem>,
+) -> (Vec<(std::ops::Range<usize>, usize)>, Vec<Edit>) {
     let mut edits: Vec<Edit> = Vec::new();
     let mut replaced: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
     for (i, t) in tags.iter().enumerate() {
@@ -329,9 +353,17 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
             with: Replacement::Tag(*i),
         });
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    (replaced, edits)
+}
+
+/// The text nodes' new content: their text with the tags cut out and each
+/// tag's output put where it began (space kept), outside replaced elements.
+fn text_edits(
+    cuts: &mut Cuts,
+    scan: &Scan,
+    replaced: &[(std::ops::Range<usize>, usize)],
+) -> Vec<Edit> {
+    let mut edits = Vec::new();
     for (n, node_cuts) in cuts.iter_mut().enumerate() {
         if node_cuts.is_empty() {
             continue;
@@ -371,8 +403,12 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
             with: Replacement::Content(pieces),
         });
     }
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits
+}
 
+/// The part's XML with the edits applied, as minijinja source; its tags in
+/// document order, the line map following them.
+fn write_source(xml: &str, edits: &[Edit], tags: &[Tag], order: &[usize]) -> Source {
     let mut out = Source {
         source: String::with_capacity(xml.len() + 64 * tags.len()),
         tags: Vec::new(),
@@ -380,7 +416,7 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
     };
     let mut line = 1;
     let mut at = 0;
-    for e in &edits {
+    for e in edits {
         if e.range.start < at {
             continue; // inside an element already replaced
         }
@@ -411,9 +447,8 @@ pub fn build(xml: &str, scan: &Scan) -> Result<Source, Vec<Problem>> {
     for l in &mut out.lines {
         l.1 = remap[l.1];
     }
-    let tags: Vec<Tag> = order.iter().map(|&i| tags[i].clone()).collect();
-    out.tags = tags;
-    Ok(out)
+    out.tags = order.iter().map(|&i| tags[i].clone()).collect();
+    out
 }
 
 /// Tag indices in the order they stand in the part.
