@@ -432,7 +432,12 @@ impl Roster {
         d.file = self.table_name.clone();
         d.pos = Some(Pos { line: row.line, col: *col });
         d.span = None;
-        d.source_line = self.table_lines.get(row.line - 1).cloned();
+        // A CSV row is quoted as typed, the caret under the cell; a sheet's
+        // row has no such text (its cell is named in the hint instead).
+        d.source_line = match self.sheet {
+            None => self.table_lines.get(row.line - 1).cloned(),
+            Some(_) => None,
+        };
         if text.trim().is_empty() {
             d.hints.push(format!("这一格是空的：「{col_name}」列每行都要填写"));
         }

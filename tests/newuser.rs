@@ -191,6 +191,9 @@ fn an_xlsx_roster_without_a_sheet_says_which_sheet_was_read_and_names_the_others
     let err = stderr(&wenshu(&["check", spec.to_str().unwrap()]));
     assert!(err.contains("警告[table]：没有写「工作表」，读取的是第一个工作表「在职党员」；工作簿中还有 「离退休党员」"), "{err}");
     assert!(err.contains("单元格 C5（工作表「在职党员」），「公示日期」列，第 5 行"), "{err}");
+    // No row quoted as joined text with a caret under the wrong cell: the
+    // hint names the cell.
+    assert!(!err.contains(" | 2026-02-30"), "{err}");
 }
 
 #[test]
