@@ -601,13 +601,14 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 }
 
 /// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
-/// on every page, no row split, then a 12 pt spacer.
+/// on every page, rows kept whole unless [`ts::may_split`] lets them break
+/// (as our layout does), then a 12 pt spacer.
 fn table(out: &mut String, t: &Table) {
     let cols = ts::content_columns(t);
     table_start(out, &cols, true);
-    table_row(out, &ts::columns::header_cells(t, &cols), &cols, true);
-    for row in &t.rows {
-        table_row(out, row, &cols, false);
+    table_row(out, &ts::columns::header_cells(t, &cols), &cols, Row::Header);
+    for (row, split) in t.rows.iter().zip(ts::may_split(t, &cols)) {
+        table_row(out, row, &cols, if split { Row::MaySplit } else { Row::Whole });
     }
     out.push_str("</w:tbl>");
     // A paragraph after a table keeps Word from merging it with the next one.
@@ -622,13 +623,26 @@ fn table_gap(out: &mut String) {
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>", ts::TABLE_GAP);
 }
 
-/// `<w:tr>`: a row kept whole (`w:cantSplit`), the header marked to repeat.
-fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], header: bool) {
-    out.push_str("<w:tr><w:trPr><w:cantSplit/>");
-    if header {
-        out.push_str("<w:tblHeader/>");
-    }
-    out.push_str("</w:trPr>");
+/// How a table row may be set across pages.
+#[derive(Clone, Copy, PartialEq)]
+enum Row {
+    /// The header: kept whole and repeated on every page.
+    Header,
+    /// Kept whole (`w:cantSplit`).
+    Whole,
+    /// May break between lines (no `w:cantSplit`).
+    MaySplit,
+}
+
+/// `<w:tr>`: a row kept whole (`w:cantSplit`) unless it may split, the
+/// header marked to repeat.
+fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], how: Row) {
+    let header = how == Row::Header;
+    out.push_str(match how {
+        Row::Header => "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+        Row::Whole => "<w:tr><w:trPr><w:cantSplit/></w:trPr>",
+        Row::MaySplit => "<w:tr>",
+    });
     let kind = if header {
         Kind::TableHeader
     } else {
@@ -1129,9 +1143,9 @@ mod tests {
     }
 
     #[test]
-    fn table_rows_never_split_and_the_header_repeats() {
+    fn table_rows_split_only_when_tall_and_the_header_repeats() {
         let row = vec![vec!["序号".to_string()], vec![]];
-        let out = written(|o| table_row(o, &row, &[1000, 7845], true));
+        let out = written(|o| table_row(o, &row, &[1000, 7845], Row::Header));
         assert!(out.starts_with("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"));
         assert!(out.contains("<w:tcW w:w=\"7845\" w:type=\"dxa\"/>"));
         assert!(out.contains("<w:pStyle w:val=\"TableHeader\"/>"));
@@ -1151,6 +1165,21 @@ mod tests {
             .collect();
         assert!(out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")), "{out}");
         assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
+        // A row taller than a third of a page lacks w:cantSplit; a short one keeps it.
+        let long = "对照党章规定的党员标准逐条查找差距形成问题清单".repeat(6);
+        let t = Table {
+            widths: vec![1, 1, 1],
+            header: t.header,
+            rows: vec![
+                vec![vec!["1".into()], vec!["短".into()], vec![long.clone()]],
+                vec![vec!["2".into()], vec!["短".into()], vec!["短".into()]],
+            ],
+        };
+        assert_eq!(ts::may_split(&t, &ts::content_columns(&t)), vec![true, false]);
+        let out = written(|o| table(o, &t));
+        assert_eq!(out.matches("<w:tr><w:trPr><w:cantSplit/></w:trPr>").count(), 1);
+        assert_eq!(out.matches("<w:tr><w:tc>").count(), 1);
+        assert!(out.find("<w:tr><w:tc>") < out.find("<w:tr><w:trPr><w:cantSplit/></w:trPr>"));
     }
 
     #[test]

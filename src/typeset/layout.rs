@@ -9,7 +9,8 @@
 //! squeezed in at half width, justification and glyph placement), [`table`]
 //! (rows and cells), [`letterhead`] (版头 and 版记), and [`paginate`]
 //! (22 lines of 28.95 pt a page; headings kept with the next line, table
-//! rows never split and the header row repeated, signature and date kept
+//! rows kept whole unless taller than a third of a page, the header row
+//! repeated, signature and date kept
 //! together, 附件 on a new page, the 版记 at the foot of an even page, page
 //! numbers). This file holds the shared types and hands each styled item to
 //! its stage. The PDF writer only serialises what this produces.
@@ -130,6 +131,8 @@ struct Box_ {
     page_break_before: bool,
     /// For table rows: the header row to repeat after a page break.
     repeat_header: Option<usize>,
+    /// For a table row that may break across pages: its cells' lines.
+    split: Option<Box<table::RowCells>>,
     /// The 版记: placed at the foot of the last page, not in the flow.
     imprint: bool,
     text: String,
@@ -145,6 +148,7 @@ impl Box_ {
             keep_with_next: false,
             page_break_before: false,
             repeat_header: None,
+            split: None,
             imprint: false,
             text: String::new(),
         }

@@ -68,6 +68,27 @@ pub const LO_AFTER_TABLE_MPT: u32 = 17_000;
 /// The same, in points.
 pub const LO_AFTER_TABLE: f32 = LO_AFTER_TABLE_MPT as f32 / 1000.0;
 
+/// The fewest lines LibreOffice sets of a row that may split (no
+/// `w:cantSplit`) at a page's foot before moving the rest on: where fewer
+/// fit, the whole row moves to the next page. Measured on its rendering of
+/// our DOCX (see the row-splitting test in `tests/pdf.rs`).
+pub const LO_ROW_PART_MIN_LINES: usize = 1;
+
+/// The advances of Times New Roman's printable ASCII characters (space to
+/// `~`), in thousandths of an em: Adobe's Times-Roman metrics, which Times
+/// New Roman and its metric twin Liberation Serif share (pinned against the
+/// installed Latin face by `rows`' tests). Used to estimate a table row's
+/// lines without the faces ([`super::rows`]), so the DOCX's `w:cantSplit`
+/// does not depend on which fonts are installed.
+pub const TIMES_ADVANCE_MILLI_EM: [u16; 95] = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, // ' '..'/'
+    500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, // '0'..'?'
+    921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, // '@'..'O'
+    556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500, // 'P'..'_'
+    333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, // '`'..'o'
+    500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541, // 'p'..'~'
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +99,9 @@ mod tests {
         assert_eq!(LO_CELL_MPT, 15_735);
         assert_eq!(LO_ROW_BORDER_MPT, 500);
         assert_eq!(LO_AFTER_TABLE_MPT, 17_000);
+        assert_eq!(LO_ROW_PART_MIN_LINES, 1);
+        assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'0' - b' ')], 500);
+        assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'%' - b' ')], 833);
         assert_eq!(LO_CELL, 15.735);
         assert_eq!(LO_CELL_TOLERANCE_MPT, 5);
         assert_eq!(RUN_SCALE_PCT, 98);
