@@ -94,6 +94,11 @@ fn fixed_parts() -> &'static [u8] {
     })
 }
 
+/// The 版记's spacer is this much shorter than the space our layout leaves
+/// above it ([`measured::LO_IMPRINT_RULES_MPT`] in twips, rounded up), so
+/// LibreOffice's taller 版记 still ends on the last page.
+const LO_IMPRINT_RULES_TWIPS: i64 = (measured::LO_IMPRINT_RULES_MPT as i64 + 49) / 50;
+
 const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
@@ -504,9 +509,11 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
         }
     };
     match place {
-        Some(ImprintPlace::LastPage { gap }) => spacer(out, (gap * 20.0).floor() as i64, false),
+        Some(ImprintPlace::LastPage { gap }) => {
+            spacer(out, (gap * 20.0).floor() as i64 - LO_IMPRINT_RULES_TWIPS, false)
+        }
         Some(ImprintPlace::OwnPage { blank: 0 }) => {
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true)
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true)
         }
         Some(ImprintPlace::OwnPage { .. }) => {
             // A blank page before the 版记: both go in a last section
@@ -515,7 +522,7 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
             section_properties(out, true, true);
             out.push_str("</w:pPr></w:p>");
             blank(out); // the blank page
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true);
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true);
         }
         None => {}
     }
@@ -1216,7 +1223,8 @@ mod tests {
             }),
         };
         let out = written(|o| imprint(o, &i, Some(ImprintPlace::LastPage { gap: 100.0 })));
-        assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"2000\""));
+        // 100 pt less the 2 pt LibreOffice's rules take beyond the rows.
+        assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"1960\""));
         assert!(
             out.contains("<w:top w:val=\"single\" w:sz=\"8\"")
                 && out.contains("<w:insideH w:val=\"single\" w:sz=\"6\"")

@@ -72,7 +72,7 @@ fn geometry_follows_gbt9704() {
 /// GB/T 9704 with a ruler, on every fixture's PDF and every 补课清单: the
 /// 成文日期 two cells right of the 署名 (7.3.5.2), the 附注 on the date's
 /// page (7.3.6), no page holding only the signature block (7.3.5), the 抄送
-/// at 14 pt between the 版记's rules (7.4).
+/// at 14 pt between the 版记's rules on the last, even page (7.4).
 #[test]
 fn signature_block_and_imprint_measure_right_in_every_fixture() {
     let (out, _) = render_fixtures_as("pdf-signature", "pdf");
@@ -106,6 +106,7 @@ fn signature_block_and_imprint_measure_right_in_every_fixture() {
     assert!(with("date_offset_cells") >= 15, "{report}");
     assert!(with("cc_size") >= 5, "{report}");
     assert!(with("note_on_date_page") >= 2, "{report}");
+    assert!(with("imprint_page") >= 5, "{report}");
 }
 
 /// Titles, tables and full pages with a ruler, on every fixture's PDF and

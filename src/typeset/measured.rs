@@ -68,6 +68,15 @@ pub const LO_AFTER_TABLE_MPT: u32 = 17_000;
 /// The same, in points.
 pub const LO_AFTER_TABLE: f32 = LO_AFTER_TABLE_MPT as f32 / 1000.0;
 
+/// LibreOffice sets the 版记's table (rows of exact grid lines) taller than
+/// its rows by its rules' weight: measured on its rendering of our 转段申请
+/// whose 版记 went to a page of its own, the rules 28.9 pt apart and the
+/// table about 30.1 pt tall for one 28.95 pt row. The DOCX leaves this much
+/// less space above the 版记 than our layout does (2 pt: the 1.15 pt
+/// measured and a margin), or LibreOffice pushes the 版记 onto a page of its
+/// own, an odd one (7.4 wants the last, even page). In millipoints.
+pub const LO_IMPRINT_RULES_MPT: u32 = 2_000;
+
 /// The fewest lines LibreOffice sets of a row that may split (no
 /// `w:cantSplit`) at a page's foot before moving the rest on: where fewer
 /// fit, the whole row moves to the next page. Measured on its rendering of
@@ -100,6 +109,7 @@ mod tests {
         assert_eq!(LO_ROW_BORDER_MPT, 500);
         assert_eq!(LO_AFTER_TABLE_MPT, 17_000);
         assert_eq!(LO_ROW_PART_MIN_LINES, 1);
+        assert_eq!(LO_IMPRINT_RULES_MPT, 2_000);
         assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'0' - b' ')], 500);
         assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'%' - b' ')], 833);
         assert_eq!(LO_CELL, 15.735);

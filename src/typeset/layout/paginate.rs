@@ -17,11 +17,15 @@ use super::{
 };
 use crate::fonts::FontRole;
 use super::table::RowCells;
-use crate::typeset::measured::{EM_BOX_ASCENT, LO_ROW_BORDER, LO_ROW_PART_MIN_LINES};
+use crate::typeset::measured::{
+    EM_BOX_ASCENT, LO_IMPRINT_RULES_MPT, LO_ROW_BORDER, LO_ROW_PART_MIN_LINES,
+};
 use crate::typeset::{self as ts, Kind};
 
 /// Tolerance for float heights, pt.
 const EPS: f32 = 0.01;
+/// What LibreOffice's 版记 takes beyond its rows, pt.
+const LO_IMPRINT_RULES: f32 = LO_IMPRINT_RULES_MPT as f32 / 1000.0;
 
 /// The 版记's place: its last rule is always on the bottom of the text block
 /// of an even page (7.4).
@@ -172,7 +176,8 @@ fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
 /// there, or that page is odd, it goes at the foot of the next even page;
 /// a blank page needed before it and the 版记 page carry no number (7.5).
 fn place_imprint(pages: &mut Vec<Page>, b: &Box_, used: f32) -> ImprintPlace {
-    let fits = used + b.height <= HEIGHT + EPS;
+    // LibreOffice's 版记 is taller by its rules: it must fit there too.
+    let fits = used + b.height + LO_IMPRINT_RULES <= HEIGHT + EPS;
     let place_at = if fits && pages.len() % 2 == 0 {
         ImprintPlace::LastPage {
             gap: HEIGHT - b.height - used,
@@ -357,5 +362,21 @@ mod tests {
         assert_eq!(layout.pages.len(), 2);
         assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 0 }));
         assert_eq!(layout.pages[1].number, Some(2));
+        // 43 lines: page 2 holds 21, a line of 版记 leaves 0.9 pt; but
+        // LibreOffice's 版记 is 2 pt taller, so it goes after a blank page.
+        let mut boxes: Vec<Box_> = (0..43).map(|_| line(false)).collect();
+        let mut imprint = line(false);
+        imprint.imprint = true;
+        boxes.push(imprint);
+        let layout = paginate(boxes);
+        assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 1 }));
+        assert_eq!(layout.pages.len(), 4);
+        // 42 lines: room for two lines on page 2, it stays there.
+        let mut boxes: Vec<Box_> = (0..42).map(|_| line(false)).collect();
+        let mut imprint = line(false);
+        imprint.imprint = true;
+        boxes.push(imprint);
+        let layout = paginate(boxes);
+        assert!(matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01), "{:?}", layout.imprint);
     }
 }
