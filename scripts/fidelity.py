@@ -8,7 +8,10 @@ pdfplumber (a line = the characters on one baseline; inside a table, the
 characters of one cell on one baseline, so that neighbouring cells are not
 run together) and reports per paper the share of lines that are identical
 (whitespace ignored), matched as a multiset. Page numbers are left out.
-Prints one line per paper and a total.
+Then, whether the pages break at the same places: both PDFs' page counts and
+the share of lines that are identical and on the same page (matched as a
+multiset of page and text). Prints one line per paper (name, same lines,
+share, pages ours/LibreOffice's, share on the same page) and a total.
 """
 import collections
 import pathlib
@@ -19,9 +22,10 @@ import pdfplumber
 
 
 def lines(pdf_path):
+    """The lines of every page: (page number, text) in reading order."""
     out = []
     with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages, 1):
             # Table columns: x of vertical rules, with the rows' vertical span.
             verticals = [(l["x0"], l["top"], l["bottom"]) for l in page.lines if abs(l["x0"] - l["x1"]) < 0.5]
             verticals += [(r["x0"], r["top"], r["bottom"]) for r in page.rects if r["width"] < 1.5]
@@ -36,7 +40,7 @@ def lines(pdf_path):
                 text = "".join(c["text"] for c in sorted(groups[key], key=lambda c: c["x0"]))
                 if text.startswith("—") and text.endswith("—") and text.strip("—").isdigit():
                     continue
-                out.append(text)
+                out.append((number, text))
     return out
 
 
@@ -59,16 +63,25 @@ def main(directory):
     lo = d / "lo"
     lo.mkdir(exist_ok=True)
     convert(docx, lo)
-    total_same = total = 0
+    total_same = total_paged = total = 0
     for f in docx:
         ours = lines(f.with_suffix(".pdf"))
         theirs = lines(lo / (f.stem + ".pdf"))
-        same = sum((collections.Counter(theirs) & collections.Counter(ours)).values())
+        text = lambda ls: collections.Counter(t for _, t in ls)
+        same = sum((text(theirs) & text(ours)).values())
+        paged = sum((collections.Counter(theirs) & collections.Counter(ours)).values())
         n = max(len(theirs), len(ours))
+        pages = f"{pdf_pages(f.with_suffix('.pdf'))}/{pdf_pages(lo / (f.stem + '.pdf'))}"
         total_same += same
+        total_paged += paged
         total += n
-        print(f"{f.stem}\t{same}/{n}\t{100.0 * same / n:.1f}%")
-    print(f"total\t{total_same}/{total}\t{100.0 * total_same / total:.1f}%")
+        print(f"{f.stem}\t{same}/{n}\t{100.0 * same / n:.1f}%\t{pages}\t{100.0 * paged / n:.1f}%")
+    print(f"total\t{total_same}/{total}\t{100.0 * total_same / total:.1f}%\t\t{100.0 * total_paged / total:.1f}%")
+
+
+def pdf_pages(path):
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,11 @@ fn fixed_parts() -> &'static [u8] {
     })
 }
 
+/// The 版记's spacer is this much shorter than the space our layout leaves
+/// above it ([`measured::LO_IMPRINT_RULES_MPT`] in twips, rounded up), so
+/// LibreOffice's taller 版记 still ends on the last page.
+const LO_IMPRINT_RULES_TWIPS: i64 = (measured::LO_IMPRINT_RULES_MPT as i64 + 49) / 50;
+
 const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
@@ -504,9 +509,11 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
         }
     };
     match place {
-        Some(ImprintPlace::LastPage { gap }) => spacer(out, (gap * 20.0).floor() as i64, false),
+        Some(ImprintPlace::LastPage { gap }) => {
+            spacer(out, (gap * 20.0).floor() as i64 - LO_IMPRINT_RULES_TWIPS, false)
+        }
         Some(ImprintPlace::OwnPage { blank: 0 }) => {
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true)
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true)
         }
         Some(ImprintPlace::OwnPage { .. }) => {
             // A blank page before the 版记: both go in a last section
@@ -515,7 +522,7 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
             section_properties(out, true, true);
             out.push_str("</w:pPr></w:p>");
             blank(out); // the blank page
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - 40, true);
+            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true);
         }
         None => {}
     }
@@ -601,13 +608,14 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 }
 
 /// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
-/// on every page, no row split, then a 12 pt spacer.
+/// on every page, rows kept whole unless [`ts::may_split`] lets them break
+/// (as our layout does), then a 12 pt spacer.
 fn table(out: &mut String, t: &Table) {
     let cols = ts::content_columns(t);
     table_start(out, &cols, true);
-    table_row(out, &ts::columns::header_cells(t, &cols), &cols, true);
-    for row in &t.rows {
-        table_row(out, row, &cols, false);
+    table_row(out, &ts::columns::header_cells(t, &cols), &cols, Row::Header);
+    for (row, split) in t.rows.iter().zip(ts::may_split(t, &cols)) {
+        table_row(out, row, &cols, if split { Row::MaySplit } else { Row::Whole });
     }
     out.push_str("</w:tbl>");
     // A paragraph after a table keeps Word from merging it with the next one.
@@ -622,13 +630,26 @@ fn table_gap(out: &mut String) {
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>", ts::TABLE_GAP);
 }
 
-/// `<w:tr>`: a row kept whole (`w:cantSplit`), the header marked to repeat.
-fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], header: bool) {
-    out.push_str("<w:tr><w:trPr><w:cantSplit/>");
-    if header {
-        out.push_str("<w:tblHeader/>");
-    }
-    out.push_str("</w:trPr>");
+/// How a table row may be set across pages.
+#[derive(Clone, Copy, PartialEq)]
+enum Row {
+    /// The header: kept whole and repeated on every page.
+    Header,
+    /// Kept whole (`w:cantSplit`).
+    Whole,
+    /// May break between lines (no `w:cantSplit`).
+    MaySplit,
+}
+
+/// `<w:tr>`: a row kept whole (`w:cantSplit`) unless it may split, the
+/// header marked to repeat.
+fn table_row(out: &mut String, row: &[crate::document::Cell], cols: &[u32], how: Row) {
+    let header = how == Row::Header;
+    out.push_str(match how {
+        Row::Header => "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+        Row::Whole => "<w:tr><w:trPr><w:cantSplit/></w:trPr>",
+        Row::MaySplit => "<w:tr>",
+    });
     let kind = if header {
         Kind::TableHeader
     } else {
@@ -1129,9 +1150,9 @@ mod tests {
     }
 
     #[test]
-    fn table_rows_never_split_and_the_header_repeats() {
+    fn table_rows_split_only_when_tall_and_the_header_repeats() {
         let row = vec![vec!["序号".to_string()], vec![]];
-        let out = written(|o| table_row(o, &row, &[1000, 7845], true));
+        let out = written(|o| table_row(o, &row, &[1000, 7845], Row::Header));
         assert!(out.starts_with("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"));
         assert!(out.contains("<w:tcW w:w=\"7845\" w:type=\"dxa\"/>"));
         assert!(out.contains("<w:pStyle w:val=\"TableHeader\"/>"));
@@ -1151,6 +1172,21 @@ mod tests {
             .collect();
         assert!(out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")), "{out}");
         assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
+        // A row taller than a third of a page lacks w:cantSplit; a short one keeps it.
+        let long = "对照党章规定的党员标准逐条查找差距形成问题清单".repeat(6);
+        let t = Table {
+            widths: vec![1, 1, 1],
+            header: t.header,
+            rows: vec![
+                vec![vec!["1".into()], vec!["短".into()], vec![long.clone()]],
+                vec![vec!["2".into()], vec!["短".into()], vec!["短".into()]],
+            ],
+        };
+        assert_eq!(ts::may_split(&t, &ts::content_columns(&t)), vec![true, false]);
+        let out = written(|o| table(o, &t));
+        assert_eq!(out.matches("<w:tr><w:trPr><w:cantSplit/></w:trPr>").count(), 1);
+        assert_eq!(out.matches("<w:tr><w:tc>").count(), 1);
+        assert!(out.find("<w:tr><w:tc>") < out.find("<w:tr><w:trPr><w:cantSplit/></w:trPr>"));
     }
 
     #[test]
@@ -1187,7 +1223,8 @@ mod tests {
             }),
         };
         let out = written(|o| imprint(o, &i, Some(ImprintPlace::LastPage { gap: 100.0 })));
-        assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"2000\""));
+        // 100 pt less the 2 pt LibreOffice's rules take beyond the rows.
+        assert!(out.starts_with("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"1960\""));
         assert!(
             out.contains("<w:top w:val=\"single\" w:sz=\"8\"")
                 && out.contains("<w:insideH w:val=\"single\" w:sz=\"6\"")

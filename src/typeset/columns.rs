@@ -40,6 +40,12 @@ fn em_twips() -> f64 {
 /// LibreOffice puts between Han characters and Latin letters or digits
 /// ([`measured::AUTO_SPACE_EM`]).
 fn ems(text: &str) -> f64 {
+    text_width(text) + auto_space_ems(text)
+}
+
+/// The Han–Latin space inside `text` ([`measured::AUTO_SPACE_EM`] at each
+/// switch between letters or digits and other characters), in ems.
+pub(super) fn auto_space_ems(text: &str) -> f64 {
     let chars: Vec<char> = text.chars().collect();
     let switches = chars
         .windows(2)
@@ -47,7 +53,7 @@ fn ems(text: &str) -> f64 {
         .filter(|w| !w[0].is_ascii_punctuation() && !w[1].is_ascii_punctuation())
         .filter(|w| !w[0].is_whitespace() && !w[1].is_whitespace())
         .count();
-    text_width(text) + switches as f64 * f64::from(measured::AUTO_SPACE_EM)
+    switches as f64 * f64::from(measured::AUTO_SPACE_EM)
 }
 
 /// The widest piece of `para` that must stay on one line, in ems: the whole

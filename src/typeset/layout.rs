@@ -9,7 +9,8 @@
 //! squeezed in at half width, justification and glyph placement), [`table`]
 //! (rows and cells), [`letterhead`] (版头 and 版记), and [`paginate`]
 //! (22 lines of 28.95 pt a page; headings kept with the next line, table
-//! rows never split and the header row repeated, signature and date kept
+//! rows kept whole unless taller than a third of a page, the header row
+//! repeated, signature and date kept
 //! together, 附件 on a new page, the 版记 at the foot of an even page, page
 //! numbers). This file holds the shared types and hands each styled item to
 //! its stage. The PDF writer only serialises what this produces.
@@ -130,6 +131,8 @@ struct Box_ {
     page_break_before: bool,
     /// For table rows: the header row to repeat after a page break.
     repeat_header: Option<usize>,
+    /// For a table row that may break across pages: its cells' lines.
+    split: Option<Box<table::RowCells>>,
     /// The 版记: placed at the foot of the last page, not in the flow.
     imprint: bool,
     text: String,
@@ -145,6 +148,7 @@ impl Box_ {
             keep_with_next: false,
             page_break_before: false,
             repeat_header: None,
+            split: None,
             imprint: false,
             text: String::new(),
         }
@@ -279,8 +283,10 @@ impl<'f> Typesetter<'f> {
 
     /// A styled paragraph: one box per line. An explicit line break starts
     /// a new line at the paragraph's indent; a paragraph kept with the next
-    /// keeps its last line, and every line before an explicit break, with
-    /// what follows.
+    /// keeps all its lines with what follows, as LibreOffice does with the
+    /// DOCX's `w:keepNext` (measured on its rendering of our fixtures: the
+    /// body's last paragraph before the signature moves to the next page
+    /// whole, never split to leave one line with the signature).
     fn para(&self, p: &Para, out: &mut Vec<Box_>) {
         let style = ts::style(p.kind);
         let shape = ParaShape::of(&style).with_indent(p.indent);
@@ -303,9 +309,7 @@ impl<'f> Typesetter<'f> {
             let n = out.len();
             self.paragraph(&spans, &shape, out);
             if p.keep_with_next {
-                let last = k + 1 == lines.len();
-                let from = if last { out.len() - 1 } else { n };
-                for b in &mut out[from..] {
+                for b in &mut out[n..] {
                     b.keep_with_next = true;
                 }
             }
@@ -380,6 +384,30 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0], vec![("甲", Face::Hei)]);
         assert_eq!(lines[1], vec![("乙", Face::Hei), ("丙", Face::Body)]);
+    }
+
+    /// A paragraph kept with the next keeps every line with it (LibreOffice
+    /// moves a `w:keepNext` paragraph whole), one not kept none.
+    #[test]
+    fn a_paragraph_kept_with_the_next_is_kept_whole() {
+        let fonts = Fonts::discover(&[]).expect("fonts: run scripts/setup.sh");
+        let t = Typesetter::new(&fonts);
+        let text = "对照党章规定的党员标准逐条查找差距，形成问题清单。".repeat(4);
+        let mut p = Para {
+            kind: ts::Kind::Body,
+            spans: vec![(text, Face::Body)],
+            indent: Indent::Style,
+            keep_with_next: false,
+            page_break_before: false,
+        };
+        let mut kept = Vec::new();
+        t.para(&p, &mut kept);
+        assert!(kept.len() >= 3, "{} lines", kept.len());
+        assert!(kept.iter().all(|b| !b.keep_with_next));
+        p.keep_with_next = true;
+        kept.clear();
+        t.para(&p, &mut kept);
+        assert!(kept.iter().all(|b| b.keep_with_next));
     }
 
     #[test]

@@ -68,6 +68,36 @@ pub const LO_AFTER_TABLE_MPT: u32 = 17_000;
 /// The same, in points.
 pub const LO_AFTER_TABLE: f32 = LO_AFTER_TABLE_MPT as f32 / 1000.0;
 
+/// LibreOffice sets the 版记's table (rows of exact grid lines) taller than
+/// its rows by its rules' weight: measured on its rendering of our 转段申请
+/// whose 版记 went to a page of its own, the rules 28.9 pt apart and the
+/// table about 30.1 pt tall for one 28.95 pt row. The DOCX leaves this much
+/// less space above the 版记 than our layout does (2 pt: the 1.15 pt
+/// measured and a margin), or LibreOffice pushes the 版记 onto a page of its
+/// own, an odd one (7.4 wants the last, even page). In millipoints.
+pub const LO_IMPRINT_RULES_MPT: u32 = 2_000;
+
+/// The fewest lines LibreOffice sets of a row that may split (no
+/// `w:cantSplit`) at a page's foot before moving the rest on: where fewer
+/// fit, the whole row moves to the next page. Measured on its rendering of
+/// our DOCX (see the row-splitting test in `tests/pdf.rs`).
+pub const LO_ROW_PART_MIN_LINES: usize = 1;
+
+/// The advances of Times New Roman's printable ASCII characters (space to
+/// `~`), in thousandths of an em: Adobe's Times-Roman metrics, which Times
+/// New Roman and its metric twin Liberation Serif share (pinned against the
+/// installed Latin face by `rows`' tests). Used to estimate a table row's
+/// lines without the faces ([`super::rows`]), so the DOCX's `w:cantSplit`
+/// does not depend on which fonts are installed.
+pub const TIMES_ADVANCE_MILLI_EM: [u16; 95] = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, // ' '..'/'
+    500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, // '0'..'?'
+    921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, // '@'..'O'
+    556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500, // 'P'..'_'
+    333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, // '`'..'o'
+    500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541, // 'p'..'~'
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +108,10 @@ mod tests {
         assert_eq!(LO_CELL_MPT, 15_735);
         assert_eq!(LO_ROW_BORDER_MPT, 500);
         assert_eq!(LO_AFTER_TABLE_MPT, 17_000);
+        assert_eq!(LO_ROW_PART_MIN_LINES, 1);
+        assert_eq!(LO_IMPRINT_RULES_MPT, 2_000);
+        assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'0' - b' ')], 500);
+        assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'%' - b' ')], 833);
         assert_eq!(LO_CELL, 15.735);
         assert_eq!(LO_CELL_TOLERANCE_MPT, 5);
         assert_eq!(RUN_SCALE_PCT, 98);

@@ -16,6 +16,7 @@
 pub mod columns;
 pub mod layout;
 pub mod measured;
+pub mod rows;
 pub mod style;
 pub mod text;
 
@@ -24,6 +25,7 @@ pub use style::{
     Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE, CODE_QUIET,
 };
 pub use columns::content_columns;
+pub use rows::may_split;
 pub use text::{
     balance_title, can_break_between, cell_width, grid_width, text_width, word_boundaries,
     NO_LINE_END, NO_LINE_START,

@@ -229,8 +229,7 @@ pub struct Para {
     /// break (a balanced title's, or the template's).
     pub spans: Vec<(String, Face)>,
     pub indent: Indent,
-    /// The paragraph's last line (and every line before an explicit break)
-    /// stays on the page of the next paragraph.
+    /// The paragraph stays whole on the page of the next paragraph.
     pub keep_with_next: bool,
     pub page_break_before: bool,
 }
@@ -372,8 +371,9 @@ pub const BLANK: Item<'static> = Item::Blank {
 
 /// The items of `blocks[i]`: the blank line before it if one is due, then
 /// its paragraphs, with what its neighbours ask of them (7.3.5: the
-/// signature block never stands alone on a page — it takes the last line of
-/// the text before it along — and the 附注 stays on the 成文日期's page).
+/// signature block never stands alone on a page — it takes the last
+/// paragraph of the text before it along — and the 附注 stays on the
+/// 成文日期's page).
 pub fn styled(blocks: &[Block], i: usize) -> Vec<Item<'_>> {
     let block = &blocks[i];
     let prev = i.checked_sub(1).map(|p| &blocks[p]);
@@ -588,7 +588,7 @@ mod tests {
             date: "2026年3月5日".into(),
         };
         let blocks = [body, sig, Block::Note("联系人：张三".into())];
-        // the text's last line goes with the signature block
+        // the text's last paragraph goes with the signature block
         let Item::Para(text) = &styled(&blocks, 0)[0] else {
             panic!()
         };

@@ -21,6 +21,23 @@ def fail(path, msg):
     sys.exit(1)
 
 
+def check_page_number(path, n, number):
+    """"— N —", 14 pt, top 7 mm below the block; odd right, even left."""
+    text = "".join(c["text"] for c in sorted(number, key=lambda c: c["x0"]))
+    if text != f"—{n}—":
+        fail(path, f"page {n}: page number reads {text!r}")
+    if any(abs(c["size"] - 14) > 0.1 for c in number):
+        fail(path, f"page {n}: page number not 14 pt")
+    top_mm = min(c["top"] for c in number) / MM
+    if not 268 <= top_mm <= 271:
+        fail(path, f"page {n}: page number top at {top_mm:.1f} mm, want 269")
+    x0, x1 = min(c["x0"] for c in number), max(c["x1"] for c in number)
+    if n % 2 == 1 and abs(x1 - (RIGHT - 14)) > 1.5:
+        fail(path, f"page {n} (odd): page number should end one character from the right, ends at {x1:.1f}")
+    if n % 2 == 0 and abs(x0 - (LEFT + 14)) > 1.5:
+        fail(path, f"page {n} (even): page number should start one character from the left, starts at {x0:.1f}")
+
+
 def check(path):
     pdf = pdfplumber.open(path)
     report = {"file": path, "pages": len(pdf.pages), "full_lines": 0, "full_pages": 0}
@@ -32,20 +49,16 @@ def check(path):
         chars = [c for c in page.chars if not c["text"].isspace() and c not in red]
         number = [c for c in chars if c["top"] > TOP + HEIGHT + 3 * MM]
         body = [c for c in chars if c["top"] <= TOP + HEIGHT + 3 * MM]
-        # Page number: "— N —", 14 pt, top 7 mm below the block; odd right, even left.
-        text = "".join(c["text"] for c in sorted(number, key=lambda c: c["x0"]))
-        if text != f"—{n}—":
-            fail(path, f"page {n}: page number reads {text!r}")
-        if any(abs(c["size"] - 14) > 0.1 for c in number):
-            fail(path, f"page {n}: page number not 14 pt")
-        top_mm = min(c["top"] for c in number) / MM
-        if not 268 <= top_mm <= 271:
-            fail(path, f"page {n}: page number top at {top_mm:.1f} mm, want 269")
-        x0, x1 = min(c["x0"] for c in number), max(c["x1"] for c in number)
-        if n % 2 == 1 and abs(x1 - (RIGHT - 14)) > 1.5:
-            fail(path, f"page {n} (odd): page number should end one character from the right, ends at {x1:.1f}")
-        if n % 2 == 0 and abs(x0 - (LEFT + 14)) > 1.5:
-            fail(path, f"page {n} (even): page number should start one character from the left, starts at {x0:.1f}")
+        # A blank page before the 版记's page, and that page, carry no number
+        # (7.5): the 版记 then ends an even page after a blank odd one.
+        blank = not body and not page.edges
+        after_blank = n > 1 and not [c for c in pdf.pages[n - 2].chars if not c["text"].isspace()]
+        if blank or after_blank:
+            if number:
+                fail(path, f"page {n}: a blank page or the 版记's after it is numbered")
+            report["unnumbered_pages"] = report.get("unnumbered_pages", 0) + 1
+        else:
+            check_page_number(path, n, number)
         # The top of a line's em box (baseline − 0.88 em, the ideographic
         # box), so a Latin first line (份号) measures alike.
         em_top = lambda cs: min(page.height - c["matrix"][5] - 0.88 * c["size"] for c in cs) / MM

@@ -11,7 +11,8 @@ failure; prints one JSON line per file with what it measured.
 - 附注: a line opening with "（" right after the date is on the date's page.
 - No page holds only the 署名, the 成文日期 and the 附注.
 - 抄送: a line opening with "抄送：" is 14 pt and lies between two rules
-  that span the text block (the 版记's), above and below it.
+  that span the text block (the 版记's), above and below it, on the
+  paper's last page, an even one (7.4: 版记置于公文最后一面).
 """
 import collections
 import json
@@ -67,6 +68,9 @@ def check(path):
                 rules = full_rules(page)
                 if not (any(r < y - 10 for r in rules) and any(r > y for r in rules)):
                     failures.append(f"page {n + 1}: 抄送 is not between the 版记's rules (7.4)")
+                report["imprint_page"] = n + 1
+                if n + 1 != len(pdf.pages) or (n + 1) % 2:
+                    failures.append(f"page {n + 1} of {len(pdf.pages)}: the 版记 is not on the last, even page (7.4)")
         for k, (n, (y, size, x0, x1, text)) in enumerate(lines):
             if abs(size - 16) > 0.1 or not DATE.match(text) or k == 0:
                 continue

@@ -19,6 +19,13 @@ with what it measured.
   with the body's last lines (a date among its first 8 lines, 7.3.5). A
   page under a 版头 holds 21: the 发文机关标志 and the red rule, set off the
   grid, push its lines 0.18 of a line down, so a 22nd does not fit.
+- Tables across pages: where a table runs on from one page to the next (the
+  page ends with a table row and the next opens with one), the next page
+  opens with the table's header row, and the page it leaves is at most a
+  third empty: a row taller than a third of a page breaks across the pages
+  (its lines, the header repeated above the rest) instead of moving on
+  whole. Rows are the boxes between the tables' rules; a row's part is
+  measured, not the text in it.
 """
 import collections
 import json
@@ -30,6 +37,8 @@ import pdfplumber
 LEFT, TOP, WIDTH, HEIGHT = 1587 / 20, 2098 / 20, 8845 / 20, 12756 / 20
 PITCH = HEIGHT / 22
 SHORT = 6
+# A table line (18 pt) and the row's rule LibreOffice adds (0.5 pt).
+TABLE_LINE, RULE = 18.0, 0.5
 
 
 def lines_of(chars):
@@ -110,11 +119,22 @@ def table_cells(page):
 
 def check_tables(pages, failures, report):
     short, header_breaks = 0, 0
+    # A row split between pages (its rest opens the next page after the
+    # header without its first cell's line): its parts hold some of a
+    # cell's lines, not a whole cell.
+    rows = [table_rows(p) for p in pages]
+    parts = set()
+    for n, on in enumerate(runs_on(pages, rows)):
+        if on and len(rows[n + 1]) > 1 and not rows[n + 1][1][2][0]:
+            parts.add((n, rows[n][-1][0]))
+            parts.add((n + 1, rows[n + 1][1][0]))
     for n, page in enumerate(pages):
         chars = [c for c in body_chars(page) if abs(c["size"] - 12) < 0.6]
         if not chars:
             continue
         for x0, x1, top, bottom in table_cells(page):
+            if (n, top) in parts:
+                continue
             inside = [c for c in chars if x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
             lines = [t for _, _, t, _ in lines_of(inside)]
             text = "".join(lines)
@@ -182,6 +202,82 @@ def check_pages(pages, failures, report):
     report["full_pages"] = full
 
 
+def table_rows(page):
+    """The table rows (or rows' parts) on `page`, top to bottom: (top,
+    bottom, text of each cell), from the boxes between the rules."""
+    chars = [c for c in body_chars(page) if abs(c["size"] - 12) < 0.6]
+    rows = collections.defaultdict(list)
+    for x0, x1, top, bottom in table_cells(page):
+        inside = [c for c in chars if x0 <= c["x0"] < x1 and top <= c["top"] < bottom]
+        rows[(top, bottom)].append((x0, "".join(t for _, _, t, _ in lines_of(inside))))
+    return [(top, bottom, [t for _, t in sorted(cells)]) for (top, bottom), cells in sorted(rows.items())]
+
+
+def content_bounds(page):
+    """The top of the first and the bottom of the last thing in the text
+    block: characters and rules (the page number left out)."""
+    tops = [c["top"] for c in body_chars(page)]
+    bottoms = [c["bottom"] for c in body_chars(page)]
+    for e in page.edges:
+        if e["top"] < TOP + HEIGHT + 2:
+            tops.append(e["top"])
+            bottoms.append(e["bottom"])
+    return (min(tops), max(bottoms)) if tops else (None, None)
+
+
+def runs_on(pages, rows):
+    """For each page, whether a table runs on from it to the next page: it
+    ends with a table row and the next page opens with one."""
+    out = []
+    for n in range(len(pages)):
+        if n + 1 == len(pages) or not rows[n] or not rows[n + 1]:
+            out.append(False)
+            continue
+        _, bottom = content_bounds(pages[n])
+        next_top, _ = content_bounds(pages[n + 1])
+        out.append(abs(rows[n][-1][1] - bottom) < 1.5 and abs(rows[n + 1][0][0] - next_top) < 1.5)
+    return out
+
+
+def check_table_breaks(pages, failures, report):
+    """Where a table runs on to the next page: the next page opens with its
+    header row; the page it leaves is at most a third empty (a row no
+    taller than that moved on whole); and if the row that opens the next
+    page (after the header) is taller than a third of a page, it began on
+    the page before wherever a line of it fitted there."""
+    rows = [table_rows(p) for p in pages]
+    on = runs_on(pages, rows)
+    continued, header, split = 0, None, 0
+    for n in range(len(pages) - 1):
+        if not on[n]:
+            header = None
+            continue
+        continued += 1
+        if header is None:
+            # The table's header: the first row of the last table on the
+            # page the table started on (rows touching, rule on rule).
+            first = len(rows[n]) - 1
+            while first > 0 and abs(rows[n][first - 1][1] - rows[n][first][0]) < 1.5:
+                first -= 1
+            header = rows[n][first][2]
+        if rows[n + 1][0][2] != header:
+            failures.append(f"page {n + 2}: the table runs on without its header row: "
+                            f"{'|'.join(rows[n + 1][0][2])} instead of {'|'.join(header)}")
+        empty = TOP + HEIGHT - rows[n][-1][1]
+        if empty > HEIGHT / 3 + 1:
+            failures.append(f"page {n + 1}: {empty:.0f} pt of {HEIGHT:.0f} left empty before the table runs on")
+        if len(rows[n + 1]) > 1:
+            top, bottom, _ = rows[n + 1][1]
+            if bottom - top > HEIGHT / 3 and empty > TABLE_LINE + RULE + 1:
+                failures.append(f"page {n + 1}: a row {bottom - top:.0f} pt tall moved on whole, "
+                                f"though {empty:.0f} pt were left for its first lines")
+        # A row split here: its rest opens the next page without its first
+        # cell's (序号's) line, which stayed on this page.
+        split += len(rows[n + 1]) > 1 and not rows[n + 1][1][2][0]
+    report["table_page_breaks"] = continued
+    report["table_rows_split"] = split
+
+
 def check(path):
     failures, report = [], {"file": path}
     with pdfplumber.open(path) as pdf:
@@ -189,6 +285,7 @@ def check(path):
         check_titles(pages, failures, report)
         check_tables(pages, failures, report)
         check_pages(pages, failures, report)
+        check_table_breaks(pages, failures, report)
     return failures, report
 
 
@@ -198,9 +295,14 @@ def main():
         parts = line.split()
         if len(parts) >= 2 and not parts[0].startswith("#"):
             jieba.add_word(parts[0], int(parts[1]))
+    exit_with_reports((path, check(path)) for path in sys.argv[2:])
+
+
+def exit_with_reports(results):
+    """Prints each file's report as a JSON line and its failures on stderr;
+    exits 1 if any file failed. `results`: (file, (failures, report))."""
     failed = False
-    for path in sys.argv[2:]:
-        failures, report = check(path)
+    for path, (failures, report) in results:
         print(json.dumps(report, ensure_ascii=False))
         for f in failures:
             print(f"{path}: {f}", file=sys.stderr)

@@ -51,7 +51,8 @@ impl Typesetter<'_> {
             let mut b = Box_::new(height);
             let mut edges = vec![LEFT];
             for (x, w, lines) in &cells {
-                super::table::place_cell(&mut b, lines, *x, height, line);
+                let offset = (height - lines.len() as f32 * line) / 2.0;
+                super::table::place_cell(&mut b, lines, *x, offset, line);
                 edges.push(LEFT + x + w);
             }
             b.rules.push(Rule::across(0.0, RULE, BLACK));

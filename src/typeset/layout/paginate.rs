@@ -2,7 +2,11 @@
 //! even page, and the page numbers.
 //!
 //! A box kept with the next moves with it; a page break before a box
-//! starts a new page; a table row opening a page brings its header row. The
+//! starts a new page; a table row opening a page brings its header row; a
+//! row that may split ([`super::table::RowCells`]) and does not fit is cut
+//! between lines, as LibreOffice cuts the DOCX's row without `w:cantSplit`:
+//! as many whole lines as fit above the text block's foot with the row's
+//! border, the rest after the header on the next page. The
 //! 版记 is taken out of the flow and placed on the last page, or on a page
 //! of its own (after a blank one when needed) so it ends on an even page
 //! (7.4); pages that hold only the 版记 after a blank one carry no number
@@ -12,11 +16,16 @@ use super::{
     Box_, Glyph, Layout, Page, TextRun, Typesetter, BLACK, HEIGHT, LEFT, PT_PER_MM, TOP, WIDTH,
 };
 use crate::fonts::FontRole;
-use crate::typeset::measured::EM_BOX_ASCENT;
+use super::table::RowCells;
+use crate::typeset::measured::{
+    EM_BOX_ASCENT, LO_IMPRINT_RULES_MPT, LO_ROW_BORDER, LO_ROW_PART_MIN_LINES,
+};
 use crate::typeset::{self as ts, Kind};
 
 /// Tolerance for float heights, pt.
 const EPS: f32 = 0.01;
+/// What LibreOffice's 版记 takes beyond its rows, pt.
+const LO_IMPRINT_RULES: f32 = LO_IMPRINT_RULES_MPT as f32 / 1000.0;
 
 /// The 版记's place: its last rule is always on the bottom of the text block
 /// of an even page (7.4).
@@ -58,6 +67,11 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
         }
         let group_h = kept_group_height(boxes, i);
         let fits = y + group_h <= HEIGHT + EPS;
+        if let (Some(row), false) = (b.split.as_deref(), fits) {
+            let header = b.repeat_header.map(|h| &boxes[h]);
+            split_row(row, header, &mut page, &mut pages, &mut y, lines);
+            continue;
+        }
         let page_empty = page.texts.is_empty() && page.rules.is_empty() && page.marks.is_empty();
         if (b.page_break_before || !fits) && !page_empty {
             // A group taller than a page is split where it must be.
@@ -96,14 +110,63 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
     (pages, y)
 }
 
+/// Sets a table row that may split and does not fit where it is: on this
+/// page as many of its lines as fit (the cells at the part's top), the rest
+/// on the next pages after the `header`, the last part's cells centred.
+/// Moves `y` past what it set.
+fn split_row(
+    row: &RowCells,
+    header: Option<&Box_>,
+    page: &mut Page,
+    pages: &mut Vec<Page>,
+    y: &mut f32,
+    lines: &mut Vec<String>,
+) {
+    let mut from = vec![0; row.cells_count()];
+    loop {
+        let rest = row.rest(&from);
+        if *y + row.height(rest) <= HEIGHT + EPS {
+            let part = row.part(&mut from, rest, true);
+            set(page, &part, y, lines);
+            return;
+        }
+        let room = ((HEIGHT - *y - LO_ROW_BORDER + EPS) / row.line).floor().max(0.0) as usize;
+        let page_top = header.map_or(0.0, |h| h.height);
+        if room >= LO_ROW_PART_MIN_LINES || *y <= page_top + EPS {
+            let part = row.part(&mut from, room.max(1), false);
+            set(page, &part, y, lines);
+        }
+        pages.push(std::mem::take(page));
+        *y = 0.0;
+        if let Some(h) = header {
+            place(page, h, 0.0);
+            *y = h.height;
+        }
+    }
+}
+
+/// Places `b` at `y` on `page`, records its text, moves `y` below it.
+fn set(page: &mut Page, b: &Box_, y: &mut f32, lines: &mut Vec<String>) {
+    place(page, b, *y);
+    if !b.text.is_empty() {
+        lines.push(b.text.clone());
+    }
+    *y += b.height;
+}
+
 /// The height of the group that must stay together: box `i` and every box
-/// it keeps with.
+/// it keeps with (of a row that may split, only its first line).
 fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
+    let least = |b: &Box_| {
+        b.split
+            .as_ref()
+            .map_or(b.height, |row| row.height(LO_ROW_PART_MIN_LINES).min(b.height))
+    };
     let mut j = i;
     let mut height = boxes[i].height;
     while boxes[j].keep_with_next && j + 1 < boxes.len() {
         j += 1;
-        height += boxes[j].height;
+        height += least(&boxes[j]);
     }
     height
 }
@@ -113,7 +176,8 @@ fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
 /// there, or that page is odd, it goes at the foot of the next even page;
 /// a blank page needed before it and the 版记 page carry no number (7.5).
 fn place_imprint(pages: &mut Vec<Page>, b: &Box_, used: f32) -> ImprintPlace {
-    let fits = used + b.height <= HEIGHT + EPS;
+    // LibreOffice's 版记 is taller by its rules: it must fit there too.
+    let fits = used + b.height + LO_IMPRINT_RULES <= HEIGHT + EPS;
     let place_at = if fits && pages.len() % 2 == 0 {
         ImprintPlace::LastPage {
             gap: HEIGHT - b.height - used,
@@ -229,6 +293,64 @@ mod tests {
         assert_eq!(layout.pages[1].number, Some(2));
     }
 
+    /// A row that may split, 10 lines in its second cell, under 20 body
+    /// lines and its header: 22.3 pt are left, one of its lines and its
+    /// rule fit there; the rest (9 lines) goes on the next page under the
+    /// repeated header. A row that may not split moves on whole with its
+    /// header.
+    #[test]
+    fn a_tall_row_splits_at_the_foot_and_its_header_repeats() {
+        let cell_line = |t: &str| {
+            let mut b = Box_::new(18.0);
+            b.text = t.into();
+            b
+        };
+        let row = || {
+            let short = vec![cell_line("1")];
+            let long = (0..10).map(|i| cell_line(&format!("L{i}"))).collect();
+            RowCells::new(vec![100.0, 200.0], 18.0, vec![short, long])
+        };
+        let build = |split: bool| {
+            let mut boxes: Vec<Box_> = (0..20).map(|_| line(false)).collect();
+            let mut header = Box_::new(36.5);
+            header.keep_with_next = true;
+            header.text = "序号\t措施\t".into();
+            header.rules.push(super::super::Rule::across(0.0, 2.0, BLACK));
+            let h = boxes.len();
+            boxes.push(header);
+            let cells = row();
+            let mut from = vec![0, 0];
+            let mut b = cells.part(&mut from, 10, true);
+            b.repeat_header = Some(h);
+            if split {
+                b.split = Some(Box::new(cells));
+            }
+            boxes.push(b);
+            boxes
+        };
+        // Header and a line of the row fit under the 20 lines: 58.8 pt.
+        assert!((HEIGHT - 20.0 * super::super::LINE - 58.8).abs() < 0.01);
+        let layout = paginate(build(true));
+        assert_eq!(layout.pages.len(), 2);
+        // Page 1: the header (36.5 pt) leaves 22.3 pt, one line of the row
+        // and its rule; page 2: the header again, then 9 lines, the short
+        // cell done on page 1.
+        let lines = &layout.lines[20..];
+        assert_eq!(lines, ["序号\t措施\t", "1\tL0\t", "\tL1L2L3L4L5L6L7L8L9\t"]);
+        // Rules: 20 lines, the header's, the part's 2 + 3 on page 1; the
+        // header's again and the rest's on page 2, whose top lies under it.
+        assert_eq!(layout.pages[0].rules.len(), 20 + 1 + 5);
+        assert_eq!(layout.pages[1].rules.len(), 1 + 5);
+        let rest_top = layout.pages[1].rules[1].y1;
+        assert!((rest_top - (TOP + 36.5)).abs() < 0.01, "{rest_top}");
+        let rest_bottom = layout.pages[1].rules[2].y1;
+        assert!((rest_bottom - rest_top - (9.0 * 18.0 + 0.5)).abs() < 0.01);
+        // Kept whole, the row moves to page 2 with the header.
+        let layout = paginate(build(false));
+        assert_eq!(layout.pages.len(), 2);
+        assert_eq!(layout.lines[20..], ["序号\t措施\t", "1\tL0L1L2L3L4L5L6L7L8L9\t"]);
+    }
+
     #[test]
     fn the_imprint_ends_on_an_even_page() {
         let mut boxes: Vec<Box_> = (0..3).map(|_| line(false)).collect();
@@ -240,5 +362,21 @@ mod tests {
         assert_eq!(layout.pages.len(), 2);
         assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 0 }));
         assert_eq!(layout.pages[1].number, Some(2));
+        // 43 lines: page 2 holds 21, a line of 版记 leaves 0.9 pt; but
+        // LibreOffice's 版记 is 2 pt taller, so it goes after a blank page.
+        let mut boxes: Vec<Box_> = (0..43).map(|_| line(false)).collect();
+        let mut imprint = line(false);
+        imprint.imprint = true;
+        boxes.push(imprint);
+        let layout = paginate(boxes);
+        assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 1 }));
+        assert_eq!(layout.pages.len(), 4);
+        // 42 lines: room for two lines on page 2, it stays there.
+        let mut boxes: Vec<Box_> = (0..42).map(|_| line(false)).collect();
+        let mut imprint = line(false);
+        imprint.imprint = true;
+        boxes.push(imprint);
+        let layout = paginate(boxes);
+        assert!(matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01), "{:?}", layout.imprint);
     }
 }

@@ -1,11 +1,18 @@
 //! Tables: rows of boxed cells, 小四 off the grid, the header repeated.
 //!
 //! Column widths are the DOCX's own integer twips, sized from the content
-//! ([`ts::content_columns`]), so the columns match exactly; a row is one box as tall as its tallest
-//! cell, never split; the header row is repeated after a page break.
+//! ([`ts::content_columns`]), so the columns match exactly. A row is one box
+//! as tall as its tallest cell, its cells centred vertically; a row that
+//! [`ts::may_split`] lets break (taller than a third of the text block)
+//! also carries its cells' lines ([`RowCells`]), so pagination can cut it
+//! between lines where LibreOffice cuts the DOCX's row: the part at a page's
+//! foot holds as many lines of each cell as fit, top-aligned, the part that
+//! ends the row has its cells centred (LibreOffice centres only a cell that
+//! does not continue). The header row is repeated after a page break.
 
 use super::{Box_, ParaShape, Rule, Span, Typesetter, BLACK, LEFT};
 use crate::document::{Cell, Table};
+use crate::typeset::measured::LO_ROW_BORDER;
 use crate::typeset::{self as ts, Kind};
 
 /// Cell padding left and right, pt.
@@ -13,28 +20,101 @@ const CELL_PAD: f32 = ts::TABLE_CELL_PAD as f32 / 20.0;
 /// The rules' weight, pt (the DOCX's `w:sz` 4, in eighths).
 const RULE: f32 = 0.5;
 
+/// A row's cells broken into lines, kept so that pagination can set the row
+/// in parts.
+pub(super) struct RowCells {
+    /// The columns' widths, pt.
+    cols: Vec<f32>,
+    /// One line of the row's style, pt.
+    pub(super) line: f32,
+    /// Each cell's lines, one box each.
+    cells: Vec<Vec<Box_>>,
+}
+
+impl RowCells {
+    /// A row of `cells` (each a list of line boxes) in columns `cols` pt
+    /// wide, its lines `line` pt apart.
+    pub(super) fn new(cols: Vec<f32>, line: f32, cells: Vec<Vec<Box_>>) -> Self {
+        RowCells { cols, line, cells }
+    }
+
+    /// How many cells the row has.
+    pub(super) fn cells_count(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Lines the row still needs after each cell's first `from[c]`.
+    pub(super) fn rest(&self, from: &[usize]) -> usize {
+        self.cells
+            .iter()
+            .zip(from)
+            .map(|(lines, &f)| lines.len().saturating_sub(f))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The height of a part of `lines` lines: at least one, and the border
+    /// LibreOffice adds to a row ([`LO_ROW_BORDER`]).
+    pub(super) fn height(&self, lines: usize) -> f32 {
+        lines.max(1) as f32 * self.line + LO_ROW_BORDER
+    }
+
+    /// A part of the row `lines` lines tall: each cell's lines from
+    /// `from[c]`, as many as fit (`from` advances past them). `last`: the
+    /// part ends the row and its cells are centred vertically; otherwise
+    /// they continue on the next page and stand at the part's top.
+    pub(super) fn part(&self, from: &mut [usize], lines: usize, last: bool) -> Box_ {
+        let height = self.height(lines);
+        let mut b = Box_::new(height);
+        let mut x = 0.0;
+        for ((cell, w), f) in self.cells.iter().zip(&self.cols).zip(from.iter_mut()) {
+            let start = (*f).min(cell.len());
+            let end = (start + lines).min(cell.len());
+            let these = &cell[start..end];
+            let offset = if last {
+                (height - these.len() as f32 * self.line) / 2.0
+            } else {
+                (height - lines as f32 * self.line) / 2.0
+            };
+            place_cell(&mut b, these, x, offset, self.line);
+            *f = end;
+            x += w;
+        }
+        b.rules = borders(&self.cols, height);
+        b
+    }
+}
+
 impl Typesetter<'_> {
     pub(super) fn table(&self, t: &Table, out: &mut Vec<Box_>) {
         let twips = ts::content_columns(t);
         let header = ts::columns::header_cells(t, &twips);
+        let may_split = ts::may_split(t, &twips);
         let cols: Vec<f32> = twips.iter().map(|&tw| tw as f32 / 20.0).collect();
         let header_index = out.len();
         for (r, row) in std::iter::once(&header).chain(&t.rows).enumerate() {
             let header = r == 0;
-            let mut b = self.row(row, &cols, header);
+            let cells = self.row(row, &cols, header);
+            let mut from = vec![0; row.len()];
+            let lines = cells.rest(&from);
+            let mut b = cells.part(&mut from, lines, true);
             if header {
                 b.keep_with_next = true;
             } else {
                 b.repeat_header = Some(header_index);
+                if may_split[r - 1] {
+                    b.split = Some(Box::new(cells));
+                }
             }
             out.push(b);
         }
         out.push(Box_::new(crate::typeset::measured::LO_AFTER_TABLE));
     }
 
-    /// One row: its cells laid out in their columns, vertically centred (as
-    /// the DOCX's `vAlign center`), every cell boxed.
-    fn row(&self, row: &[Cell], cols: &[f32], header: bool) -> Box_ {
+    /// One row: its cells laid out in their columns (set whole by
+    /// [`RowCells::part`]: vertically centred, as the DOCX's `vAlign
+    /// center`, every cell boxed).
+    fn row(&self, row: &[Cell], cols: &[f32], header: bool) -> RowCells {
         let style = ts::style(if header {
             Kind::TableHeader
         } else {
@@ -46,16 +126,7 @@ impl Typesetter<'_> {
             .zip(cols)
             .map(|(cell, w)| self.cell_lines(cell, &style, *w))
             .collect();
-        let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let height = n as f32 * line + crate::typeset::measured::LO_ROW_BORDER;
-        let mut b = Box_::new(height);
-        let mut x = 0.0;
-        for (lines, w) in cells.iter().zip(cols) {
-            place_cell(&mut b, lines, x, height, line);
-            x += w;
-        }
-        b.rules = borders(cols, height);
-        b
+        RowCells::new(cols.to_vec(), line, cells)
     }
 }
 
@@ -81,9 +152,8 @@ impl Typesetter<'_> {
 }
 
 /// Puts a cell's lines (of `line` pt) into its row's box `x` pt from the
-/// left, centred vertically in the row's `height`.
-pub(super) fn place_cell(b: &mut Box_, lines: &[Box_], x: f32, height: f32, line: f32) {
-    let offset = (height - lines.len() as f32 * line) / 2.0;
+/// left, the first `offset` pt below the box's top.
+pub(super) fn place_cell(b: &mut Box_, lines: &[Box_], x: f32, offset: f32, line: f32) {
     for (k, cell_line) in lines.iter().enumerate() {
         for run in &cell_line.texts {
             let mut run = run.clone();
