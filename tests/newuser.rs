@@ -337,3 +337,16 @@ fn checking_the_table_itself_points_to_its_roster() {
     let err = stderr(&o);
     assert!(err.contains("这是表格文件，不是 YAML 文书") && err.contains("wenshu check 花名册.yaml"), "{err}");
 }
+
+/// Two members of one name: both papers are written, and the clerk is told
+/// under which name the second went.
+#[test]
+fn a_second_paper_of_the_same_name_is_kept_and_said() {
+    let dir = roster_with(|t| t.replacen("吴敏,", "林晓雯,", 1));
+    let out = dir.join("out");
+    let o = wenshu(&["batch", dir.join("花名册-整改方案.yaml").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "docx"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("第一党支部党员名单.csv 第 5 行的文书「整改方案-林晓雯」与前面的文书同名，这一份存为「整改方案-林晓雯-2」"), "{err}");
+    assert!(out.join("整改方案-林晓雯-2.docx").exists() && out.join("整改方案-林晓雯.docx").exists());
+}

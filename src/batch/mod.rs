@@ -100,17 +100,24 @@ impl Unit {
     /// This unit as a missing item: the file, or the roster's table and
     /// row with the row's person; why, from its entry.
     fn missing(&self, entry: &Entry) -> missing::Missing {
-        let (what, who) = match self {
-            Unit::Row(r, i) | Unit::Filled(r, _, i) => (
-                format!("{} 第 {} 行", r.table_name, r.rows[*i].line),
-                r.row_name(*i).map(str::to_string),
-            ),
-            _ => (entry.input.clone(), None),
+        let who = match self {
+            Unit::Row(r, i) | Unit::Filled(r, _, i) => r.row_name(*i).map(str::to_string),
+            _ => None,
         };
         missing::Missing {
-            what,
+            what: self.label(),
             who,
             reason: entry.errors.first().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// How a clerk finds this input: the file, or the table and its row.
+    fn label(&self) -> String {
+        match self {
+            Unit::Row(r, i) | Unit::Filled(r, _, i) => {
+                format!("{} 第 {} 行", r.table_name, r.rows[*i].line)
+            }
+            _ => self.key().0,
         }
     }
 
@@ -558,10 +565,21 @@ impl<'a> Batch<'a> {
     /// The file stems of unit `i`'s papers. Planned names that no longer
     /// fit (an input changed while the batch ran) fail the unit.
     fn names_for(&mut self, i: usize, p: &mut Produced) -> Vec<String> {
-        let names = match &mut self.naming {
+        let names: Vec<String> = match &mut self.naming {
             Naming::AsMade(names) => p.papers.iter().map(|x| names.unique(&x.stem)).collect(),
             Naming::Planned(planned) => std::mem::take(&mut planned[i]),
         };
+        // Two members of one name, or one input given twice: the second is
+        // kept under another name, and the clerk is told which.
+        for (paper, name) in p.papers.iter().zip(&names) {
+            if *name != paper.stem {
+                self.progress.println(&format!(
+                    "提示：{}的文书「{}」与前面的文书同名，这一份存为「{name}」",
+                    self.units[i].label(),
+                    paper.stem
+                ));
+            }
+        }
         if names.len() != p.papers.len() {
             p.papers.clear();
             p.errors.push(Diagnostic::whole_file(

@@ -33,8 +33,9 @@ impl Progress {
 
     pub(super) fn println(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprint!("{text}")),
-            None => eprint!("{text}"),
+            // A blank line after each, as `check` separates its diagnostics.
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
         }
     }
 
