@@ -525,8 +525,17 @@ fn survey_opening(s: &Survey, what: &str) -> String {
         .handed_out
         .map(|h| format!("发放测评表{h}份，"))
         .unwrap_or_default();
+    // Who took part, as the record says (对象).
+    let who = match s.respondents.as_ref().map(|r| r.value) {
+        Some(r) if r.members > 0 && r.public > 0 => {
+            format!("参加的有党员{}名、群众代表{}名，", r.members, r.public)
+        }
+        Some(r) if r.members > 0 => format!("参加的有党员{}名，", r.members),
+        Some(r) if r.public > 0 => format!("参加的有群众代表{}名，", r.public),
+        _ => String::new(),
+    };
     format!(
-        "{}，开展{what}，{handed}收回{}份。",
+        "{}，开展{what}，{who}{handed}收回{}份。",
         s.date,
         s.tally.total()
     )
