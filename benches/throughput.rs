@@ -1,15 +1,19 @@
 //! Throughput harness (not a timed test): `cargo bench --bench throughput`.
 //!
-//! Prints documents per second and peak memory for:
+//! Prints documents (and PDF pages) per second and peak memory for:
 //! 1. the whole CLI over every fixture, DOCX and PDF (process start included), and
 //! 2. N papers of the 党性分析材料 fixture rendered in one process, from YAML
 //!    text to files written to disk (parse, validate, template, markup, then
 //!    OOXML + zip, or layout + subset + PDF; atomic writes), DOCX only, PDF
-//!    only, and both, on one thread and on every core.
+//!    only, and both, on one thread and on every core, each with two kinds
+//!    of names: digit-suffixed (党员00000, …: every paper draws the same
+//!    glyphs) and distinct Chinese names (benches/names.txt: each new name
+//!    may add glyphs to the font subsets, as a real roster does).
 //!
 //! `WENSHU_BENCH_N` sets N (default 1000).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use wenshu::{docx, fonts, input, output, pdf, pipeline, template, typeset};
@@ -76,61 +80,115 @@ fn main() {
         start.elapsed().as_secs_f64() * 1e3
     );
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let original = "姓名: 林晓雯";
+    assert!(text.contains(original));
     for (label, want_docx, want_pdf) in [
         ("docx", true, false),
         ("pdf", false, true),
         ("docx+pdf", true, true),
     ] {
-        for workers in [1, threads] {
-            let dir = out.join(format!("{label}-{workers}"));
-            std::fs::create_dir_all(&dir).unwrap();
-            let start = Instant::now();
-            let bytes_total = std::sync::atomic::AtomicUsize::new(0);
-            std::thread::scope(|scope| {
-                for w in 0..workers {
-                    let (engine, fonts, text, dir, path, bytes_total, district) =
-                        (&engine, &fonts, &text, &dir, &path, &bytes_total, &district);
-                    scope.spawn(move || {
-                        for i in (w..n).step_by(workers) {
-                            let src = input::Source::new(path.display().to_string(), text.clone());
-                            let fonts_for_check = if want_pdf { Some(fonts) } else { None };
-                            let result = pipeline::render_source(engine, &src, fonts_for_check, district);
-                            assert!(result.errors.is_empty());
-                            for r in result.rendered {
-                                let stem = output::safe_stem(&format!("{}-{i}", r.stem));
-                                if want_docx {
-                                    let bytes = docx::write(&r.document, None);
-                                    bytes_total.fetch_add(
-                                        bytes.len(),
-                                        std::sync::atomic::Ordering::Relaxed,
-                                    );
-                                    output::write_atomic(&dir.join(format!("{stem}.docx")), &bytes)
+        for kind in ["digits", "chinese"] {
+            let names = names(kind, n);
+            for workers in [1, threads] {
+                let dir = out.join(format!("{label}-{kind}-{workers}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                let start = Instant::now();
+                let bytes_total = AtomicUsize::new(0);
+                let pdf_bytes = AtomicUsize::new(0);
+                let pages = AtomicUsize::new(0);
+                std::thread::scope(|scope| {
+                    for w in 0..workers {
+                        let (engine, fonts, text, dir, path, district) =
+                            (&engine, &fonts, &text, &dir, &path, &district);
+                        let (names, bytes_total, pdf_bytes, pages) =
+                            (&names, &bytes_total, &pdf_bytes, &pages);
+                        scope.spawn(move || {
+                            for i in (w..n).step_by(workers) {
+                                let text = text.replace(original, &format!("姓名: {}", names[i]));
+                                let src = input::Source::new(path.display().to_string(), text);
+                                let fonts_for_check = if want_pdf { Some(fonts) } else { None };
+                                let result = pipeline::render_source(
+                                    engine,
+                                    &src,
+                                    fonts_for_check,
+                                    district,
+                                );
+                                assert!(result.errors.is_empty());
+                                for r in result.rendered {
+                                    let stem = output::safe_stem(&format!("{}-{i}", r.stem));
+                                    if want_docx {
+                                        let bytes = docx::write(&r.document, None);
+                                        bytes_total.fetch_add(bytes.len(), Relaxed);
+                                        output::write_atomic(
+                                            &dir.join(format!("{stem}.docx")),
+                                            &bytes,
+                                        )
                                         .unwrap();
-                                }
-                                if want_pdf {
-                                    let layout =
-                                        typeset::layout::Typesetter::new(fonts).layout(&r.document);
-                                    let bytes = pdf::write(&layout, fonts, &r.document.title());
-                                    bytes_total.fetch_add(
-                                        bytes.len(),
-                                        std::sync::atomic::Ordering::Relaxed,
-                                    );
-                                    output::write_atomic(&dir.join(format!("{stem}.pdf")), &bytes)
+                                    }
+                                    if want_pdf {
+                                        let layout = typeset::layout::Typesetter::new(fonts)
+                                            .layout(&r.document);
+                                        let bytes = pdf::write(&layout, fonts, &r.document.title());
+                                        bytes_total.fetch_add(bytes.len(), Relaxed);
+                                        pdf_bytes.fetch_add(bytes.len(), Relaxed);
+                                        pages.fetch_add(layout.pages.len(), Relaxed);
+                                        output::write_atomic(
+                                            &dir.join(format!("{stem}.pdf")),
+                                            &bytes,
+                                        )
                                         .unwrap();
+                                    }
                                 }
                             }
-                        }
-                    });
-                }
-            });
-            let secs = start.elapsed().as_secs_f64();
-            println!(
-                "{label}: {n} papers (党性分析材料, {:.0} KB of output each) in {:.2} s = {:.0} papers/s on {workers} thread(s); peak RSS so far {:.1} MB",
-                bytes_total.into_inner() as f64 / n as f64 / 1024.0,
-                secs,
-                n as f64 / secs,
-                peak_rss_mb()
-            );
+                        });
+                    }
+                });
+                let secs = start.elapsed().as_secs_f64();
+                let pages = pages.into_inner();
+                let pdf_figures = if pages > 0 {
+                    format!(
+                        ", {:.0} pages/s, {:.1} KiB a PDF page",
+                        pages as f64 / secs,
+                        pdf_bytes.into_inner() as f64 / pages as f64 / 1024.0
+                    )
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{label}, {kind} names: {n} papers (党性分析材料, {:.0} KB of output each) in {:.2} s = {:.0} papers/s{pdf_figures} on {workers} thread(s); peak RSS so far {:.1} MB",
+                    bytes_total.into_inner() as f64 / n as f64 / 1024.0,
+                    secs,
+                    n as f64 / secs,
+                    peak_rss_mb()
+                );
+            }
         }
     }
+}
+
+/// The members' names: 党员00000, … (`digits`), or the first `n` distinct
+/// Chinese names of benches/names.txt (its header says how they are drawn).
+fn names(kind: &str, n: usize) -> Vec<String> {
+    if kind == "digits" {
+        return (0..n).map(|i| format!("党员{i:05}")).collect();
+    }
+    let list = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/names.txt"),
+    )
+    .unwrap();
+    let lines: Vec<Vec<char>> = list
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.chars().collect())
+        .collect();
+    let (surnames, given) = (&lines[0], &lines[1]);
+    assert_eq!((surnames.len(), given.len()), (100, 100));
+    (0..n)
+        .map(|i| {
+            let j = (i * 7919 + 4231) % 1_000_000;
+            [surnames[j % 100], given[j / 100 % 100], given[j / 10000]]
+                .iter()
+                .collect()
+        })
+        .collect()
 }

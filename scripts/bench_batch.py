@@ -1,16 +1,29 @@
 #!/usr/bin/env python3
-"""Batch benchmark (not a test): papers per second and peak memory.
+"""Batch benchmark (not a test): papers and pages per second, size and peak memory.
 
-Usage: python3 scripts/bench_batch.py [N ...]      (default: 1000 10000)
+Usage: python3 scripts/bench_batch.py [--names digits|chinese|both] [-j N] [N ...]
+       (default: both name scenarios, all cores, 1000 10000 papers)
 
 Builds a roster of N members whose shared fields are the 党性分析材料 fixture
 (each member's name from the table), then times `wenshu batch` writing DOCX
-only, PDF only, and both, on all cores, and reads the process's peak resident
-memory from the kernel (wait4); the last line adds one merged print file of
-all N papers. Needs `cargo build --release` first.
+only, PDF only, and both, and reads the process's peak resident memory from
+the kernel (wait4); the last line of each scenario adds one merged print file
+of all N papers. Two name scenarios:
+
+- digits:  党员00000, 党员00001, …: every paper draws the same glyphs;
+- chinese: distinct three-character names (王晓明, …, from benches/names.txt):
+  every new name may add glyphs to the embedded font subsets, as real
+  rosters do.
+
+pages/s counts the pages of the PDF files; KiB/page is PDF bytes per page;
+CPU s is the process's user + system time (on a busy machine wall time
+says little; CPU time does).
+Needs `cargo build --release` first.
 """
+import argparse
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -19,21 +32,43 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = ROOT / "target/release/wenshu"
+FIXTURE = ROOT / "fixtures/党性分析材料-个人.yaml"
 
 
-def roster(dir, n):
-    fixture = (ROOT / "fixtures/党性分析材料-个人.yaml").read_text(encoding="utf-8")
+def chinese_names(n):
+    """The first n distinct names of benches/names.txt (its header says how)."""
+    lines = [l for l in (ROOT / "benches/names.txt").read_text(encoding="utf-8").splitlines()
+             if l and not l.startswith("#")]
+    surnames, given = lines
+    out = []
+    for i in range(n):
+        j = (i * 7919 + 4231) % 1_000_000
+        out.append(surnames[j % 100] + given[j // 100 % 100] + given[j // 10000])
+    return out
+
+
+def names(kind, n):
+    return chinese_names(n) if kind == "chinese" else [f"党员{i:05d}" for i in range(n)]
+
+
+def roster(dir, members):
+    fixture = FIXTURE.read_text(encoding="utf-8")
     shared = "\n".join("  " + line if line.strip() else "" for line in fixture.splitlines())
     (dir / "roster.yaml").write_text(
         f"文种: 花名册\n花名册: members.csv\n共同字段:\n{shared}\n列:\n  姓名: 党员.姓名\n", encoding="utf-8")
-    rows = "\n".join(f"党员{i:05d}" for i in range(n))
-    (dir / "members.csv").write_text(f"姓名\n{rows}\n", encoding="utf-8")
+    (dir / "members.csv").write_text("姓名\n" + "\n".join(members) + "\n", encoding="utf-8")
 
 
-def run(dir, fmt):
+PAGE = re.compile(rb"/Type /Page[\s>/]")
+
+
+def run(dir, fmt, jobs):
+    """(seconds, CPU seconds, peak RSS in MB, output bytes, PDF bytes, PDF pages)."""
     out = dir / "out"
     shutil.rmtree(out, ignore_errors=True)
     args = [str(BIN), "batch", str(dir / "roster.yaml"), "-o", str(out)]
+    if jobs:
+        args += ["-j", str(jobs)]
     if fmt.endswith("+merge"):
         fmt = fmt[: -len("+merge")]
         args += ["--merge", str(out / "merged.pdf")]
@@ -44,24 +79,44 @@ def run(dir, fmt):
     secs = time.monotonic() - start
     if status != 0:
         sys.exit(f"wenshu batch failed ({status})")
-    size = sum(f.stat().st_size for f in out.iterdir())
+    size = pdf_bytes = pages = 0
+    for f in out.iterdir():
+        size += f.stat().st_size
+        if f.suffix == ".pdf" and f.name != "merged.pdf":
+            data = f.read_bytes()
+            pdf_bytes += len(data)
+            pages += len(PAGE.findall(data))
     shutil.rmtree(out)
-    return secs, usage.ru_maxrss / 1024, size
+    return secs, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, size, pdf_bytes, pages
 
 
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    ap.add_argument("--names", choices=["digits", "chinese", "both"], default="both")
+    ap.add_argument("-j", "--jobs", type=int, default=0, help="threads (default: all cores)")
+    ap.add_argument("--formats", default="docx,pdf,docx+pdf,pdf+merge")
+    a = ap.parse_args()
     if not BIN.exists():
         sys.exit("build first: cargo build --release")
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
-    print(f"cores: {os.cpu_count()}")
-    print("papers\tformat\tseconds\tpapers/s\tpeak RSS MB\toutput MB")
-    for n in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            d = pathlib.Path(tmp)
-            roster(d, n)
-            for fmt in ["docx", "pdf", "docx,pdf", "pdf+merge"]:
-                secs, rss, size = run(d, fmt)
-                print(f"{n}\t{fmt}\t{secs:.2f}\t{n / secs:.0f}\t{rss:.0f}\t{size / 1e6:.0f}", flush=True)
+    kinds = ["digits", "chinese"] if a.names == "both" else [a.names]
+    formats = [f.replace("docx+pdf", "docx,pdf") for f in a.formats.split(",")]
+    print(f"cores: {os.cpu_count()}, threads: {a.jobs or 'all'}")
+    print("papers\tnames\tformat\tseconds\tCPU s\tpapers/s\tpages/s\tKiB/page\tpeak RSS MB\toutput MB")
+    for n in a.sizes:
+        for kind in kinds:
+            with tempfile.TemporaryDirectory() as tmp:
+                d = pathlib.Path(tmp)
+                roster(d, names(kind, n))
+                per_paper = None
+                for fmt in formats:
+                    secs, cpu, rss, size, pdf_bytes, pages = run(d, fmt, a.jobs)
+                    if pages:
+                        per_paper = pages / n
+                    pps = f"{n * per_paper / secs:.0f}" if per_paper and "pdf" in fmt else "-"
+                    kib = f"{pdf_bytes / pages / 1024:.1f}" if pages else "-"
+                    print(f"{n}\t{kind}\t{fmt}\t{secs:.2f}\t{cpu:.2f}\t{n / secs:.0f}\t{pps}\t{kib}\t{rss:.0f}\t{size / 1e6:.0f}",
+                          flush=True)
 
 
 if __name__ == "__main__":
