@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Batch benchmark (not a test): papers and pages per second, size and peak memory.
 
-Usage: python3 scripts/bench_batch.py [--names digits|chinese|both] [-j N] [N ...]
+Usage: python3 scripts/bench_batch.py [--names digits|chinese|both] [-j N] [--bin PATH] [N ...]
        (default: both name scenarios, all cores, 1000 10000 papers)
 
 Builds a roster of N members whose shared fields are the 党性分析材料 fixture
@@ -62,11 +62,11 @@ def roster(dir, members):
 PAGE = re.compile(rb"/Type /Page[\s>/]")
 
 
-def run(dir, fmt, jobs):
+def run(dir, fmt, jobs, bin=BIN):
     """(seconds, CPU seconds, peak RSS in MB, output bytes, PDF bytes, PDF pages)."""
     out = dir / "out"
     shutil.rmtree(out, ignore_errors=True)
-    args = [str(BIN), "batch", str(dir / "roster.yaml"), "-o", str(out)]
+    args = [str(bin), "batch", str(dir / "roster.yaml"), "-o", str(out)]
     if jobs:
         args += ["-j", str(jobs)]
     if fmt.endswith("+merge"):
@@ -96,8 +96,9 @@ def main():
     ap.add_argument("--names", choices=["digits", "chinese", "both"], default="both")
     ap.add_argument("-j", "--jobs", type=int, default=0, help="threads (default: all cores)")
     ap.add_argument("--formats", default="docx,pdf,docx+pdf,pdf+merge")
+    ap.add_argument("--bin", type=pathlib.Path, default=BIN, help="the wenshu binary (to compare builds)")
     a = ap.parse_args()
-    if not BIN.exists():
+    if not a.bin.exists():
         sys.exit("build first: cargo build --release")
     kinds = ["digits", "chinese"] if a.names == "both" else [a.names]
     formats = [f.replace("docx+pdf", "docx,pdf") for f in a.formats.split(",")]
@@ -110,7 +111,7 @@ def main():
                 roster(d, names(kind, n))
                 per_paper = None
                 for fmt in formats:
-                    secs, cpu, rss, size, pdf_bytes, pages = run(d, fmt, a.jobs)
+                    secs, cpu, rss, size, pdf_bytes, pages = run(d, fmt, a.jobs, a.bin)
                     if pages:
                         per_paper = pages / n
                     pps = f"{n * per_paper / secs:.0f}" if per_paper and "pdf" in fmt else "-"

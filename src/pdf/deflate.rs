@@ -86,15 +86,38 @@ pub fn zlib_shared(data: &[u8], body: usize, level: u32) -> Vec<u8> {
     }
     let rest = &data[body..];
     let ends = cuts(rest);
+    let starts: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
+    // Each chunk's bytes are hashed once; a piece's key hashes those of its
+    // chunk and of the chunks its dictionary reaches into.
+    let hashes: Vec<u64> = ends
+        .iter()
+        .zip(&starts)
+        .map(|(&end, &start)| {
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(&rest[start..end]);
+            h.finish()
+        })
+        .collect();
     // Chunks new to the cache are compressed on every core (a single paper's
     // first subset is all new).
     let pieces: Vec<(usize, Arc<Piece>)> = ends
         .par_iter()
         .enumerate()
         .map(|(i, &end)| {
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            let dict = &rest[start.saturating_sub(DICTIONARY)..start];
-            (end - start, piece(dict, &rest[start..end], level))
+            let start = starts[i];
+            let from = start.saturating_sub(DICTIONARY);
+            let first = ends.partition_point(|&e| e <= from);
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            for x in &hashes[first..=i] {
+                h.write_u64(*x);
+            }
+            h.write_usize(start - from);
+            h.write_u32(level);
+            let key = h.finish();
+            (
+                end - start,
+                piece(key, &rest[from..start], &rest[start..end], level),
+            )
         })
         .collect();
     for (len, piece) in pieces {
@@ -179,14 +202,9 @@ struct Cache {
 
 static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-/// The compressed chunk `chunk` after `dict`, from the cache or made now.
-fn piece(dict: &[u8], chunk: &[u8], level: u32) -> Arc<Piece> {
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(dict);
-    h.write(chunk);
-    h.write_usize(dict.len());
-    h.write_u32(level);
-    let hash = h.finish();
+/// The compressed chunk `chunk` after `dict`, from the cache (under `hash`,
+/// checked byte for byte) or made now.
+fn piece(hash: u64, dict: &[u8], chunk: &[u8], level: u32) -> Arc<Piece> {
     let found = CACHE
         .lock()
         .expect("chunk cache")
