@@ -692,7 +692,8 @@ fn subset_tag(name: &str, glyphs: &[u16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{input, pipeline, template, typeset};
+    use crate::document::{Block, Document};
+    use crate::typeset;
 
     /// The pages of a PDF as poppler draws them (grey, 40 dpi).
     fn pixels(pdf: &[u8], name: &str) -> Vec<Vec<u8>> {
@@ -722,15 +723,28 @@ mod tests {
     #[test]
     fn assembled_subsets_draw_like_subsetters() {
         let fonts = Fonts::discover(&[]).unwrap();
+        // The 党性分析材料 fixture's lines as paragraphs, under a title, a
+        // byline and a heading: every face draws a few hundred glyphs.
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/党性分析材料-个人.yaml");
-        let src = input::Source::new(
-            path.display().to_string(),
-            std::fs::read_to_string(&path).unwrap(),
+        let mut blocks = vec![
+            Block::Title("关于党性分析材料的说明".into()),
+            Block::Byline("第一党支部 林晓雯".into()),
+            Block::Heading {
+                level: 1,
+                number: "一、".into(),
+                text: "对照检查的主要问题".into(),
+                lead: None,
+            },
+        ];
+        blocks.extend(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| Block::Paragraph(l.trim().to_string())),
         );
-        let engine = template::Engine::new(None).unwrap();
-        let result = pipeline::render_source(&engine, &src, Some(&fonts));
-        let doc = &result.rendered[0].document;
+        let doc = &Document { blocks };
         let layout = typeset::layout::Typesetter::new(&fonts).layout(doc);
 
         let ours = write(&layout, &fonts, "t");
