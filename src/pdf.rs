@@ -274,9 +274,23 @@ impl<W: Write> PdfStream<W> {
     /// Writes the fonts (each face subset once, to every glyph used), the
     /// page tree, catalog, document information and cross-reference table.
     pub fn finish(mut self, fonts: &Fonts, title: &str) -> io::Result<W> {
-        let faces = std::mem::take(&mut self.faces);
-        for (face_idx, usage) in &faces {
-            self.write_font(&fonts.faces[*face_idx], usage)?;
+        let faces: Vec<(usize, FaceUse)> = std::mem::take(&mut self.faces).into_iter().collect();
+        // Each face's font program and ToUnicode CMap on every core: a
+        // single paper's first subsets are all new, and the small faces'
+        // need not wait behind the body face's.
+        #[cfg(test)]
+        let subsetter_only = self.subsetter_only;
+        #[cfg(not(test))]
+        let subsetter_only = false;
+        let parts: Vec<FontParts> = {
+            use rayon::prelude::*;
+            faces
+                .par_iter()
+                .map(|(i, usage)| FontParts::of(&fonts.faces[*i], usage, subsetter_only))
+                .collect()
+        };
+        for ((face_idx, usage), parts) in faces.iter().zip(parts) {
+            self.write_font(&fonts.faces[*face_idx], usage, parts)?;
         }
         let mut chunk = Chunk::new();
         chunk
@@ -365,31 +379,17 @@ impl<W: Write> PdfStream<W> {
         Ok(Some(root))
     }
 
-    fn write_font(&mut self, face: &LoadedFace, usage: &FaceUse) -> io::Result<()> {
-        #[cfg(test)]
-        let subset = if self.subsetter_only {
-            let (program, _) = program(face, &usage.order, &usage.remapper, false);
-            Subset {
-                program: Arc::new(deflate::zlib(&program, deflate::CFF_LEVEL)),
-                tag: subset_tag(&face.ps_name, &usage.order),
-            }
-        } else {
-            subset_face(face, &usage.order, &usage.remapper)
-        };
-        #[cfg(not(test))]
-        let subset = subset_face(face, &usage.order, &usage.remapper);
+    fn write_font(&mut self, face: &LoadedFace, usage: &FaceUse, parts: FontParts) -> io::Result<()> {
+        let FontParts {
+            subset,
+            map,
+            to_unicode,
+        } = parts;
         let cid = self.alloc();
         let descriptor = self.alloc();
         let file = self.alloc();
         let cmap_id = self.alloc();
         let base = format!("{}+{}", subset.tag, sanitize_ps(&face.ps_name));
-        // (original glyph id, CID), by CID.
-        let mut map: Vec<(u16, u16)> = usage
-            .order
-            .iter()
-            .map(|&g| (g, usage.remapper.get(g).expect("remapped")))
-            .collect();
-        map.sort_by_key(|m| m.1);
 
         let mut chunk = Chunk::new();
         chunk
@@ -489,6 +489,38 @@ impl<W: Write> PdfStream<W> {
         }
         self.emit(&chunk)?;
 
+        let mut chunk = Chunk::new();
+        chunk.cmap(cmap_id, &to_unicode).filter(Filter::FlateDecode);
+        self.emit(&chunk)
+    }
+}
+
+/// What a face's font objects are made from, prepared apart from the
+/// writer (so the faces' are made at once): the compressed font program,
+/// (original glyph id, CID) by CID, and the compressed ToUnicode CMap.
+struct FontParts {
+    subset: Subset,
+    map: Vec<(u16, u16)>,
+    to_unicode: Vec<u8>,
+}
+
+impl FontParts {
+    fn of(face: &LoadedFace, usage: &FaceUse, subsetter_only: bool) -> FontParts {
+        let subset = if subsetter_only {
+            let (program, _) = program(face, &usage.order, &usage.remapper, false);
+            Subset {
+                program: Arc::new(deflate::zlib(&program, deflate::CFF_LEVEL)),
+                tag: subset_tag(&face.ps_name, &usage.order),
+            }
+        } else {
+            subset_face(face, &usage.order, &usage.remapper)
+        };
+        let mut map: Vec<(u16, u16)> = usage
+            .order
+            .iter()
+            .map(|&g| (g, usage.remapper.get(g).expect("remapped")))
+            .collect();
+        map.sort_by_key(|m| m.1);
         let mut cmap = UnicodeCmap::new(
             Name(b"Custom"),
             SystemInfo {
@@ -500,10 +532,12 @@ impl<W: Write> PdfStream<W> {
         for &(old, new) in &map {
             cmap.pair(new, usage.chars[&old]);
         }
-        let cmap_data = deflate::zlib(&cmap.finish(), deflate::STREAM_LEVEL);
-        let mut chunk = Chunk::new();
-        chunk.cmap(cmap_id, &cmap_data).filter(Filter::FlateDecode);
-        self.emit(&chunk)
+        let to_unicode = deflate::zlib(&cmap.finish(), deflate::STREAM_LEVEL);
+        FontParts {
+            subset,
+            map,
+            to_unicode,
+        }
     }
 }
 

@@ -255,11 +255,15 @@ pub fn outputs(
     let layout = fonts
         .filter(|_| pdf || keep_layout || (docx && has_imprint))
         .map(|f| crate::typeset::layout::Typesetter::new(f).layout(doc));
-    let docx = docx.then(|| crate::docx::write(doc, layout.as_ref().and_then(|l| l.imprint)));
-    let pdf = match (pdf, fonts, &layout) {
-        (true, Some(f), Some(l)) => Some(crate::pdf::write(l, f, &doc.title())),
-        _ => None,
-    };
+    // The two files at once (a single paper's DOCX is written while its
+    // PDF's fonts are subset).
+    let (docx, pdf) = rayon::join(
+        || docx.then(|| crate::docx::write(doc, layout.as_ref().and_then(|l| l.imprint))),
+        || match (pdf, fonts, &layout) {
+            (true, Some(f), Some(l)) => Some(crate::pdf::write(l, f, &doc.title())),
+            _ => None,
+        },
+    );
     Outputs {
         docx,
         pdf,
