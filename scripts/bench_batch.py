@@ -31,7 +31,8 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = ROOT / "target/release/wenshu"
+# The release build, in $CARGO_TARGET_DIR when that is set.
+BIN = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / "release/wenshu"
 FIXTURE = ROOT / "fixtures/党性分析材料-个人.yaml"
 
 

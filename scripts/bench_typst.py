@@ -163,6 +163,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", nargs="?", type=int, default=300)
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--bin", type=pathlib.Path, default=BIN, help="the wenshu binary")
     ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--prepare", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -171,7 +172,7 @@ def main():
     if a.worker:
         k, p, tmp, out_dir = a.worker
         return worker(int(k), int(p), tmp, out_dir)
-    if not BIN.exists():
+    if not a.bin.exists():
         sys.exit("build first: cargo build --release")
     ensure_typst()
     names = bench_batch.chinese_names(a.n)
@@ -193,7 +194,7 @@ def main():
         wdir = tmp / "wenshu"
         wdir.mkdir()
         bench_batch.roster(wdir, names)
-        w_secs, w_cpu, w_rss = measure([[str(BIN), "batch", str(wdir / "roster.yaml"), "-o", str(wdir / "out"),
+        w_secs, w_cpu, w_rss = measure([[str(a.bin), "batch", str(wdir / "roster.yaml"), "-o", str(wdir / "out"),
                                          "-j", str(a.jobs), "--format", "pdf"]])
         w_pages, w_size = pdf_figures(wdir / "out")
 
