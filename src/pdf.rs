@@ -252,7 +252,7 @@ impl<W: Write> PdfStream<W> {
         }
         let mut chunk = Chunk::new();
         chunk
-            .stream(content_id, &deflate::zlib(&raw, deflate::STREAM_LEVEL))
+            .stream(content_id, &deflate::zlib_recent(&raw, deflate::STREAM_LEVEL))
             .filter(Filter::FlateDecode);
         self.emit(&chunk)?;
         let mut chunk = Chunk::new();
@@ -532,7 +532,7 @@ impl FontParts {
         for &(old, new) in &map {
             cmap.pair(new, usage.chars[&old]);
         }
-        let to_unicode = deflate::zlib(&cmap.finish(), deflate::STREAM_LEVEL);
+        let to_unicode = deflate::zlib_recent(&cmap.finish(), deflate::STREAM_LEVEL);
         FontParts {
             subset,
             map,

@@ -1,8 +1,11 @@
 //! Deflate for PDF streams, with the font programs' work shared across papers.
 //!
 //! Owns zlib compression of every stream the PDF writer makes. Short streams
-//! (content, ToUnicode) are compressed in one go. Font programs are long and nearly the same from paper to paper: a roster's
-//! papers differ by a name, i.e. by a few glyphs inserted among six hundred.
+//! (content, ToUnicode) are compressed in one go, and a roster's papers
+//! repeat most of them (the pages without the name), so the ones made
+//! lately are kept by their bytes. Font programs are long and nearly the
+//! same from paper to paper: a roster's papers differ by a name, i.e. by a
+//! few glyphs inserted among six hundred.
 //! Compressing each from scratch was 40 % of a paper's time, so they are cut
 //! into chunks at points chosen by their content (a rolling hash over the
 //! bytes: an insertion moves no cut but its own chunk's), and each chunk is
@@ -61,6 +64,63 @@ pub fn zlib(data: &[u8], level: u32) -> Vec<u8> {
     );
     out
 }
+
+/// `data` as a zlib stream at `level`, as [`zlib`] makes it, from a cache
+/// of the streams made lately. For the short streams that repeat from paper
+/// to paper in a roster (the pages without the name, most faces' ToUnicode
+/// CMaps): four in five of their bytes, measured on 50 党性分析材料 with
+/// distinct names.
+pub fn zlib_recent(data: &[u8], level: u32) -> Vec<u8> {
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(data);
+    h.write_u32(level);
+    let hash = h.finish();
+    let found = RECENT
+        .lock()
+        .expect("stream cache")
+        .as_ref()
+        .and_then(|c| c.streams.get(&hash).cloned());
+    if let Some(s) = found {
+        if s.level == level && *s.raw == *data {
+            return s.deflated.to_vec();
+        }
+    }
+    let deflated = zlib(data, level);
+    let stream = Arc::new(Stream {
+        raw: data.into(),
+        level,
+        deflated: deflated.as_slice().into(),
+    });
+    let mut cache = RECENT.lock().expect("stream cache");
+    let cache = cache.get_or_insert_with(Recent::default);
+    if cache.bytes > RECENT_BYTES {
+        *cache = Recent::default();
+    }
+    cache.bytes += stream.raw.len() + stream.deflated.len();
+    if let Some(old) = cache.streams.insert(hash, stream) {
+        cache.bytes -= old.raw.len() + old.deflated.len();
+    }
+    deflated
+}
+
+/// A short stream made lately: its bytes, level and zlib stream.
+struct Stream {
+    raw: Box<[u8]>,
+    level: u32,
+    deflated: Box<[u8]>,
+}
+
+#[derive(Default)]
+struct Recent {
+    streams: rustc_hash::FxHashMap<u64, Arc<Stream>>,
+    bytes: usize,
+}
+
+static RECENT: Mutex<Option<Recent>> = Mutex::new(None);
+
+/// The stream cache is emptied when it holds more than this (a paper's
+/// short streams are about 70 KB before compression).
+const RECENT_BYTES: usize = 4 << 20;
 
 /// `data` as a zlib stream at `level`, its bytes from `body` on compressed
 /// chunk by chunk through the cache (the bytes before `body`, which differ
@@ -372,6 +432,18 @@ mod tests {
             .collect();
         assert!(ca.ends_with(&after), "{ca:?}\n{cb:?}");
         assert!(ca.iter().filter(|&&c| c < 150_000).all(|c| cb.contains(c)));
+    }
+
+    #[test]
+    fn recent_streams_are_made_as_zlib_makes_them() {
+        let a = sample(5000, 1);
+        let b = sample(5000, 2);
+        for _ in 0..2 {
+            assert_eq!(zlib_recent(&a, STREAM_LEVEL), zlib(&a, STREAM_LEVEL));
+            assert_eq!(zlib_recent(&b, STREAM_LEVEL), zlib(&b, STREAM_LEVEL));
+            assert_eq!(zlib_recent(&a, CFF_LEVEL), zlib(&a, CFF_LEVEL));
+        }
+        assert_eq!(inflate(&zlib_recent(&b, STREAM_LEVEL)), b);
     }
 
     #[test]
