@@ -75,12 +75,7 @@ pub fn zlib_recent(data: &[u8], level: u32) -> Vec<u8> {
     h.write(data);
     h.write_u32(level);
     let hash = h.finish();
-    let found = RECENT
-        .lock()
-        .expect("stream cache")
-        .as_ref()
-        .and_then(|c| c.streams.get(&hash).cloned());
-    if let Some(s) = found {
+    if let Some(s) = RECENT.get(hash) {
         if s.level == level && *s.raw == *data {
             return s.deflated.to_vec();
         }
@@ -91,15 +86,7 @@ pub fn zlib_recent(data: &[u8], level: u32) -> Vec<u8> {
         level,
         deflated: deflated.as_slice().into(),
     });
-    let mut cache = RECENT.lock().expect("stream cache");
-    let cache = cache.get_or_insert_with(Recent::default);
-    if cache.bytes > RECENT_BYTES {
-        *cache = Recent::default();
-    }
-    cache.bytes += stream.raw.len() + stream.deflated.len();
-    if let Some(old) = cache.streams.insert(hash, stream) {
-        cache.bytes -= old.raw.len() + old.deflated.len();
-    }
+    RECENT.put(hash, stream);
     deflated
 }
 
@@ -110,13 +97,7 @@ struct Stream {
     deflated: Box<[u8]>,
 }
 
-#[derive(Default)]
-struct Recent {
-    streams: rustc_hash::FxHashMap<u64, Arc<Stream>>,
-    bytes: usize,
-}
-
-static RECENT: Mutex<Option<Recent>> = Mutex::new(None);
+static RECENT: Bounded<Stream> = Bounded::new(RECENT_BYTES);
 
 /// The stream cache is emptied when it holds more than this (a paper's
 /// short streams are about 70 KB before compression).
@@ -254,23 +235,64 @@ struct Piece {
     adler: u32,
 }
 
-#[derive(Default)]
-struct Cache {
-    pieces: rustc_hash::FxHashMap<u64, Arc<Piece>>,
-    bytes: usize,
+/// Values made lately, by a hash of what they were made from (which each
+/// value keeps, for the caller to check), emptied when they hold more than
+/// `cap` bytes: memory stays flat however long the batch.
+struct Bounded<T> {
+    map: Mutex<Option<(rustc_hash::FxHashMap<u64, Arc<T>>, usize)>>,
+    cap: usize,
 }
 
-static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+/// What a cached value holds, in bytes.
+trait Weighed {
+    fn bytes(&self) -> usize;
+}
+
+impl<T: Weighed> Bounded<T> {
+    const fn new(cap: usize) -> Bounded<T> {
+        Bounded {
+            map: Mutex::new(None),
+            cap,
+        }
+    }
+
+    fn get(&self, hash: u64) -> Option<Arc<T>> {
+        let map = self.map.lock().expect("stream cache");
+        map.as_ref().and_then(|(m, _)| m.get(&hash).cloned())
+    }
+
+    fn put(&self, hash: u64, value: Arc<T>) {
+        let mut map = self.map.lock().expect("stream cache");
+        let (m, bytes) = map.get_or_insert_with(Default::default);
+        if *bytes > self.cap {
+            m.clear();
+            *bytes = 0;
+        }
+        *bytes += value.bytes();
+        if let Some(old) = m.insert(hash, value) {
+            *bytes -= old.bytes();
+        }
+    }
+}
+
+impl Weighed for Piece {
+    fn bytes(&self) -> usize {
+        self.key.len() + self.deflated.len()
+    }
+}
+
+impl Weighed for Stream {
+    fn bytes(&self) -> usize {
+        self.raw.len() + self.deflated.len()
+    }
+}
+
+static CACHE: Bounded<Piece> = Bounded::new(CACHE_BYTES);
 
 /// The compressed chunk `chunk` after `dict`, from the cache (under `hash`,
 /// checked byte for byte) or made now.
 fn piece(hash: u64, dict: &[u8], chunk: &[u8], level: u32) -> Arc<Piece> {
-    let found = CACHE
-        .lock()
-        .expect("chunk cache")
-        .as_ref()
-        .and_then(|c| c.pieces.get(&hash).cloned());
-    if let Some(p) = found {
+    if let Some(p) = CACHE.get(hash) {
         if p.level == level
             && p.key.len() == dict.len() + chunk.len()
             && p.key[..dict.len()] == *dict
@@ -296,15 +318,7 @@ fn piece(hash: u64, dict: &[u8], chunk: &[u8], level: u32) -> Arc<Piece> {
         deflated: deflated.into_boxed_slice(),
         adler: adler.finish(),
     });
-    let mut cache = CACHE.lock().expect("chunk cache");
-    let cache = cache.get_or_insert_with(Cache::default);
-    if cache.bytes > CACHE_BYTES {
-        *cache = Cache::default();
-    }
-    cache.bytes += piece.key.len() + piece.deflated.len();
-    if let Some(old) = cache.pieces.insert(hash, piece.clone()) {
-        cache.bytes -= old.key.len() + old.deflated.len();
-    }
+    CACHE.put(hash, piece.clone());
     piece
 }
 
@@ -411,7 +425,7 @@ mod tests {
         // Insert a "glyph" in the middle, as a new name does.
         b.splice(150_000..150_000, sample(600, 99));
         let cold = zlib_shared(&b, 100, CFF_LEVEL);
-        *CACHE.lock().unwrap() = None;
+        *CACHE.map.lock().unwrap() = None;
         let first_a = zlib_shared(&a, 100, CFF_LEVEL);
         let warm = zlib_shared(&b, 100, CFF_LEVEL);
         assert_eq!(cold, warm);
