@@ -428,6 +428,7 @@ impl<'a> Batch<'a> {
         // the end: rewriting it after every chunk would be quadratic.
         if self.last_manifest.elapsed() >= Duration::from_secs(1) {
             self.save_manifest()?;
+            release_freed_memory();
         }
         let t = &self.tally;
         self.progress
@@ -785,6 +786,21 @@ impl<'a> Batch<'a> {
             s.push_str(missing::lines(&self.missing, &self.manifest_csv()).trim_end());
         }
         s
+    }
+}
+
+/// Gives the pages freed by the chunks so far back to the system. glibc's
+/// allocator keeps what each rayon thread freed in that thread's arena, and
+/// a batch's papers are allocated and freed on whichever thread takes them,
+/// so without this the resident size creeps up with the number of papers
+/// even though the live heap does not (measured: RssAnon 65 → 99 MB from
+/// 1,200 to 9,800 papers while the heap peaked at 59 MB).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it is
+    // safe to call at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
