@@ -151,6 +151,9 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
                 "花名册",
                 format!("无法读取花名册表格 {}：{why}", table_path.display()),
             );
+            if let (Some(near), Some(d)) = (nearby_table(&table_path), ctx.errors.last_mut()) {
+                d.hints.push(format!("同一文件夹中有「{near}」，是否应为它？"));
+            }
             return Err(ctx.errors);
         }
     };
@@ -237,6 +240,26 @@ fn read_columns(ctx: &mut Ctx, obj: &mut Obj) -> Vec<(String, Vec<String>, Pos)>
         }
     }
     columns
+}
+
+/// A table beside the one named whose name is near enough to be what was
+/// meant (党员明单.csv for 党员名单.csv), when the named one does not exist.
+fn nearby_table(table_path: &Path) -> Option<String> {
+    if table_path.exists() {
+        return None;
+    }
+    let name = table_path.file_name()?.to_str()?;
+    let dir = table_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tables: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            let n = n.to_lowercase();
+            n.ends_with(".csv") || n.ends_with(".xlsx")
+        })
+        .collect();
+    let names: Vec<&str> = tables.iter().map(String::as_str).collect();
+    crate::diag::suggest(name, &names).map(str::to_string)
 }
 
 /// Which sheet of a workbook was read when the roster named none, and the

@@ -350,3 +350,15 @@ fn a_second_paper_of_the_same_name_is_kept_and_said() {
     assert!(err.contains("第一党支部党员名单.csv 第 5 行的文书「整改方案-林晓雯」与前面的文书同名，这一份存为「整改方案-林晓雯-2」"), "{err}");
     assert!(out.join("整改方案-林晓雯-2.docx").exists() && out.join("整改方案-林晓雯.docx").exists());
 }
+
+/// A table named with a typo: the error offers the table that is there.
+#[test]
+fn a_misspelt_table_name_is_answered_with_the_table_beside_it() {
+    let dir = roster_with(|t| t);
+    let spec = dir.join("花名册-整改方案.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap().replace("第一党支部党员名单.csv", "第一党支部党员明单.csv");
+    std::fs::write(&spec, text).unwrap();
+    let err = stderr(&wenshu(&["check", spec.to_str().unwrap()]));
+    assert!(err.contains("无法读取花名册表格"), "{err}");
+    assert!(err.contains("同一文件夹中有「第一党支部党员名单.csv」，是否应为它？"), "{err}");
+}
