@@ -88,6 +88,14 @@ fn a_roster_gives_one_paper_per_row_and_a_bad_row_is_reported_while_the_rest_pri
     assert!(std::fs::read_to_string(out.join("manifest.csv"))
         .unwrap()
         .contains("失败"));
+    // The entries were kept in a journal of wenshu's while the batch ran;
+    // it goes with the batch.
+    let temporaries: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(temporaries.is_empty(), "{temporaries:?}");
 }
 
 #[test]

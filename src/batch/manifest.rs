@@ -13,8 +13,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use std::io::{BufWriter, Write};
+
+use super::journal::Journal;
 use super::Key;
-use crate::output::{OutDir, WriteError};
+use crate::output::{create_temp, Hashing, OutDir, WriteError};
 
 /// The manifest's file names inside the output directory.
 pub const MANIFEST_JSON: &str = "manifest.json";
@@ -102,10 +105,61 @@ pub fn stems_of(e: &Entry) -> Vec<String> {
     stems
 }
 
-/// Writes manifest.json and manifest.csv, each whole.
-pub fn write(out: &OutDir, settings: &str, entries: &[Entry]) -> Result<(), WriteError> {
-    let refs: Vec<&Entry> = entries.iter().collect();
-    write_refs(out, settings, &refs)
+/// Writes manifest.json and manifest.csv from the run's journal, entry by
+/// entry: neither file is ever held whole in memory, each is written to a
+/// temporary file of its own and put in place complete.
+pub(super) fn write_streamed(
+    out: &OutDir,
+    settings: &str,
+    journal: &mut Journal,
+) -> Result<(), WriteError> {
+    stream_to(out, MANIFEST_JSON, |w| {
+        write!(
+            w,
+            "{{\"wenshu\":{},\"settings\":{},\"entries\":[",
+            serde_json::to_string(env!("CARGO_PKG_VERSION"))?,
+            serde_json::to_string(settings)?
+        )?;
+        for (i, line) in journal.lines()?.enumerate() {
+            w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            w.write_all(line?.as_bytes())?;
+        }
+        w.write_all(b"\n]}\n")
+    })?;
+    stream_to(out, MANIFEST_CSV, |w| {
+        w.write_all(CSV_HEADER.as_bytes())?;
+        for line in journal.lines()? {
+            let entry: Entry = serde_json::from_str(&line?)?;
+            w.write_all(csv_lines(&entry).as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes `name` through `fill` into a temporary file, then puts it in
+/// place (checked, recorded with its SHA-256, renamed).
+fn stream_to(
+    out: &OutDir,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    out.check(name)?;
+    let failed = |e| WriteError::Io(out.path(name), e);
+    let (tmp, file) = create_temp(out.dir(), name).map_err(failed)?;
+    let written = (|| {
+        let mut w = Hashing::new(BufWriter::new(file));
+        fill(&mut w)?;
+        let (w, sha256) = w.finish();
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(sha256)
+    })();
+    match written {
+        Ok(sha256) => out.adopt(name, &tmp, Some(sha256)).map(|_| ()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(failed(e))
+        }
+    }
 }
 
 /// Where each unit of a sharded batch stands in the whole batch.
@@ -159,23 +213,32 @@ fn write_refs(out: &OutDir, settings: &str, entries: &[&Entry]) -> Result<(), Wr
     Ok(())
 }
 
+/// The CSV's first line (with a BOM, so that Excel reads it as UTF-8).
+const CSV_HEADER: &str = "\u{FEFF}输入,行,状态,输出文件,字节,SHA-256,错误\n";
+
 /// The CSV: one line per output file (one per entry without outputs).
 fn csv(entries: &[&Entry]) -> String {
-    let mut csv = String::from("\u{FEFF}输入,行,状态,输出文件,字节,SHA-256,错误\n");
+    let mut csv = String::from(CSV_HEADER);
     for e in entries {
-        let row = e.row.map(|r| r.to_string()).unwrap_or_default();
-        let errors = e.errors.join("；");
-        if e.outputs.is_empty() {
-            csv.push_str(&csv_line(&[&e.input, &row, &e.status, "", "", "", &errors]));
-        }
-        for o in &e.outputs {
-            let bytes = o.bytes.to_string();
-            csv.push_str(&csv_line(&[
-                &e.input, &row, &e.status, &o.path, &bytes, &o.sha256, &errors,
-            ]));
-        }
+        csv.push_str(&csv_lines(e));
     }
     csv
+}
+
+/// An entry's CSV lines: one per output file, or one if it has none.
+fn csv_lines(e: &Entry) -> String {
+    let row = e.row.map(|r| r.to_string()).unwrap_or_default();
+    let errors = e.errors.join("；");
+    if e.outputs.is_empty() {
+        return csv_line(&[&e.input, &row, &e.status, "", "", "", &errors]);
+    }
+    e.outputs
+        .iter()
+        .map(|o| {
+            let bytes = o.bytes.to_string();
+            csv_line(&[&e.input, &row, &e.status, &o.path, &bytes, &o.sha256, &errors])
+        })
+        .collect()
 }
 
 /// One CSV line. A cell that starts like a formula (= + - @, or a tab or

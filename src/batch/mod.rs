@@ -20,6 +20,7 @@
 
 mod book;
 mod filled;
+mod journal;
 mod manifest;
 mod missing;
 mod progress;
@@ -163,6 +164,11 @@ fn stop(message: impl std::fmt::Display) -> Stop {
     format!("错误：{message}\n")
 }
 
+/// The run's entries could not be kept or read back.
+fn manifest_error(e: std::io::Error) -> Stop {
+    stop(format!("无法写入清单：{e}"))
+}
+
 /// A batch under way.
 struct Batch<'a> {
     opts: &'a Options,
@@ -183,7 +189,8 @@ struct Batch<'a> {
     /// In a sharded run: where every unit stands in the whole batch (the
     /// manifest keeps the other shards' entries on disk, in batch order).
     shards: Option<manifest::Positions>,
-    entries: Vec<Entry>,
+    /// The entries accounted for so far, on disk.
+    journal: journal::Journal,
     /// The inputs that made no paper, in batch order.
     missing: Vec<missing::Missing>,
     tally: Tally,
@@ -296,6 +303,8 @@ impl<'a> Batch<'a> {
             None => (units, Naming::AsMade(names), None),
         };
         let reuse = units.iter().map(|_| None).collect();
+        let journal = journal::Journal::create(&out)
+            .map_err(|e| stop(format!("无法在输出目录中写入临时文件：{e}")))?;
         let mut batch = Batch {
             opts,
             engine,
@@ -310,7 +319,7 @@ impl<'a> Batch<'a> {
             merged,
             for_libreoffice: Vec::new(),
             shards,
-            entries: Vec::new(),
+            journal,
             missing: Vec::new(),
             tally: Tally::default(),
             said: HashSet::new(),
@@ -333,7 +342,7 @@ impl<'a> Batch<'a> {
             self.chunk(start..end)?;
             start = end;
         }
-        self.libreoffice_pdfs();
+        self.libreoffice_pdfs()?;
         self.save_manifest()?;
         self.progress.finish();
         let pages = self.finish_book()?;
@@ -372,7 +381,8 @@ impl<'a> Batch<'a> {
                     .map_err(|e| stop(format!("写入合并文件失败：{e}")))?
             }
             Book::Filled(target) => {
-                let mut papers = filled::pdfs_of(&self.entries, &self.out);
+                let entries = self.journal.read_all().map_err(manifest_error)?;
+                let mut papers = filled::pdfs_of(&entries, &self.out);
                 let front_pdf = match &front {
                     Some(doc) => Some(self.front_pdf(doc)?),
                     None => None,
@@ -663,7 +673,7 @@ impl<'a> Batch<'a> {
             }
         }
         if entry.status != "失败" {
-            let at = self.entries.len();
+            let at = self.journal.len();
             self.for_libreoffice.extend(
                 word_docx
                     .into_iter()
@@ -678,7 +688,7 @@ impl<'a> Batch<'a> {
             }
         }
         if entry.status == "失败" {
-            let unit = &self.units[self.entries.len()];
+            let unit = &self.units[self.journal.len()];
             self.missing.push(unit.missing(&entry));
         }
         let t = &mut self.tally;
@@ -688,21 +698,22 @@ impl<'a> Batch<'a> {
             _ => t.ok += 1,
         }
         t.skipped += usize::from(reused);
-        self.entries.push(entry);
-        Ok(())
+        self.journal.push(&entry).map_err(manifest_error)
+
     }
 
     /// The filled templates' PDFs, from one LibreOffice run; a paper whose
     /// PDF could not be made or put in place fails, said file by file.
-    fn libreoffice_pdfs(&mut self) {
+    fn libreoffice_pdfs(&mut self) -> Result<(), Stop> {
         if self.for_libreoffice.is_empty() {
-            return;
+            return Ok(());
         }
         let pending = std::mem::take(&mut self.for_libreoffice);
-        let failed = filled::pdfs(&self.out, &pending, &mut self.entries, self.opts.docx);
+        let mut entries = self.journal.read_all().map_err(manifest_error)?;
+        let failed = filled::pdfs(&self.out, &pending, &mut entries, self.opts.docx);
         for (i, d) in failed {
             self.progress.println(&(self.opts.render)(&d));
-            let entry = &mut self.entries[i];
+            let entry = &mut entries[i];
             entry.errors.push(d.short());
             if entry.status == "成功" {
                 self.tally.ok -= 1;
@@ -711,14 +722,18 @@ impl<'a> Batch<'a> {
             }
             entry.status = "失败".into();
         }
+        self.journal.rewrite(&entries).map_err(manifest_error)
     }
 
     /// Writes manifest.json and manifest.csv: this run's entries, and in a
     /// sharded run the other shards' entries as they stand on disk.
     fn save_manifest(&mut self) -> Result<(), Stop> {
         let result = match &self.shards {
-            None => manifest::write(&self.out, &self.settings, &self.entries),
-            Some(at) => manifest::write_merged(&self.out, &self.settings, &self.entries, at),
+            None => manifest::write_streamed(&self.out, &self.settings, &mut self.journal),
+            Some(at) => {
+                let entries = self.journal.read_all().map_err(manifest_error)?;
+                manifest::write_merged(&self.out, &self.settings, &entries, at)
+            }
         };
         self.last_manifest = Instant::now();
         result.map_err(|e| stop(format!("无法写入清单：{e}")))
