@@ -97,24 +97,14 @@ pub struct KindInfo {
 }
 
 /// Values of `文种`. 总结 is phase 3's 阶段小结.
-const KIND_NAMES: &[&str] = &[
-    "两个具体",
-    "党性分析材料",
-    "整改方案",
-    "转段申请",
-    "阶段小结",
-    "总结",
-    record::KIND,
-    roster::KIND,
-    "评议表",
-    "征求意见表",
-    "民主测评票",
-    "满意度问卷",
-    "问卷测评表",
-    "公示",
-    "承诺书",
-];
-
+static KIND_NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let papers = ["两个具体", "党性分析材料", "整改方案", "转段申请", "阶段小结", "总结"];
+    papers
+        .into_iter()
+        .chain([record::KIND, roster::KIND])
+        .chain(forms::NAMES)
+        .collect()
+});
 /// The names `wenshu kinds` prints for a variant, accepted as `文种` too:
 /// (name, 文种, the key it implies, its value).
 const VARIANTS: &[(&str, &str, &str, &str)] = &[
@@ -193,7 +183,7 @@ fn decode_doc(
     let variant = VARIANTS.iter().find(|(name, ..)| Some(*name) == named);
     let kind = match variant {
         Some((name, ..)) => Some(*name),
-        None => obj.choice(ctx, "文种", KIND_NAMES, None),
+        None => obj.choice(ctx, "文种", &KIND_NAMES, None),
     };
     let Some(kind) = kind else {
         for d in &mut ctx.errors[before..] {

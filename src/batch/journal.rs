@@ -86,7 +86,7 @@ mod tests {
 
     fn entry(i: usize) -> Entry {
         Entry {
-            input: format!("名单.csv"),
+            input: "名单.csv".into(),
             row: Some(i + 2),
             input_sha256: "0".repeat(64),
             reads: Vec::new(),

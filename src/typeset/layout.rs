@@ -90,6 +90,19 @@ impl Rule {
             color,
         }
     }
+
+    /// A vertical rule at `x` down a box `height` pt tall (a table's
+    /// column edge).
+    fn down(x: f32, height: f32, width: f32, color: Color) -> Rule {
+        Rule {
+            x1: x,
+            y1: 0.0,
+            x2: x,
+            y2: height,
+            width,
+            color,
+        }
+    }
 }
 
 /// A filled black rectangle (a QR code's modules), pt from the page's

@@ -58,14 +58,7 @@ impl Typesetter<'_> {
             b.rules.push(Rule::across(0.0, RULE, BLACK));
             b.rules.push(Rule::across(height, RULE, BLACK));
             for x in edges {
-                b.rules.push(Rule {
-                    x1: x,
-                    y1: 0.0,
-                    x2: x,
-                    y2: height,
-                    width: RULE,
-                    color: BLACK,
-                });
+                b.rules.push(Rule::down(x, height, RULE, BLACK));
             }
             out.push(b);
         }

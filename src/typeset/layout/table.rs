@@ -193,14 +193,7 @@ fn borders(cols: &[f32], height: f32) -> Vec<Rule> {
         xs.push(edge);
     }
     for x in xs {
-        rules.push(Rule {
-            x1: x,
-            y1: 0.0,
-            x2: x,
-            y2: height,
-            width: RULE,
-            color: BLACK,
-        });
+        rules.push(Rule::down(x, height, RULE, BLACK));
     }
     rules
 }
