@@ -228,32 +228,39 @@ fn irregular(meta: &std::fs::Metadata) -> Option<ReadError> {
 /// block or stream forever; the opened file is checked again (it may have
 /// been swapped meanwhile) and read no further than the cap.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let read = read_limited(path, MAX_FILE_BYTES);
     READS.with(|r| {
         if let Some(reads) = r.borrow_mut().as_mut() {
-            reads.push(path.to_path_buf());
+            let sha256 = read.as_ref().ok().map(|b| sha256_hex(b));
+            reads.push((path.to_path_buf(), sha256));
         }
     });
-    read_limited(path, MAX_FILE_BYTES)
+    read
 }
+
+/// A file read while [`recording`]: its path, and the SHA-256 of the bytes
+/// read (`None`: it could not be read).
+pub type FileRead = (std::path::PathBuf, Option<String>);
 
 thread_local! {
     /// The files [`read_capped`] read on this thread while [`recording`]
     /// runs; `None` when nothing records.
-    static READS: std::cell::RefCell<Option<Vec<std::path::PathBuf>>> =
+    static READS: std::cell::RefCell<Option<Vec<FileRead>>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `f` and returns, with its result, every file it read (each once, in
-/// the order first read): a paper depends on the files its input names (a
-/// previous phase's record, a ballot CSV) as much as on the input, and a
-/// batch that resumes must see when one of them changed. A recording inside
-/// another adds its files to the outer one too.
-pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<std::path::PathBuf>) {
+/// Runs `f` and returns, with its result, every file it read with the hash
+/// of what it read (each once, in the order first read): a paper depends on
+/// the files its input names (a previous phase's record, a ballot CSV) as
+/// much as on the input, and a batch that resumes must see when one of them
+/// changed — without reading them again. A recording inside another adds
+/// its files to the outer one too.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<FileRead>) {
     let outer = READS.with(|r| r.replace(Some(Vec::new())));
     let out = f();
     let mut reads = READS.with(|r| r.replace(outer)).unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
-    reads.retain(|p| seen.insert(p.clone()));
+    reads.retain(|(p, _)| seen.insert(p.clone()));
     READS.with(|r| {
         if let Some(outer) = r.borrow_mut().as_mut() {
             outer.extend(reads.iter().cloned());

@@ -471,7 +471,7 @@ impl<'a> Batch<'a> {
     fn produce_one(&self, unit: &Unit, files: bool, keep_layout: bool) -> Produced {
         let (opts, fonts) = (self.opts, self.fonts);
         if let Unit::Filled(r, t, i) = unit {
-            let input_sha256 = input_digest(unit, &[]).unwrap_or_default();
+            let input_sha256 = own_digest(unit).unwrap_or_default();
             return filled::produce(r, t, *i, input_sha256);
         }
         let check_fonts = fonts.filter(|_| opts.pdf || keep_layout);
@@ -490,14 +490,21 @@ impl<'a> Batch<'a> {
                 ..Default::default()
             },
         });
-        // The files its input names, beside the input itself.
-        let own = unit.files();
-        let reads: Vec<String> = read
-            .iter()
-            .map(|p| p.display().to_string())
-            .filter(|p| !own.contains(p))
-            .collect();
-        let input_sha256 = input_digest(unit, &reads).unwrap_or_default();
+        // The input's own file and the files it names, as they were read.
+        let own_files = unit.files();
+        let (own_read, named): (Vec<_>, Vec<_>) = read
+            .into_iter()
+            .map(|(p, sha256)| (p.display().to_string(), sha256))
+            .partition(|(p, _)| own_files.contains(p));
+        let own = match unit {
+            Unit::File(_) => own_read.into_iter().next().and_then(|(_, sha256)| sha256),
+            _ => None,
+        };
+        let input_sha256 = own
+            .or_else(|| own_digest(unit))
+            .map(|own| fold_digest(own, &named))
+            .unwrap_or_default();
+        let reads = named.into_iter().map(|(p, _)| p).collect();
         let refused = !result.refusals.is_empty();
         let papers = result
             .rendered
@@ -959,22 +966,33 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// A unit's digest as it stands now, with the files its last run read
+/// (`reads`) read again: what a resume compares with the manifest.
 fn input_digest(unit: &Unit, reads: &[String]) -> Option<String> {
-    let own = own_digest(unit)?;
-    if reads.is_empty() {
-        return Some(own);
+    let now: Vec<(String, Option<String>)> = reads
+        .iter()
+        .map(|p| {
+            let sha256 = input::read_capped(Path::new(p)).ok().map(|b| sha256_hex(&b));
+            (p.clone(), sha256)
+        })
+        .collect();
+    Some(fold_digest(own_digest(unit)?, &now))
+}
+
+/// The input's own digest with each file it names folded in, by its path
+/// and the hash of its bytes (a file gone is a change too).
+fn fold_digest(own: String, named: &[(String, Option<String>)]) -> String {
+    if named.is_empty() {
+        return own;
     }
-    // Each file the input names, by its path and its bytes (a file gone is
-    // a change too).
     let mut text = own;
-    for path in reads {
-        let bytes = input::read_capped(Path::new(path)).ok();
+    for (path, sha256) in named {
         text.push('\u{1f}');
         text.push_str(path);
         text.push('\u{1f}');
-        text.push_str(&bytes.map_or_else(|| "-".into(), |b| sha256_hex(&b)));
+        text.push_str(sha256.as_deref().unwrap_or("-"));
     }
-    Some(sha256_hex(text.as_bytes()))
+    sha256_hex(text.as_bytes())
 }
 
 /// The digest of the input itself: a file's bytes, a roster row's cells.
