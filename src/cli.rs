@@ -284,7 +284,15 @@ pub fn run() -> ExitCode {
             district,
             force,
         } => match load_district(district.as_deref()) {
-            Ok(d) => render(&files, &out, templates.as_deref(), Some(format), &fonts, &d, force),
+            Ok(d) => render(
+                &files,
+                &out,
+                templates.as_deref(),
+                Some(format),
+                &fonts,
+                &d,
+                force,
+            ),
             Err(code) => code,
         },
         Command::Check {
@@ -294,7 +302,15 @@ pub fn run() -> ExitCode {
             district,
         } => match load_district(district.as_deref()) {
             Ok(d) if format == "json" => check_json(&files, templates.as_deref(), &d),
-            Ok(d) => render(&files, Path::new("."), templates.as_deref(), None, &[], &d, false),
+            Ok(d) => render(
+                &files,
+                Path::new("."),
+                templates.as_deref(),
+                None,
+                &[],
+                &d,
+                false,
+            ),
             Err(code) => code,
         },
         Command::Schema { kind, out } => schema::run(kind.as_deref(), out.as_deref()),
@@ -305,7 +321,9 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Help { command: None } => print_help(&mut command()),
-        Command::Help { command: Some(name) } => {
+        Command::Help {
+            command: Some(name),
+        } => {
             let mut cmd = command();
             match cmd.find_subcommand_mut(&name) {
                 Some(sub) => print_help(sub),
@@ -443,7 +461,8 @@ fn print_font_error(e: &crate::fonts::FontError) {
 }
 
 fn parse_order(s: &str) -> Result<crate::collate::Order, String> {
-    crate::collate::Order::parse(s).ok_or_else(|| format!("「{s}」不是排序方式；应为 笔画、拼音 或 码位"))
+    crate::collate::Order::parse(s)
+        .ok_or_else(|| format!("「{s}」不是排序方式；应为 笔画、拼音 或 码位"))
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
@@ -504,13 +523,12 @@ fn render(
             error_count += failed;
             continue;
         }
-        let result =
-            pipeline::render_file(
-                &engine,
-                file,
-                fonts.as_ref().filter(|_| want_pdf || !write),
-                district,
-            );
+        let result = pipeline::render_file(
+            &engine,
+            file,
+            fonts.as_ref().filter(|_| want_pdf || !write),
+            district,
+        );
         if !write {
             for report in &result.reports {
                 println!("{report}");
@@ -630,7 +648,10 @@ fn new(kind: &str, schema_location: Option<&str>) -> ExitCode {
     match crate::starter::starter(kind) {
         Some(text) => {
             let name = crate::schema::canonical(kind).expect("every starter has a schema");
-            emit(&format!("{}{text}", schema::modeline(name, schema_location)));
+            emit(&format!(
+                "{}{text}",
+                schema::modeline(name, schema_location)
+            ));
             ExitCode::SUCCESS
         }
         None => {
@@ -672,7 +693,11 @@ fn check_roster(
     }
     let problems: usize = check.failed.iter().map(|r| r.diagnostics.len()).sum();
     if check.failed.is_empty() {
-        eprintln!("通过：{}（{} 行，每行一份文书）", file.display(), check.rows);
+        eprintln!(
+            "通过：{}（{} 行，每行一份文书）",
+            file.display(),
+            check.rows
+        );
         return 0;
     }
     const SHOWN: usize = 20;
@@ -770,11 +795,18 @@ fn export(kind: &str, out: &Path) -> ExitCode {
         }
     };
     if out.exists() {
-        eprintln!("错误：{} 已存在，不会覆盖；请另选文件名或先删除它", out.display());
+        eprintln!(
+            "错误：{} 已存在，不会覆盖；请另选文件名或先删除它",
+            out.display()
+        );
         return exit::input();
     }
     if let Err(e) = output::write_atomic(out, &bytes) {
-        eprintln!("错误：无法写入 {}：{}", out.display(), crate::input::io_reason(&e));
+        eprintln!(
+            "错误：无法写入 {}：{}",
+            out.display(),
+            crate::input::io_reason(&e)
+        );
         return exit::input();
     }
     eprintln!(

@@ -509,12 +509,16 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
         }
     };
     match place {
-        Some(ImprintPlace::LastPage { gap }) => {
-            spacer(out, (gap * 20.0).floor() as i64 - LO_IMPRINT_RULES_TWIPS, false)
-        }
-        Some(ImprintPlace::OwnPage { blank: 0 }) => {
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true)
-        }
+        Some(ImprintPlace::LastPage { gap }) => spacer(
+            out,
+            (gap * 20.0).floor() as i64 - LO_IMPRINT_RULES_TWIPS,
+            false,
+        ),
+        Some(ImprintPlace::OwnPage { blank: 0 }) => spacer(
+            out,
+            i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS,
+            true,
+        ),
         Some(ImprintPlace::OwnPage { .. }) => {
             // A blank page before the 版记: both go in a last section
             // without page numbers (7.5), which starts on the blank page.
@@ -522,7 +526,11 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
             section_properties(out, true, true);
             out.push_str("</w:pPr></w:p>");
             blank(out); // the blank page
-            spacer(out, i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS, true);
+            spacer(
+                out,
+                i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS,
+                true,
+            );
         }
         None => {}
     }
@@ -613,9 +621,19 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 fn table(out: &mut String, t: &Table) {
     let cols = ts::content_columns(t);
     table_start(out, &cols, true);
-    table_row(out, &ts::columns::header_cells(t, &cols), &cols, Row::Header);
+    table_row(
+        out,
+        &ts::columns::header_cells(t, &cols),
+        &cols,
+        Row::Header,
+    );
     for (row, split) in t.rows.iter().zip(ts::may_split(t, &cols)) {
-        table_row(out, row, &cols, if split { Row::MaySplit } else { Row::Whole });
+        table_row(
+            out,
+            row,
+            &cols,
+            if split { Row::MaySplit } else { Row::Whole },
+        );
     }
     out.push_str("</w:tbl>");
     // A paragraph after a table keeps Word from merging it with the next one.
@@ -1170,7 +1188,10 @@ mod tests {
             .iter()
             .map(|c| format!("<w:gridCol w:w=\"{c}\"/>"))
             .collect();
-        assert!(out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")), "{out}");
+        assert!(
+            out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")),
+            "{out}"
+        );
         assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
         // A row taller than a third of a page lacks w:cantSplit; a short one keeps it.
         let long = "对照党章规定的党员标准逐条查找差距形成问题清单".repeat(6);
@@ -1182,9 +1203,15 @@ mod tests {
                 vec![vec!["2".into()], vec!["短".into()], vec!["短".into()]],
             ],
         };
-        assert_eq!(ts::may_split(&t, &ts::content_columns(&t)), vec![true, false]);
+        assert_eq!(
+            ts::may_split(&t, &ts::content_columns(&t)),
+            vec![true, false]
+        );
         let out = written(|o| table(o, &t));
-        assert_eq!(out.matches("<w:tr><w:trPr><w:cantSplit/></w:trPr>").count(), 1);
+        assert_eq!(
+            out.matches("<w:tr><w:trPr><w:cantSplit/></w:trPr>").count(),
+            1
+        );
         assert_eq!(out.matches("<w:tr><w:tc>").count(), 1);
         assert!(out.find("<w:tr><w:tc>") < out.find("<w:tr><w:trPr><w:cantSplit/></w:trPr>"));
     }

@@ -79,7 +79,10 @@ mod tests {
     #[test]
     fn every_exportable_kind_is_a_kind_and_parses() {
         for (name, _) in EXPORTABLE {
-            assert!(crate::kinds::KINDS.iter().any(|k| k.name == *name), "{name}");
+            assert!(
+                crate::kinds::KINDS.iter().any(|k| k.name == *name),
+                "{name}"
+            );
             let bytes = export(name).unwrap();
             assert!(bytes.starts_with(b"PK"));
         }
@@ -88,8 +91,14 @@ mod tests {
     #[test]
     fn an_unsupported_kind_is_refused_with_the_list() {
         let e = export("阶段记录-1").unwrap_err();
-        assert!(e.contains("还不能导出") && e.contains("整改方案-个人"), "{e}");
+        assert!(
+            e.contains("还不能导出") && e.contains("整改方案-个人"),
+            "{e}"
+        );
         let e = export("没有的").unwrap_err();
-        assert!(e.contains("没有文种「没有的」") && e.contains("两个具体"), "{e}");
+        assert!(
+            e.contains("没有文种「没有的」") && e.contains("两个具体"),
+            "{e}"
+        );
     }
 }

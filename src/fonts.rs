@@ -402,8 +402,9 @@ impl Fonts {
             let idx = match by_id.get(&id) {
                 Some(i) => *i,
                 None => {
-                    let face = load_face(&mut db, id)
-                        .ok_or_else(|| FontError::new(format!("无法读取「{}」字体", role.label())))?;
+                    let face = load_face(&mut db, id).ok_or_else(|| {
+                        FontError::new(format!("无法读取「{}」字体", role.label()))
+                    })?;
                     by_id.insert(id, faces.len());
                     faces.push(face);
                     faces.len() - 1
@@ -563,15 +564,13 @@ pub fn config_path() -> Option<PathBuf> {
 
 /// Reads the font config file; every problem in it is a located error.
 pub fn config_overrides() -> Result<Vec<(FontRole, PathBuf)>, FontError> {
-    use crate::input::{self, Value};
     use crate::input::typed::{self as fields, Ctx, Obj};
+    use crate::input::{self, Value};
     let Some(path) = config_path() else {
         return Ok(Vec::new());
     };
-    let src =
-        input::read_source(&path).map_err(|d| FontError::config(vec![d]))?;
-    let docs =
-        input::parse_yaml(&src).map_err(FontError::config)?;
+    let src = input::read_source(&path).map_err(|d| FontError::config(vec![d]))?;
+    let docs = input::parse_yaml(&src).map_err(FontError::config)?;
     let mut ctx = Ctx::new(&src);
     let mut out = Vec::new();
     if let Some(doc) = docs.first() {

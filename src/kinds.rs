@@ -87,7 +87,8 @@ pub const KINDS: &[KindInfo] = &[
     },
     KindInfo {
         name: "花名册",
-        doc: "批量：表格（CSV 或 XLSX）每行生成一份文书，用 wenshu batch 生成、wenshu check 逐行检查",
+        doc:
+            "批量：表格（CSV 或 XLSX）每行生成一份文书，用 wenshu batch 生成、wenshu check 逐行检查",
     },
 ];
 
@@ -98,7 +99,14 @@ pub struct KindInfo {
 
 /// Values of `文种`. 总结 is phase 3's 阶段小结.
 static KIND_NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    let papers = ["两个具体", "党性分析材料", "整改方案", "转段申请", "阶段小结", "总结"];
+    let papers = [
+        "两个具体",
+        "党性分析材料",
+        "整改方案",
+        "转段申请",
+        "阶段小结",
+        "总结",
+    ];
     papers
         .into_iter()
         .chain([record::KIND, roster::KIND])
@@ -258,7 +266,6 @@ fn gave_up(ctx: &mut Ctx, doc: &YamlDoc, kind: &str, errors_before: usize) -> Op
     None
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,11 +277,11 @@ mod tests {
         let decode_file = |yaml: &str| {
             let src = Source::new("t.yaml", format!("{yaml}{TAIL}"));
             let docs = input::parse_yaml(&src).unwrap();
-            decode_file(&src, &docs, &record::District::default()).unwrap_or_else(|e| panic!("{e:?}"))
+            decode_file(&src, &docs, &record::District::default())
+                .unwrap_or_else(|e| panic!("{e:?}"))
         };
-        let templates = |c: &FileContent| -> Vec<&str> {
-            c.papers.iter().map(|p| p.template).collect()
-        };
+        let templates =
+            |c: &FileContent| -> Vec<&str> { c.papers.iter().map(|p| p.template).collect() };
         let pass = decode_file(PHASE1);
         assert_eq!(templates(&pass), ["阶段小结", "转段申请"]);
         assert!(pass.refusals.is_empty());
@@ -286,7 +293,9 @@ mod tests {
         let msgs: Vec<String> = fail.refusals.iter().map(Diagnostic::short).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[0].contains("t.yaml:33:5") && msgs[0].contains("未达到规则「布标」"));
-        assert!(msgs[1].contains("不能转入分析评议阶段") && msgs[1].contains("补课期限 2026年3月20日"));
+        assert!(
+            msgs[1].contains("不能转入分析评议阶段") && msgs[1].contains("补课期限 2026年3月20日")
+        );
         assert!(fail.reports[0].contains("结论：1 条规则未达标（布标）"));
         // A deadline in the record replaces the default of 日期 + 15 days.
         let dated = decode_file(&with(PHASE1, "布标: 3", "布标: 2\n补课期限: 2026-03-31"));

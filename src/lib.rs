@@ -15,8 +15,8 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod batch;
-pub(crate) mod collate;
 pub mod cli;
+pub(crate) mod collate;
 pub mod convert;
 pub mod diag;
 pub mod document;
@@ -25,9 +25,9 @@ pub mod export;
 pub mod fill;
 pub mod fonts;
 pub(crate) mod forms;
-pub(crate) mod merge;
 pub mod input;
 pub(crate) mod kinds;
+pub(crate) mod merge;
 pub mod output;
 pub(crate) mod paper;
 pub mod pdf;

@@ -143,7 +143,9 @@ fn outline_update(
         .collect();
     let max_id = v["qpdf"][0]["maxobjectid"].as_u64().ok_or_else(bad)?;
     let objects = &v["qpdf"][1];
-    let root = objects["trailer"]["value"]["/Root"].as_str().ok_or_else(bad)?;
+    let root = objects["trailer"]["value"]["/Root"]
+        .as_str()
+        .ok_or_else(bad)?;
     let mut catalog = objects[format!("obj:{root}")]["value"]
         .as_object()
         .ok_or_else(bad)?
@@ -153,7 +155,10 @@ fn outline_update(
     catalog.insert("/Outlines".into(), format!("{outlines} 0 R").into());
     catalog.insert("/PageMode".into(), "/UseOutlines".into());
     let mut out = serde_json::Map::new();
-    out.insert(format!("obj:{root}"), serde_json::json!({ "value": catalog }));
+    out.insert(
+        format!("obj:{root}"),
+        serde_json::json!({ "value": catalog }),
+    );
     let n = papers.len();
     out.insert(
         format!("obj:{outlines} 0 R"),
@@ -177,7 +182,10 @@ fn outline_update(
         if i + 1 < n {
             entry["/Next"] = item(i + 1).into();
         }
-        out.insert(format!("obj:{}", item(i)), serde_json::json!({ "value": entry }));
+        out.insert(
+            format!("obj:{}", item(i)),
+            serde_json::json!({ "value": entry }),
+        );
     }
     let update = serde_json::json!({
         "qpdf": [
@@ -197,6 +205,9 @@ mod tests {
     fn the_blank_page_is_one_a4_page() {
         let pdf = String::from_utf8_lossy(&blank_page()).into_owned();
         assert!(pdf.starts_with("%PDF-"));
-        assert!(pdf.contains("/Count 1") && pdf.contains("/MediaBox [0 0 595.276 841.89]"), "{pdf}");
+        assert!(
+            pdf.contains("/Count 1") && pdf.contains("/MediaBox [0 0 595.276 841.89]"),
+            "{pdf}"
+        );
     }
 }

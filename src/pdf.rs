@@ -252,7 +252,10 @@ impl<W: Write> PdfStream<W> {
         }
         let mut chunk = Chunk::new();
         chunk
-            .stream(content_id, &deflate::zlib_recent(&raw, deflate::STREAM_LEVEL))
+            .stream(
+                content_id,
+                &deflate::zlib_recent(&raw, deflate::STREAM_LEVEL),
+            )
             .filter(Filter::FlateDecode);
         self.emit(&chunk)?;
         let mut chunk = Chunk::new();
@@ -379,7 +382,12 @@ impl<W: Write> PdfStream<W> {
         Ok(Some(root))
     }
 
-    fn write_font(&mut self, face: &LoadedFace, usage: &FaceUse, parts: FontParts) -> io::Result<()> {
+    fn write_font(
+        &mut self,
+        face: &LoadedFace,
+        usage: &FaceUse,
+        parts: FontParts,
+    ) -> io::Result<()> {
         let FontParts {
             subset,
             map,

@@ -203,7 +203,12 @@ pub fn check_roster(
     let roster = match roster::read(path) {
         Ok(r) => r,
         Err(errors) => {
-            return RosterCheck { rows: 0, warnings: Vec::new(), failed: Vec::new(), errors }
+            return RosterCheck {
+                rows: 0,
+                warnings: Vec::new(),
+                failed: Vec::new(),
+                errors,
+            }
         }
     };
     let mut failed = Vec::new();

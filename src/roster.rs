@@ -17,9 +17,9 @@
 use std::path::Path;
 
 use crate::diag::{Code, Diagnostic, Pos};
+use crate::input::typed::{self as fields, Ctx, Obj};
 use crate::input::{self, Node, Source, Value, YamlDoc};
 use crate::table::{cell_name, read_csv, read_xlsx, sheet_names};
-use crate::input::typed::{self as fields, Ctx, Obj};
 
 /// Marks a YAML file as a roster; checked cheaply while expanding inputs.
 pub const KIND: &str = "花名册";
@@ -79,7 +79,11 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let spec_digest = crate::input::sha256_hex(src.text.as_bytes());
     let mut ctx = Ctx::new(&src);
     let Some(doc) = docs.first() else {
-        return Err(vec![Diagnostic::whole_file(&src.name, Code::Empty, "花名册文件是空的")]);
+        return Err(vec![Diagnostic::whole_file(
+            &src.name,
+            Code::Empty,
+            "花名册文件是空的",
+        )]);
     };
     if docs.len() > 1 {
         ctx.error(
@@ -133,7 +137,11 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
     let template = template.map(|(t, pos)| (base.join(t), pos));
     let is_xlsx = table.to_ascii_lowercase().ends_with(".xlsx");
     let mut warnings = Vec::new();
-    let sheets = if is_xlsx { sheet_names(&table_path).unwrap_or_default() } else { Vec::new() };
+    let sheets = if is_xlsx {
+        sheet_names(&table_path).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let sheet = sheet.or_else(|| sheets.first().cloned());
     if !obj_had_sheet {
         warnings.extend(other_sheets(&src, table_pos, &sheets));
@@ -152,7 +160,8 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
                 format!("无法读取花名册表格 {}：{why}", table_path.display()),
             );
             if let (Some(near), Some(d)) = (nearby_table(&table_path), ctx.errors.last_mut()) {
-                d.hints.push(format!("同一文件夹中有「{near}」，是否应为它？"));
+                d.hints
+                    .push(format!("同一文件夹中有「{near}」，是否应为它？"));
             }
             return Err(ctx.errors);
         }
@@ -162,7 +171,12 @@ pub fn read(path: &Path) -> Result<Roster, Vec<Diagnostic>> {
         return Err(ctx.errors);
     }
     if !is_xlsx {
-        let wrong = full_width_separators(&table_path.display().to_string(), &rows, header.len(), &lines);
+        let wrong = full_width_separators(
+            &table_path.display().to_string(),
+            &rows,
+            header.len(),
+            &lines,
+        );
         if !wrong.is_empty() {
             return Err(wrong);
         }
@@ -249,7 +263,10 @@ fn nearby_table(table_path: &Path) -> Option<String> {
         return None;
     }
     let name = table_path.file_name()?.to_str()?;
-    let dir = table_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = table_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let tables: Vec<String> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -270,14 +287,21 @@ fn other_sheets(src: &Source, table_pos: Pos, sheets: &[String]) -> Option<Diagn
     }
     let others: Vec<String> = sheets[1..].iter().map(|n| format!("「{n}」")).collect();
     Some(
-        src.error(table_pos, Some("花名册"), format!(
-            "没有写「工作表」，读取的是第一个工作表「{}」；工作簿中还有 {}",
-            sheets[0],
-            others.join("、")
-        ))
+        src.error(
+            table_pos,
+            Some("花名册"),
+            format!(
+                "没有写「工作表」，读取的是第一个工作表「{}」；工作簿中还有 {}",
+                sheets[0],
+                others.join("、")
+            ),
+        )
         .with_code(Code::Table)
         .with_severity(crate::diag::Severity::Warning)
-        .with_help(format!("要读其他工作表，在花名册中加一行「工作表: {}」", sheets[1])),
+        .with_help(format!(
+            "要读其他工作表，在花名册中加一行「工作表: {}」",
+            sheets[1]
+        )),
     )
 }
 
@@ -310,8 +334,7 @@ fn pick_columns(
 /// The table's rows with data, each holding the mapped columns' cells (a
 /// cell a short row lacks is empty).
 fn rows_of(rows: Vec<(usize, Vec<(String, usize)>)>, picks: &[usize]) -> Vec<Row> {
-    rows
-        .into_iter()
+    rows.into_iter()
         .filter(|(_, cells)| cells.iter().any(|(c, _)| !c.trim().is_empty()))
         .map(|(line, cells)| Row {
             line,
@@ -453,7 +476,10 @@ impl Roster {
         let (col_name, _) = &self.columns[j];
         let (text, col) = &row.cells[j];
         d.file = self.table_name.clone();
-        d.pos = Some(Pos { line: row.line, col: *col });
+        d.pos = Some(Pos {
+            line: row.line,
+            col: *col,
+        });
         d.span = None;
         // A CSV row is quoted as typed, the caret under the cell; a sheet's
         // row has no such text (its cell is named in the hint instead).
@@ -462,7 +488,8 @@ impl Roster {
             Some(_) => None,
         };
         if text.trim().is_empty() {
-            d.hints.push(format!("这一格是空的：「{col_name}」列每行都要填写"));
+            d.hints
+                .push(format!("这一格是空的：「{col_name}」列每行都要填写"));
         }
         d.hints.push(self.cell_hint(i, j, col_name));
         d

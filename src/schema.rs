@@ -88,7 +88,9 @@ pub(crate) enum Ty {
     /// One line, or a list of lines.
     Lines,
     /// Member names; a list, unique, maybe empty.
-    Names { may_be_empty: bool },
+    Names {
+        may_be_empty: bool,
+    },
     List(Box<Ty>, usize),
     Obj(Object),
     /// A count per grade.
@@ -102,7 +104,9 @@ pub(crate) enum Ty {
     Members,
     /// Forms counted back by serial: `{表单, 文件}`; or, `or_file`, a CSV
     /// file's path.
-    Returned { or_file: bool },
+    Returned {
+        or_file: bool,
+    },
     /// Accepted and not read (kept so that a shared file passes).
     Ignored,
     /// 共同字段: a paper's fields, completed by each row.
@@ -202,7 +206,11 @@ fn frame() -> Vec<Field> {
         opt(
             "版头",
             obj(vec![
-                opt("份号", Ty::Pattern(6, "^[0-9]{6}$", "6 位阿拉伯数字，如 000012"), "份号：6 位阿拉伯数字"),
+                opt(
+                    "份号",
+                    Ty::Pattern(6, "^[0-9]{6}$", "6 位阿拉伯数字，如 000012"),
+                    "份号：6 位阿拉伯数字",
+                ),
                 opt(
                     "密级",
                     Ty::Pattern(20, "^\\s*(绝密|机密|秘密)", "以 绝密、机密 或 秘密 开头"),
@@ -259,7 +267,11 @@ fn section(heading_required: bool) -> Ty {
 }
 
 fn signature() -> Field {
-    opt("落款", Ty::Text(limits::UNIT), "落款；不写时用单位名称（个人材料用姓名）")
+    opt(
+        "落款",
+        Ty::Text(limits::UNIT),
+        "落款；不写时用单位名称（个人材料用姓名）",
+    )
 }
 
 fn two_specifics() -> Vec<Field> {
@@ -267,7 +279,11 @@ fn two_specifics() -> Vec<Field> {
         kind_field(&["两个具体"]),
         req("单位", Ty::Text(limits::UNIT), "单位全称"),
         req("日期", Ty::Date, "成文日期"),
-        req("制定经过", Ty::Paras, "制定经过：大讨论的组织和征求意见情况"),
+        req(
+            "制定经过",
+            Ty::Paras,
+            "制定经过：大讨论的组织和征求意见情况",
+        ),
         req(
             "具体要求",
             Ty::List(Box::new(section(false)), limits::ITEMS),
@@ -285,18 +301,34 @@ fn two_specifics() -> Vec<Field> {
 fn member(with_record: bool) -> Ty {
     let mut fields = vec![
         req("姓名", Ty::Text(limits::NAME), "党员姓名"),
-        opt("职务", Ty::Text(limits::POST), "单位及职务，如 区财政局国库科科员（可选：文书中不印出）"),
+        opt(
+            "职务",
+            Ty::Text(limits::POST),
+            "单位及职务，如 区财政局国库科科员（可选：文书中不印出）",
+        ),
         req("所在支部", Ty::Text(limits::UNIT), "所在党支部全称"),
     ];
     if with_record {
         fields.extend([
             req("入党时间", Ty::Date, "入党时间"),
-            opt("领导干部", Ty::YesNo, "是否领导干部：是 | 否（不写为否）；领导干部的二查须有权力观、地位观、利益观"),
-            opt("离退休", Ty::YesNo, "离退休职工党员写 是（离退休党员“可以不作”党性分析，写了的照常接受）"),
+            opt(
+                "领导干部",
+                Ty::YesNo,
+                "是否领导干部：是 | 否（不写为否）；领导干部的二查须有权力观、地位观、利益观",
+            ),
+            opt(
+                "离退休",
+                Ty::YesNo,
+                "离退休职工党员写 是（离退休党员“可以不作”党性分析，写了的照常接受）",
+            ),
         ]);
     } else {
         fields.extend([
-            opt("入党时间", Ty::Ignored, "整改方案不用此项（可与党性分析材料共用党员信息）"),
+            opt(
+                "入党时间",
+                Ty::Ignored,
+                "整改方案不用此项（可与党性分析材料共用党员信息）",
+            ),
             opt("领导干部", Ty::Ignored, "整改方案不用此项"),
             opt("离退休", Ty::Ignored, "整改方案不用此项"),
         ]);
@@ -308,7 +340,11 @@ fn parts(required: &[&'static str], optional: &[&'static str]) -> Ty {
     let fields = required
         .iter()
         .map(|&k| req(k, Ty::Paras, "这一方面的内容"))
-        .chain(optional.iter().map(|&k| opt(k, Ty::Paras, "这一方面的内容（领导干部必填）")))
+        .chain(
+            optional
+                .iter()
+                .map(|&k| opt(k, Ty::Paras, "这一方面的内容（领导干部必填）")),
+        )
         .collect();
     obj(fields)
 }
@@ -317,17 +353,29 @@ fn analysis(personal: bool) -> Object {
     let mut fields = Vec::new();
     if personal {
         fields.push(kind_field(&["党性分析材料", "党性分析材料-个人"]));
-        fields.push(opt("类型", Ty::Choice(vec!["个人"]), "个人（不写时默认为个人）"));
+        fields.push(opt(
+            "类型",
+            Ty::Choice(vec!["个人"]),
+            "个人（不写时默认为个人）",
+        ));
         fields.push(req("党员", member(true), "党员信息"));
     } else {
         fields.push(kind_field(&["党性分析材料", "党性分析材料-单位"]));
-        fields.push(opt("类型", Ty::Choice(vec!["单位"]), "单位（领导班子）材料；文种写「党性分析材料」时必填"));
+        fields.push(opt(
+            "类型",
+            Ty::Choice(vec!["单位"]),
+            "单位（领导班子）材料；文种写「党性分析材料」时必填",
+        ));
         fields.push(req("单位", Ty::Text(limits::UNIT), "单位全称"));
     }
     fields.extend([
         req("日期", Ty::Date, "成文日期"),
         req("开头", Ty::Paras, "开头：学习动员阶段的收获和征求意见情况"),
-        req("一找", parts(&AREAS, &[]), "一找：从思想、组织、工作、作风四个方面查找问题"),
+        req(
+            "一找",
+            parts(&AREAS, &[]),
+            "一找：从思想、组织、工作、作风四个方面查找问题",
+        ),
         if personal {
             req(
                 "二查",
@@ -394,7 +442,11 @@ fn rectification(personal: bool) -> Object {
         item.extend([
             req("责任领导", Ty::Text(limits::NAME), "责任领导"),
             req("责任部门", Ty::Text(limits::UNIT), "责任部门"),
-            opt("责任人", Ty::Ignored, "单位方案不用此项（写责任领导和责任部门）"),
+            opt(
+                "责任人",
+                Ty::Ignored,
+                "单位方案不用此项（写责任领导和责任部门）",
+            ),
         ]);
     }
     let item = Ty::Obj(Object {
@@ -444,7 +496,11 @@ fn rectification(personal: bool) -> Object {
     } else {
         fields.extend([
             kind_field(&["整改方案", "整改方案-单位"]),
-            opt("类型", Ty::Choice(vec!["单位"]), "单位方案；文种写「整改方案」时必填"),
+            opt(
+                "类型",
+                Ty::Choice(vec!["单位"]),
+                "单位方案；文种写「整改方案」时必填",
+            ),
             req("单位", Ty::Text(limits::UNIT), "单位全称"),
         ]);
     }
@@ -485,8 +541,16 @@ fn transfer() -> Vec<Field> {
     vec![
         kind_field(&["转段申请"]),
         req("单位", Ty::Text(limits::UNIT), "单位全称"),
-        req("阶段", Ty::Phase(vec![1, 2]), "结束的阶段：1（学习动员）或 2（分析评议）"),
-        opt("主送", Ty::Text(limits::UNIT), "主送机关（请示只能主送一个机关）；不写为区委先教办"),
+        req(
+            "阶段",
+            Ty::Phase(vec![1, 2]),
+            "结束的阶段：1（学习动员）或 2（分析评议）",
+        ),
+        opt(
+            "主送",
+            Ty::Text(limits::UNIT),
+            "主送机关（请示只能主送一个机关）；不写为区委先教办",
+        ),
         req("抄送", Ty::Text(limits::LINE), "抄送：本单位所属的督导组"),
         req("日期", Ty::Date, "成文日期"),
         req(
@@ -510,7 +574,11 @@ fn transfer() -> Vec<Field> {
 fn form(kind: &'static str) -> Vec<Field> {
     use crate::forms::{ballot, notice, opinion};
     let unit = req("单位", Ty::Text(limits::UNIT), "单位全称");
-    let title = opt("标题", Ty::Text(limits::LINE), "标题；不写时按单位和文种生成");
+    let title = opt(
+        "标题",
+        Ty::Text(limits::LINE),
+        "标题；不写时按单位和文种生成",
+    );
     let copies = |doc| req("份数", Ty::Count, doc);
     let serials = [
         opt(
@@ -522,14 +590,22 @@ fn form(kind: &'static str) -> Vec<Field> {
     ];
     let phone = |required: bool| {
         let f = if required { req } else { opt };
-        f("联系电话", Ty::Pattern(limits::PHONE, PHONE, "数字、连字符和括号"), "联系电话")
+        f(
+            "联系电话",
+            Ty::Pattern(limits::PHONE, PHONE, "数字、连字符和括号"),
+            "联系电话",
+        )
     };
     let contact = opt("联系人", Ty::Text(limits::NAME), "联系人");
     let mut fields = vec![kind_field(&[kind]), unit];
     match kind {
         "评议表" => fields.extend([
             title,
-            req("被评议单位", Ty::List(Box::new(Ty::Text(limits::UNIT)), limits::ITEMS), "逐一评议的部门单位"),
+            req(
+                "被评议单位",
+                Ty::List(Box::new(Ty::Text(limits::UNIT)), limits::ITEMS),
+                "逐一评议的部门单位",
+            ),
             opt(
                 "代表",
                 Ty::List(
@@ -550,7 +626,11 @@ fn form(kind: &'static str) -> Vec<Field> {
         "征求意见表" => fields.extend([
             title,
             opt("说明", Ty::Paras, "表头说明；不写时用默认说明"),
-            opt("征求内容", Ty::List(Box::new(Ty::Text(limits::HEADING)), 8), "征求意见的栏目"),
+            opt(
+                "征求内容",
+                Ty::List(Box::new(Ty::Text(limits::HEADING)), 8),
+                "征求意见的栏目",
+            ),
             copies("印制份数"),
             req("反馈方式", Ty::Text(limits::LINE), "反馈方式，接在“请”之后"),
             opt("截止日期", Ty::Date, "截止日期"),
@@ -560,19 +640,39 @@ fn form(kind: &'static str) -> Vec<Field> {
         "民主测评票" => fields.extend([
             title,
             opt("日期", Ty::Date, "测评日期；不写则留空由测评人填写"),
-            opt("形式", Ty::Choice(ballot::FORMS.to_vec()), "一表多人（默认）或每人一票"),
-            req("名单", Ty::Members, "被测评的在职党员：逐人列出，或花名册表格、阶段记录的路径"),
+            opt(
+                "形式",
+                Ty::Choice(ballot::FORMS.to_vec()),
+                "一表多人（默认）或每人一票",
+            ),
+            req(
+                "名单",
+                Ty::Members,
+                "被测评的在职党员：逐人列出，或花名册表格、阶段记录的路径",
+            ),
             copies("一表多人：测评人数；每人一票：每名党员印几张"),
         ]),
         "满意度问卷" | "问卷测评表" => fields.extend([
             title,
-            opt("对象", Ty::Text(limits::LINE), "调查对象，默认本单位全体党员和群众代表"),
+            opt(
+                "对象",
+                Ty::Text(limits::LINE),
+                "调查对象，默认本单位全体党员和群众代表",
+            ),
             opt("日期", Ty::Date, "测评日期；不写则留空由填表人填写"),
             copies("印制份数，每名被调查者一份"),
         ]),
         "公示" => fields.extend([
-            req("公示内容", Ty::Choice(notice::SUBJECTS.to_vec()), "党性分析材料 或 整改方案"),
-            req("类型", Ty::Choice(notice::WHOSE.to_vec()), "个人（公示名单中党员的材料）或 单位"),
+            req(
+                "公示内容",
+                Ty::Choice(notice::SUBJECTS.to_vec()),
+                "党性分析材料 或 整改方案",
+            ),
+            req(
+                "类型",
+                Ty::Choice(notice::WHOSE.to_vec()),
+                "个人（公示名单中党员的材料）或 单位",
+            ),
             opt("名单", Ty::Members, "类型为个人时：公示的党员名单"),
             req("公示范围", Ty::Text(limits::UNIT), "公示范围"),
             req("开始日期", Ty::Date, "公示开始日期"),
@@ -592,8 +692,16 @@ fn form(kind: &'static str) -> Vec<Field> {
                     Box::new(obj(vec![
                         opt("姓名", Ty::Text(limits::NAME), "姓名（不写整改方案时必填）"),
                         opt("职务", Ty::Text(limits::POST), "职务"),
-                        opt("承诺", Ty::List(Box::new(Ty::Text(limits::PARAGRAPH)), limits::ITEMS), "承诺事项，每项一条"),
-                        opt("整改方案", Ty::Text(limits::LINE), "本人整改方案文件的路径（承诺取自其整改事项的目标）"),
+                        opt(
+                            "承诺",
+                            Ty::List(Box::new(Ty::Text(limits::PARAGRAPH)), limits::ITEMS),
+                            "承诺事项，每项一条",
+                        ),
+                        opt(
+                            "整改方案",
+                            Ty::Text(limits::LINE),
+                            "本人整改方案文件的路径（承诺取自其整改事项的目标）",
+                        ),
                     ])),
                     2000,
                 ),
@@ -611,7 +719,11 @@ fn summary() -> Object {
     let mut fields = vec![
         kind_field(&["阶段小结", "总结"]),
         req("单位", Ty::Text(limits::UNIT), "单位全称"),
-        req("阶段", Ty::Phase(vec![1, 2, 3]), "阶段：1、2、3 或 学习动员、分析评议、整改提高"),
+        req(
+            "阶段",
+            Ty::Phase(vec![1, 2, 3]),
+            "阶段：1、2、3 或 学习动员、分析评议、整改提高",
+        ),
         opt("主送", Ty::Text(limits::UNIT), "主送机关（可选）"),
         req("日期", Ty::Date, "成文日期"),
         req(
@@ -638,12 +750,28 @@ fn roster() -> Object {
     Object {
         fields: vec![
             kind_field(&["花名册"]),
-            req("花名册", Ty::Text(260), "表格文件（CSV 或 XLSX），路径相对于本文件"),
+            req(
+                "花名册",
+                Ty::Text(260),
+                "表格文件（CSV 或 XLSX），路径相对于本文件",
+            ),
             opt("工作表", Ty::Text(60), "XLSX 的工作表名称（可选）"),
-            opt("共同字段", Ty::Shared, "每份文书共有的字段；不用「模板」时必填，且须含「文种」"),
+            opt(
+                "共同字段",
+                Ty::Shared,
+                "每份文书共有的字段；不用「模板」时必填，且须含「文种」",
+            ),
             req("列", Ty::Columns, "表格列名: 字段路径，如 姓名: 党员.姓名"),
-            opt("模板", Ty::Text(260), "单位自己的 Word 模板（.docx），每行填写一份（见 wenshu fill）"),
-            opt("文件名", Ty::Text(200), "用「模板」时每份的文件名，可含 {{ 字段 }}，如 评议表-{{ 姓名 }}"),
+            opt(
+                "模板",
+                Ty::Text(260),
+                "单位自己的 Word 模板（.docx），每行填写一份（见 wenshu fill）",
+            ),
+            opt(
+                "文件名",
+                Ty::Text(200),
+                "用「模板」时每份的文件名，可含 {{ 字段 }}，如 评议表-{{ 姓名 }}",
+            ),
         ],
         all_of: vec![json!({
             "if": {"not": {"required": ["模板"]}},
@@ -744,7 +872,11 @@ fn record_member(phase: u8) -> Ty {
         opt("支部", Ty::Text(limits::UNIT), "所在支部"),
         opt("离退休", Ty::YesNo, "离退休职工党员写 是"),
         opt("缺席", Ty::Text(limits::LINE), "未参加本阶段的原因"),
-        opt("不能书写", Ty::YesNo, "因病、年老等不能书写的写 是（不要求心得和书面材料）"),
+        opt(
+            "不能书写",
+            Ty::YesNo,
+            "因病、年老等不能书写的写 是（不要求心得和书面材料）",
+        ),
     ];
     fields.extend(match phase {
         1 => vec![opt("心得", Ty::Count, "撰写学习心得的篇数")],
@@ -774,8 +906,16 @@ fn study() -> Vec<Field> {
             opt("日期", Ty::Date, "日期"),
             opt("场次", Ty::Count, "场次"),
             opt("说明", Ty::Text(limits::LINE), "说明"),
-            opt("覆盖人数", Ty::Count, "覆盖的党员人数（与「未覆盖」二选一）"),
-            opt("未覆盖", Ty::Names { may_be_empty: true }, "未覆盖的党员姓名，全部覆盖写 []（与「覆盖人数」二选一）"),
+            opt(
+                "覆盖人数",
+                Ty::Count,
+                "覆盖的党员人数（与「未覆盖」二选一）",
+            ),
+            opt(
+                "未覆盖",
+                Ty::Names { may_be_empty: true },
+                "未覆盖的党员姓名，全部覆盖写 []（与「覆盖人数」二选一）",
+            ),
         ],
         all_of: vec![json!({"oneOf": [{"required": ["覆盖人数"]}, {"required": ["未覆盖"]}]})],
     });
@@ -920,7 +1060,11 @@ fn rectification_facts() -> Vec<Field> {
             "承诺宣誓",
             obj(vec![
                 req("日期", Ty::Date, "公开承诺和重温入党誓词的日期"),
-                opt("未参加", Ty::Names { may_be_empty: true }, "未参加的党员（须在党员名单中）"),
+                opt(
+                    "未参加",
+                    Ty::Names { may_be_empty: true },
+                    "未参加的党员（须在党员名单中）",
+                ),
             ]),
             "公开承诺和宣誓",
         ),
@@ -928,7 +1072,13 @@ fn rectification_facts() -> Vec<Field> {
         opt(
             "表彰",
             obj(vec![
-                opt("优秀党员", Ty::Names { may_be_empty: false }, "受表彰的优秀党员（须在党员名单中）"),
+                opt(
+                    "优秀党员",
+                    Ty::Names {
+                        may_be_empty: false,
+                    },
+                    "受表彰的优秀党员（须在党员名单中）",
+                ),
                 opt(
                     "先进党组织",
                     Ty::List(Box::new(Ty::Text(limits::UNIT)), limits::ITEMS),
@@ -1017,7 +1167,12 @@ fn phase_schema(phases: &[u8]) -> Value {
     let mut values = Vec::new();
     for &p in phases {
         let numeral = ["一", "二", "三"][usize::from(p - 1)];
-        values.extend([json!(p), json!(p.to_string()), json!(numeral), json!(Phase(p).name())]);
+        values.extend([
+            json!(p),
+            json!(p.to_string()),
+            json!(numeral),
+            json!(Phase(p).name()),
+        ]);
     }
     json!({ "enum": values })
 }
@@ -1115,8 +1270,16 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::Returned { or_file } => {
             let returned = object_schema(&Object {
                 fields: vec![
-                    req("表单", Ty::Text(limits::LINE), "印制时用的表单文件（相对于本文件）"),
-                    req("文件", Ty::Text(limits::LINE), "收回的票逐张录入的 CSV 文件（相对于本文件），须有「编号」列"),
+                    req(
+                        "表单",
+                        Ty::Text(limits::LINE),
+                        "印制时用的表单文件（相对于本文件）",
+                    ),
+                    req(
+                        "文件",
+                        Ty::Text(limits::LINE),
+                        "收回的票逐张录入的 CSV 文件（相对于本文件），须有「编号」列",
+                    ),
                 ],
                 all_of: Vec::new(),
             });
@@ -1166,7 +1329,10 @@ mod tests {
         ("阶段记录-2", "fixtures/阶段记录-2.yaml"),
         ("阶段记录-3", "fixtures/阶段记录-3.yaml"),
         ("阶段记录-1", "fixtures/refused/阶段记录-1-学时不足.yaml"),
-        ("阶段记录-2", "fixtures/refused/阶段记录-2-满意度测评补课.yaml"),
+        (
+            "阶段记录-2",
+            "fixtures/refused/阶段记录-2-满意度测评补课.yaml",
+        ),
         ("阶段记录-3", "fixtures/refused/阶段记录-3-问卷不满意.yaml"),
         ("评议表", "fixtures/forms/评议表.yaml"),
         ("征求意见表", "fixtures/forms/征求意见表.yaml"),
@@ -1272,7 +1438,10 @@ mod tests {
             for step in steps {
                 node = match (step, &node.value) {
                     (Step::Key(k), Yaml::Map(entries)) => {
-                        &entries.iter().find(|(key, _)| key.value == Yaml::Str(k.clone()))?.1
+                        &entries
+                            .iter()
+                            .find(|(key, _)| key.value == Yaml::Str(k.clone()))?
+                            .1
                     }
                     (Step::First, Yaml::Seq(items)) => items.first()?,
                     _ => return None,
@@ -1307,13 +1476,19 @@ mod tests {
         let known = known_keys(base, steps);
         let listed: BTreeSet<String> = object.fields.iter().map(|f| f.key.to_string()).collect();
         let unknown: Vec<&String> = listed.difference(&known).collect();
-        assert!(unknown.is_empty(), "{at}: the schema lists keys the decoder does not know: {unknown:?}");
+        assert!(
+            unknown.is_empty(),
+            "{at}: the schema lists keys the decoder does not know: {unknown:?}"
+        );
         for key in known.difference(&listed) {
             // A key the decoder knows but refuses (another phase's) is
             // rightly absent from the schema: the decoder must say so.
             let mut at_key = steps.clone();
             at_key.push(Step::Key(key.clone()));
-            assert!(base.has(&at_key).is_none(), "{at}: the base has「{key}」, which the schema lacks");
+            assert!(
+                base.has(&at_key).is_none(),
+                "{at}: the base has「{key}」, which the schema lacks"
+            );
             let field = crate::input::typed::join(&field_path(steps), key);
             let errors = base.with_key(steps, key, "1");
             assert!(
@@ -1325,13 +1500,27 @@ mod tests {
             steps.push(Step::Key(f.key.to_string()));
             check_values(base, &at, steps, &f.ty);
             match &f.ty {
-                Ty::Obj(inner) if matches!(base.has(steps), Some(Node { value: Yaml::Map(_), .. })) => {
+                Ty::Obj(inner)
+                    if matches!(
+                        base.has(steps),
+                        Some(Node {
+                            value: Yaml::Map(_),
+                            ..
+                        })
+                    ) =>
+                {
                     walk(base, rel, steps, inner, seen)
                 }
                 Ty::List(item, _) => {
                     if let Ty::Obj(inner) = item.as_ref() {
                         steps.push(Step::First);
-                        if matches!(base.has(steps), Some(Node { value: Yaml::Map(_), .. })) {
+                        if matches!(
+                            base.has(steps),
+                            Some(Node {
+                                value: Yaml::Map(_),
+                                ..
+                            })
+                        ) {
                             walk(base, rel, steps, inner, seen);
                         }
                         steps.pop();
@@ -1345,11 +1534,18 @@ mod tests {
 
     /// Every enum value of a field the base has is accepted where it stands.
     fn check_values(base: &Base, at: &str, steps: &[Step], ty: &Ty) {
-        if !matches!(base.has(steps), Some(Node { value: Yaml::Str(_), .. })) {
+        if !matches!(
+            base.has(steps),
+            Some(Node {
+                value: Yaml::Str(_),
+                ..
+            })
+        ) {
             return;
         }
         // 总结's 阶段 is narrowed to 3 by the table's `allOf` rule.
-        let summary = base.has(&[Step::Key("文种".into())])
+        let summary = base
+            .has(&[Step::Key("文种".into())])
             .is_some_and(|n| n.value == Yaml::Str("总结".into()));
         if summary && matches!(ty, Ty::Phase(_)) {
             return;
@@ -1368,7 +1564,10 @@ mod tests {
                 .iter()
                 .filter(|d| d.field.as_deref() == Some(field.as_str()))
                 .collect();
-            assert!(wrong.is_empty(), "{at}: {field}: the schema's「{text}」is refused: {wrong:?}");
+            assert!(
+                wrong.is_empty(),
+                "{at}: {field}: the schema's「{text}」is refused: {wrong:?}"
+            );
         }
     }
 
@@ -1377,7 +1576,13 @@ mod tests {
         let mut seen = 0;
         for (kind, rel) in BASES {
             let base = Base::load(rel);
-            walk(&base, rel, &mut Vec::new(), &root_object(kind).unwrap(), &mut seen);
+            walk(
+                &base,
+                rel,
+                &mut Vec::new(),
+                &root_object(kind).unwrap(),
+                &mut seen,
+            );
         }
         // Mappings checked, nested ones included: a base that stopped
         // reaching its nested mappings would show here.
@@ -1397,7 +1602,9 @@ mod tests {
         let yaml = dir.join("花名册-整改方案.yaml");
         let text = std::fs::read_to_string(&yaml).unwrap();
         std::fs::write(&yaml, format!("{text}{PROBE}: 1\n")).unwrap();
-        let errors = crate::roster::read(&yaml).err().expect("the probe is refused");
+        let errors = crate::roster::read(&yaml)
+            .err()
+            .expect("the probe is refused");
         let _ = std::fs::remove_dir_all(&dir);
         let d = errors
             .iter()

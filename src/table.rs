@@ -149,8 +149,7 @@ pub(crate) type Table = (Vec<String>, Vec<(usize, Vec<(String, usize)>)>, Vec<St
 
 pub(crate) fn read_csv(path: &Path) -> Result<Table, String> {
     let text = read_text(path)?;
-    let records = parse_csv(&text)
-        .map_err(|(pos, why)| format!("第 {} 行：{why}", pos.line))?;
+    let records = parse_csv(&text).map_err(|(pos, why)| format!("第 {} 行：{why}", pos.line))?;
     let mut it = records.into_iter();
     let header = it.next().ok_or("表格是空的")?;
     let header: Vec<String> = header
@@ -325,7 +324,8 @@ fn open_xlsx(path: &Path) -> Result<calamine::Xlsx<std::io::Cursor<Vec<u8>>>, St
     use calamine::Reader;
     let bytes = crate::input::read_capped(path).map_err(|e| e.to_string())?;
     check_package(&bytes)?;
-    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))
+    calamine::Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("不是有效的 XLSX 文件（{e}）"))
 }
 
 /// A cell's name as Excel shows it: row 11, column 4 → `D11`.
@@ -346,7 +346,6 @@ fn excel_date(serial: f64) -> String {
     let d = Date::from_days(serial.floor() as i64 - 25_569);
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
-
 
 #[cfg(test)]
 mod tests {

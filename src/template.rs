@@ -175,7 +175,9 @@ impl Engine {
             message: match e.kind() {
                 minijinja::ErrorKind::UndefinedError => {
                     match self.expressions_on(template, e.line()) {
-                        Some(expr) => format!("使用了未定义的变量：「{expr}」中的字段在数据中不存在"),
+                        Some(expr) => {
+                            format!("使用了未定义的变量：「{expr}」中的字段在数据中不存在")
+                        }
                         None => "使用了未定义的变量：模板要用的字段在数据中不存在".to_string(),
                     }
                 }
@@ -713,14 +715,26 @@ mod tests {
     fn an_undefined_variable_is_named_with_its_line() {
         let dir = std::env::temp_dir().join(format!("wenshu-tpl-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("两个具体.xml"), "<doc>\n<p>{{ 没有这个 }}</p>\n</doc>\n").unwrap();
+        std::fs::write(
+            dir.join("两个具体.xml"),
+            "<doc>\n<p>{{ 没有这个 }}</p>\n</doc>\n",
+        )
+        .unwrap();
         let engine = Engine::new(Some(&dir)).unwrap();
-        let e = engine.render("两个具体", &minijinja::context! {}).unwrap_err();
+        let e = engine
+            .render("两个具体", &minijinja::context! {})
+            .unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("「{{ 没有这个 }}」"), "{}", e.message);
         std::fs::write(dir.join("两个具体-单位.xml"), "<doc/>").unwrap();
-        let e = Engine::new(Some(&dir)).err().expect("a stray template name is an error");
-        assert!(e.message.contains("两个具体-单位.xml") && e.message.contains("党性分析材料-个人.xml"), "{}", e.message);
+        let e = Engine::new(Some(&dir))
+            .err()
+            .expect("a stray template name is an error");
+        assert!(
+            e.message.contains("两个具体-单位.xml") && e.message.contains("党性分析材料-个人.xml"),
+            "{}",
+            e.message
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

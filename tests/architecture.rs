@@ -21,7 +21,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The top-level module a file belongs to: `src/record/rules.rs` → `record`.
 fn top_module(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -139,14 +144,22 @@ fn the_module_graph_has_no_cycle() {
 #[test]
 fn the_cycle_finder_finds_a_planted_cycle() {
     let mut graph = module_graph();
-    graph.entry("input".into()).or_default().insert("cli".into());
+    graph
+        .entry("input".into())
+        .or_default()
+        .insert("cli".into());
     let cycle = find_cycle(&graph).expect("input → cli closes a cycle");
     assert_eq!(cycle.first(), cycle.last());
 }
 
 #[test]
 fn grouped_and_plain_references_are_read_and_comments_skipped() {
-    let refs = references("use crate::{input, paper::fields};\n/// [`crate::cli`]\nlet x = crate::table::read();");
-    let want: BTreeSet<String> = ["input", "paper", "table"].iter().map(|s| s.to_string()).collect();
+    let refs = references(
+        "use crate::{input, paper::fields};\n/// [`crate::cli`]\nlet x = crate::table::read();",
+    );
+    let want: BTreeSet<String> = ["input", "paper", "table"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(refs, want);
 }

@@ -488,7 +488,10 @@ fn a_merged_book_never_silently_lacks_a_member() {
     let dir = roster_dir("merge-missing");
     let csv = dir.join("第一党支部党员名单.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
-    let bad = text.replace("郑晓东,区财政局综合科科员,2026-04-12", "郑晓东,区财政局综合科科员,2026-04-31");
+    let bad = text.replace(
+        "郑晓东,区财政局综合科科员,2026-04-12",
+        "郑晓东,区财政局综合科科员,2026-04-31",
+    );
     std::fs::write(&csv, bad).unwrap();
     let spec = dir.join("花名册-整改方案.yaml");
     let (out, book) = (dir.join("out"), dir.join("合订本.pdf"));
@@ -518,16 +521,23 @@ fn a_merged_book_never_silently_lacks_a_member() {
     );
     // The summary lists the failing row too, and no temporary file stays.
     assert!(err.contains("没有生成文书的项："), "{err}");
-    assert!(names(&dir).iter().all(|n| !n.ends_with(".tmp")), "{:?}", names(&dir));
+    assert!(
+        names(&dir).iter().all(|n| !n.ends_with(".tmp")),
+        "{:?}",
+        names(&dir)
+    );
 
     let o = run(&["--allow-missing"]);
     assert_eq!(o.status.code(), Some(1), "the row still failed");
     let err = stderr(&o);
     assert!(err.contains("首页列出缺少的 1 项"), "{err}");
     run_tool("qpdf", &["--check", book.to_str().unwrap()]);
-    let first: String = run_tool("pdftotext", &["-f", "1", "-l", "1", book.to_str().unwrap(), "-"])
-        .split_whitespace()
-        .collect();
+    let first: String = run_tool(
+        "pdftotext",
+        &["-f", "1", "-l", "1", book.to_str().unwrap(), "-"],
+    )
+    .split_whitespace()
+    .collect();
     assert!(
         first.contains("本合订本缺少的文书")
             && first.contains("第6行")
@@ -558,7 +568,12 @@ fn a_batch_of_refused_records_exits_three() {
     let refused = refused_fixtures();
     let mut args = vec!["batch".to_string()];
     args.extend(refused.iter().take(2).map(|p| p.display().to_string()));
-    args.extend(["-o".into(), out.display().to_string(), "--format".into(), "docx".into()]);
+    args.extend([
+        "-o".into(),
+        out.display().to_string(),
+        "--format".into(),
+        "docx".into(),
+    ]);
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = wenshu(&argv);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
@@ -571,7 +586,11 @@ fn a_batch_of_refused_records_exits_three() {
 #[test]
 fn a_resume_redoes_a_record_whose_named_files_or_district_changed() {
     let dir = scratch("resume-reads");
-    for f in ["阶段记录-2.yaml", "阶段记录-3.yaml", "阶段记录-2-满意度测评.csv"] {
+    for f in [
+        "阶段记录-2.yaml",
+        "阶段记录-3.yaml",
+        "阶段记录-2-满意度测评.csv",
+    ] {
         std::fs::copy(root().join("fixtures").join(f), dir.join(f)).unwrap();
     }
     let out = dir.join("out");
@@ -603,9 +622,22 @@ fn a_resume_redoes_a_record_whose_named_files_or_district_changed() {
             .map(|a| a.iter().map(|p| p.as_str().unwrap().to_string()).collect())
             .unwrap_or_default()
     };
-    assert!(reads(0).iter().any(|p| p.ends_with("阶段记录-2-满意度测评.csv")), "{manifest}");
-    assert!(reads(1).iter().any(|p| p.ends_with("阶段记录-2.yaml")), "{manifest}");
-    assert!(reads(1).iter().any(|p| p.ends_with("阶段记录-2-满意度测评.csv")), "{manifest}");
+    assert!(
+        reads(0)
+            .iter()
+            .any(|p| p.ends_with("阶段记录-2-满意度测评.csv")),
+        "{manifest}"
+    );
+    assert!(
+        reads(1).iter().any(|p| p.ends_with("阶段记录-2.yaml")),
+        "{manifest}"
+    );
+    assert!(
+        reads(1)
+            .iter()
+            .any(|p| p.ends_with("阶段记录-2-满意度测评.csv")),
+        "{manifest}"
+    );
     assert!(run(None).contains("（其中 2 项沿用上次的输出）"));
     // The CSV both records depend on: both redone.
     let csv = dir.join("阶段记录-2-满意度测评.csv");
@@ -623,7 +655,11 @@ fn a_resume_redoes_a_record_whose_named_files_or_district_changed() {
     assert!(run(None).contains("（其中 2 项沿用上次的输出）"));
     // Another district's settings: nothing is kept.
     let district = dir.join("本区规定.yaml");
-    std::fs::write(&district, "例外批准机关: [区委先教办, 督导组, 区委组织部]\n公示天数: 1\n").unwrap();
+    std::fs::write(
+        &district,
+        "例外批准机关: [区委先教办, 督导组, 区委组织部]\n公示天数: 1\n",
+    )
+    .unwrap();
     let err = run(Some(&district));
     assert!(!err.contains("沿用上次的输出"), "{err}");
     assert!(run(Some(&district)).contains("（其中 2 项沿用上次的输出）"));

@@ -83,10 +83,18 @@ fn every_good_fixture_validates_against_its_kinds_schema() {
     for kind in all_kinds() {
         assert!(schema_file(&dir, &kind).exists(), "no schema for {kind}");
     }
-    assert_eq!(by_kind.len(), 11, "a fixture of every kind: {:?}", by_kind.keys());
+    assert_eq!(
+        by_kind.len(),
+        11,
+        "a fixture of every kind: {:?}",
+        by_kind.keys()
+    );
     for (kind, files) in by_kind {
         let (ok, said) = validate(&schema_file(&dir, kind), &files);
-        assert!(ok, "{kind}: a valid fixture is refused by its schema:\n{said}");
+        assert!(
+            ok,
+            "{kind}: a valid fixture is refused by its schema:\n{said}"
+        );
     }
 }
 
@@ -103,7 +111,10 @@ fn every_filled_starter_validates_and_an_unfilled_one_does_not() {
         assert!(ok, "{kind}: the filled starter is refused:\n{said}");
         std::fs::write(&f, &starter).unwrap();
         let (ok, said) = validate(&schema_file(&dir, &kind), &[f]);
-        assert!(!ok && said.contains("【请填写"), "{kind}: placeholders pass:\n{said}");
+        assert!(
+            !ok && said.contains("【请填写"),
+            "{kind}: placeholders pass:\n{said}"
+        );
     }
 }
 
@@ -120,16 +131,31 @@ fn schema_level_bad_fixtures_are_refused_by_the_validator() {
         ("文种写错", "党性分析材料-个人", "'党性分析' is not one of"),
         ("版头格式错误", "两个具体", "'内部' does not match"),
         ("占位符未填", "阶段小结", "【请填写"),
-        ("领导干部缺三观", "党性分析材料-个人", "'地位观' is a required property"),
-        ("整改事项多处错误", "整改方案-个人", "'马上整改' is not one of"),
+        (
+            "领导干部缺三观",
+            "党性分析材料-个人",
+            "'地位观' is a required property",
+        ),
+        (
+            "整改事项多处错误",
+            "整改方案-个人",
+            "'马上整改' is not one of",
+        ),
         ("请示多个主送", "转段申请", "['阶段']: 3 is not one of"),
-        ("阶段记录-多处错误", "阶段记录-1", "'学习时间' is not one of"),
+        (
+            "阶段记录-多处错误",
+            "阶段记录-1",
+            "'学习时间' is not one of",
+        ),
     ];
     for (stem, kind, expected) in cases {
         let f = root().join(format!("fixtures/bad/{stem}.yaml"));
         let (ok, said) = validate(&schema_file(&dir, kind), &[f]);
         assert!(!ok, "{stem}: the schema accepts it");
-        assert!(said.contains(expected), "{stem}: expected {expected:?} in:\n{said}");
+        assert!(
+            said.contains(expected),
+            "{stem}: expected {expected:?} in:\n{said}"
+        );
     }
 }
 
@@ -143,7 +169,10 @@ fn schema_prints_one_kind_with_chinese_descriptions() {
     assert!(text.contains("责任领导（必填）"), "{text}");
     assert!(text.contains("\"立说立改\""));
     let alias = wenshu(&["schema", "总结"]);
-    assert_eq!(stdout(&alias).lines().nth(3), stdout(&wenshu(&["schema", "阶段小结"])).lines().nth(3));
+    assert_eq!(
+        stdout(&alias).lines().nth(3),
+        stdout(&wenshu(&["schema", "阶段小结"])).lines().nth(3)
+    );
     let bad = wenshu(&["schema", "党性分析"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("没有文种「党性分析」"));
@@ -156,7 +185,12 @@ fn a_starter_points_the_editor_at_its_schema() {
         stdout(&o).lines().next(),
         Some("# yaml-language-server: $schema=schema/党性分析材料-个人.schema.json")
     );
-    let o = wenshu(&["new", "党性分析材料", "--schema", "https://example.org/a.json"]);
+    let o = wenshu(&[
+        "new",
+        "党性分析材料",
+        "--schema",
+        "https://example.org/a.json",
+    ]);
     assert_eq!(
         stdout(&o).lines().next(),
         Some("# yaml-language-server: $schema=https://example.org/a.json")
@@ -188,12 +222,18 @@ fn bash_completion_defines_its_function_and_parses() {
     // Sourced, it registers the function for `wenshu`.
     let registered = run_tool(
         "bash",
-        &["-c", &format!("source {} && complete -p wenshu", f.display())],
+        &[
+            "-c",
+            &format!("source {} && complete -p wenshu", f.display()),
+        ],
     );
     assert!(registered.contains("_wenshu"), "{registered}");
     for shell in ["zsh", "fish", "powershell"] {
         let o = wenshu(&["completions", shell]);
-        assert!(o.status.success() && stdout(&o).contains("render"), "{shell}");
+        assert!(
+            o.status.success() && stdout(&o).contains("render"),
+            "{shell}"
+        );
     }
     let bad = wenshu(&["completions", "cmd"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -209,7 +249,10 @@ fn check_json(files: &[&str], script: &str) -> (Option<i32>, String) {
     let o = wenshu(&args);
     let f = scratch("json").join("check.json");
     std::fs::write(&f, &o.stdout).unwrap();
-    let read = format!("import json\nd = json.load(open({:?}, encoding='utf-8'))\n{script}", f.display());
+    let read = format!(
+        "import json\nd = json.load(open({:?}, encoding='utf-8'))\n{script}",
+        f.display()
+    );
     (o.status.code(), run_tool("python3", &["-c", &read]))
 }
 
@@ -226,7 +269,10 @@ fn check_json_gives_diagnostics_and_rule_tables_as_data() {
     );
     assert_eq!(code, Some(1));
     let lines: Vec<&str> = said.lines().collect();
-    assert_eq!(lines[0], "1 error error unknown-field 20 3 三明确.整该措施", "{said}");
+    assert_eq!(
+        lines[0], "1 error error unknown-field 20 3 三明确.整该措施",
+        "{said}"
+    );
     assert_eq!(lines[1], "整该措施", "the byte range covers the key");
     assert!(lines[2].contains("是否应为「整改措施」"));
 
@@ -252,9 +298,20 @@ fn check_json_gives_diagnostics_and_rule_tables_as_data() {
 
 #[test]
 fn exit_codes_say_what_happened() {
-    assert_eq!(wenshu(&["check", "fixtures/两个具体.yaml"]).status.code(), Some(0));
-    assert_eq!(wenshu(&["check", "fixtures/bad/未知字段.yaml"]).status.code(), Some(1));
-    assert_eq!(wenshu(&["check", "--nope", "a.yaml"]).status.code(), Some(2));
+    assert_eq!(
+        wenshu(&["check", "fixtures/两个具体.yaml"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        wenshu(&["check", "fixtures/bad/未知字段.yaml"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        wenshu(&["check", "--nope", "a.yaml"]).status.code(),
+        Some(2)
+    );
     assert_eq!(wenshu(&["new", "没有这种"]).status.code(), Some(2));
     let refused = "fixtures/refused/阶段记录-1-学时不足.yaml";
     assert_eq!(wenshu(&["check", refused]).status.code(), Some(3));
@@ -262,14 +319,26 @@ fn exit_codes_say_what_happened() {
     let both = wenshu(&["check", refused, "fixtures/bad/未知字段.yaml"]);
     assert_eq!(both.status.code(), Some(1));
     let help = stdout(&wenshu(&["--help"]));
-    for line in ["退出码：", "  1  输入有错", "  2  命令行用法有误", "  3  输入无误，但阶段记录有规则未达标"] {
+    for line in [
+        "退出码：",
+        "  1  输入有错",
+        "  2  命令行用法有误",
+        "  3  输入无误，但阶段记录有规则未达标",
+    ] {
         assert!(help.contains(line), "{line}: {help}");
     }
 }
 
 /// No English from clap reaches the user.
 fn assert_no_english(text: &str) {
-    for english in ["error:", "Usage:", "For more information", "tip:", "[OPTIONS]", "[default"] {
+    for english in [
+        "error:",
+        "Usage:",
+        "For more information",
+        "tip:",
+        "[OPTIONS]",
+        "[default",
+    ] {
         assert!(!text.contains(english), "{english:?} in:\n{text}");
     }
 }
@@ -279,24 +348,42 @@ fn clap_speaks_chinese() {
     let o = wenshu(&["batch", "fixtures/两个具体.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     let said = stderr(&o);
-    assert!(said.starts_with("错误：缺少必需的参数：--out <目录>"), "{said}");
-    assert!(said.contains("用法：wenshu batch [选项] --out <目录> <输入>..."), "{said}");
-    assert!(said.contains("更多信息请运行 `wenshu help batch`"), "{said}");
+    assert!(
+        said.starts_with("错误：缺少必需的参数：--out <目录>"),
+        "{said}"
+    );
+    assert!(
+        said.contains("用法：wenshu batch [选项] --out <目录> <输入>..."),
+        "{said}"
+    );
+    assert!(
+        said.contains("更多信息请运行 `wenshu help batch`"),
+        "{said}"
+    );
     assert_no_english(&said);
 
     let o = wenshu(&["render", "a.yaml", "--fromat", "pdf"]);
     let said = stderr(&o);
-    assert!(said.contains("不认识的参数「--fromat」。是否应为「--format」？"), "{said}");
+    assert!(
+        said.contains("不认识的参数「--fromat」。是否应为「--format」？"),
+        "{said}"
+    );
     assert_no_english(&said);
 
     let o = wenshu(&["rendr", "a.yaml"]);
     let said = stderr(&o);
-    assert!(said.contains("没有命令「rendr」。是否应为「render」？"), "{said}");
+    assert!(
+        said.contains("没有命令「rendr」。是否应为「render」？"),
+        "{said}"
+    );
     assert_no_english(&said);
 
     let o = wenshu(&["render", "--format", "doc", "a.yaml"]);
     let said = stderr(&o);
-    assert!(said.contains("参数 --format <格式> 的值「doc」有误：不认识的格式「doc」"), "{said}");
+    assert!(
+        said.contains("参数 --format <格式> 的值「doc」有误：不认识的格式「doc」"),
+        "{said}"
+    );
     assert!(said.contains("用法：wenshu render"), "{said}");
     assert_no_english(&said);
 
@@ -310,13 +397,19 @@ fn help_works_as_a_command_and_says_what_each_command_writes() {
     let o = wenshu(&["help"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert!(text.contains("用法：wenshu <命令>") && text.contains("命令："), "{text}");
+    assert!(
+        text.contains("用法：wenshu <命令>") && text.contains("命令："),
+        "{text}"
+    );
     assert_no_english(&text);
     let o = wenshu(&["help", "render"]);
     assert!(o.status.success());
     let text = stdout(&o);
     assert!(text.contains("每份文书写一个 DOCX 和一个 PDF"), "{text}");
-    assert!(text.contains("用法：wenshu render [选项] <文件>..."), "{text}");
+    assert!(
+        text.contains("用法：wenshu render [选项] <文件>..."),
+        "{text}"
+    );
     assert!(text.contains("[默认：docx,pdf]"), "{text}");
     assert_no_english(&text);
     assert_eq!(stdout(&wenshu(&["render", "--help"])), text);
@@ -338,7 +431,14 @@ fn a_render_with_errors_creates_no_output_folder() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists(), "a failed render made {}", out.display());
-    let o = wenshu(&["render", "--format", "docx", "fixtures/两个具体.yaml", "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "docx",
+        "fixtures/两个具体.yaml",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert_eq!(docx_in(&out).len(), 1);
 }
@@ -369,7 +469,11 @@ fn a_closed_pipe_ends_the_run_quietly_not_with_a_panic() {
     assert!(first.contains("全角冒号"), "{first}");
     // The reader is dropped: the pipe is closed.
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), None, "{status:?}: ended by itself, not by the closed pipe");
+    assert_eq!(
+        status.code(),
+        None,
+        "{status:?}: ended by itself, not by the closed pipe"
+    );
     assert_eq!(status.signal(), Some(libc_sigpipe()), "{status:?}");
 }
 

@@ -44,7 +44,11 @@ fn python_docx_reports(files: &[std::path::PathBuf]) -> Vec<Report> {
                     for c in row.as_array().unwrap() {
                         // A header cut between its words is one header.
                         let c = c.as_str().unwrap();
-                        text.push(if r == 0 { c.replace('\n', "") } else { c.to_string() });
+                        text.push(if r == 0 {
+                            c.replace('\n', "")
+                        } else {
+                            c.to_string()
+                        });
                     }
                 }
             }
@@ -104,11 +108,18 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
     // explicit line breaks (GB/T 9704 7.3.1), so every client shows them.
     let long = reports
         .iter()
-        .find(|r| r.file.contains("转段申请-江滨区人力资源和社会保障局劳动保障监察大队"))
+        .find(|r| {
+            r.file
+                .contains("转段申请-江滨区人力资源和社会保障局劳动保障监察大队")
+        })
         .unwrap();
     assert_eq!(
         long.title_lines,
-        ["江滨区人力资源和社会保障局", "劳动保障监察大队关于", "转入分析评议阶段的请示"]
+        [
+            "江滨区人力资源和社会保障局",
+            "劳动保障监察大队关于",
+            "转入分析评议阶段的请示"
+        ]
     );
     // Structure of the analysis: 一找 four areas, 二查 causes, 三明确.
     let cadre = reports.iter().find(|r| r.file.contains("陈堃")).unwrap();
@@ -153,9 +164,16 @@ fn every_fixture_reads_back_in_python_docx_with_the_mandated_layout() {
     // The second unit's 请示: one addressee whose name holds 和.
     let hr = reports
         .iter()
-        .find(|r| r.file.contains("转段申请-江滨区人力资源和社会保障局机关第一党支部-第1阶段"))
+        .find(|r| {
+            r.file
+                .contains("转段申请-江滨区人力资源和社会保障局机关第一党支部-第1阶段")
+        })
         .unwrap();
-    assert!(hr.text.contains("\n中共江滨区人力资源和社会保障局党组：\n"), "{}", hr.text);
+    assert!(
+        hr.text.contains("\n中共江滨区人力资源和社会保障局党组：\n"),
+        "{}",
+        hr.text
+    );
     // Rectification items are a table with every item.
     let plan = reports
         .iter()
@@ -343,7 +361,11 @@ fn papers_from_records_carry_computed_figures_tallies_and_exceptions() {
         "-o",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(3), "the refused record: exit 3, rules unmet");
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "the refused record: exit 3, rules unmet"
+    );
     let files = docx_in(&out);
     let names: Vec<String> = files
         .iter()
@@ -861,7 +883,14 @@ fn papers_of(inputs: &[std::path::PathBuf]) -> Vec<Report> {
     for input in inputs {
         let out = scratch("sentences");
         let rel = input.strip_prefix(root()).unwrap().display().to_string();
-        wenshu(&["render", "--format", "docx", &rel, "-o", out.to_str().unwrap()]);
+        wenshu(&[
+            "render",
+            "--format",
+            "docx",
+            &rel,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
         let files = docx_in(&out);
         assert!(!files.is_empty(), "{rel} wrote no paper");
         reports.extend(python_docx_reports(&files));
@@ -920,13 +949,19 @@ fn every_sentence_of_a_record_paper_is_fed_by_a_field_or_is_listed_fixed_wording
     let records: Vec<_> = fixtures()
         .into_iter()
         .chain(refused_fixtures())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("阶段记录"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("阶段记录")
+        })
         .collect();
     assert!(records.len() >= 7, "{records:?}");
     // A rule whose requirement holds a quotation (“万人评风”), passed by an
     // exception: the papers quote the requirement, so quotes nest.
     let nested = scratch("nested-quotes").join("阶段记录-2-万人评风例外.yaml");
-    let retired = std::fs::read_to_string(root().join("fixtures/阶段记录-2-离退休党支部.yaml")).unwrap();
+    let retired =
+        std::fs::read_to_string(root().join("fixtures/阶段记录-2-离退休党支部.yaml")).unwrap();
     std::fs::write(
         &nested,
         retired.replacen("征求人数: 20}", "征求人数: 19}", 1).replacen(
@@ -944,7 +979,11 @@ fn every_sentence_of_a_record_paper_is_fed_by_a_field_or_is_listed_fixed_wording
         unknown.is_empty(),
         "{} sentences no field feeds and FIXED does not list:\n{}",
         unknown.len(),
-        unknown.iter().map(|s| format!("    {s:?},")).collect::<Vec<_>>().join("\n")
+        unknown
+            .iter()
+            .map(|s| format!("    {s:?},"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     let lines = || papers.iter().flat_map(|r| r.text.lines());
     let misnested: Vec<String> = lines().filter_map(misnested_quotes).collect();
@@ -957,7 +996,10 @@ fn every_sentence_of_a_record_paper_is_fed_by_a_field_or_is_listed_fixed_wording
 
 #[test]
 fn quotation_marks_nest_double_outside_single_inside() {
-    assert_eq!(misnested_quotes("未达到“认为‘一般化’和‘走了过场’的不到30%”"), None);
+    assert_eq!(
+        misnested_quotes("未达到“认为‘一般化’和‘走了过场’的不到30%”"),
+        None
+    );
     assert!(misnested_quotes("未达到“认为“一般化”的不到30%”").is_some());
     assert!(misnested_quotes("‘单引号在外’").is_some());
     assert!(misnested_quotes("“未闭合").is_some());
@@ -1002,7 +1044,11 @@ fn every_sentence_of_a_hand_written_plan_is_fed_by_its_input_or_is_listed_fixed_
         unknown.is_empty(),
         "{} sentences no field feeds and FIXED_PLANS does not list:\n{}",
         unknown.len(),
-        unknown.iter().map(|s| format!("    {s:?},")).collect::<Vec<_>>().join("\n")
+        unknown
+            .iter()
+            .map(|s| format!("    {s:?},"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     for (plan, paper) in plans.iter().zip(&papers) {
         let input = std::fs::read_to_string(plan).unwrap();
@@ -1015,7 +1061,10 @@ fn every_sentence_of_a_hand_written_plan_is_fed_by_its_input_or_is_listed_fixed_
         assert!(!paper.text.contains("即时"), "{}", paper.file);
     }
     let unit = &papers[0].text;
-    assert!(unit.lines().any(|l| l == "—") && unit.lines().any(|l| l == "立即"), "{unit}");
+    assert!(
+        unit.lines().any(|l| l == "—") && unit.lines().any(|l| l == "立即"),
+        "{unit}"
+    );
 }
 
 /// A 阶段记录's 版头 and 版记 go on the 请示 it sends up — its 发文字号 and
@@ -1032,24 +1081,62 @@ fn a_records_letterhead_and_imprint_are_printed_on_its_request_only() {
     let input = dir.join("阶段记录-1.yaml");
     std::fs::write(&input, framed).unwrap();
     let out = dir.join("out");
-    let o = wenshu(&["render", "--format", "docx", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "docx",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let files = docx_in(&out);
     let reports = python_docx_reports(&files);
-    let request = reports.iter().find(|r| r.file.contains("转段申请")).expect("a 请示");
-    let summary = reports.iter().find(|r| r.file.contains("阶段小结")).expect("a 小结");
-    for part in ["区财党〔2026〕7号", "签发人", "王建国", "中共江滨区财政局机关委员会办公室"] {
-        assert!(request.text.contains(part), "{part} not on the 请示:\n{}", request.text);
-        assert!(!summary.text.contains(part), "{part} on the 小结:\n{}", summary.text);
+    let request = reports
+        .iter()
+        .find(|r| r.file.contains("转段申请"))
+        .expect("a 请示");
+    let summary = reports
+        .iter()
+        .find(|r| r.file.contains("阶段小结"))
+        .expect("a 小结");
+    for part in [
+        "区财党〔2026〕7号",
+        "签发人",
+        "王建国",
+        "中共江滨区财政局机关委员会办公室",
+    ] {
+        assert!(
+            request.text.contains(part),
+            "{part} not on the 请示:\n{}",
+            request.text
+        );
+        assert!(
+            !summary.text.contains(part),
+            "{part} on the 小结:\n{}",
+            summary.text
+        );
     }
-    let request_docx: Vec<_> = files.into_iter().filter(|f| f.to_string_lossy().contains("转段申请")).collect();
+    let request_docx: Vec<_> = files
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("转段申请"))
+        .collect();
     let lo = dir.join("lo");
     libreoffice_to_pdf(&request_docx, &lo);
-    let pdf = files_in(&lo).into_iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
+    let pdf = files_in(&lo)
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
     let text = run_tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
     let flat: String = text.split_whitespace().collect();
-    assert!(flat.contains("区财党〔2026〕7号") && flat.contains("签发人：王建国"), "{text}");
-    assert!(flat.contains("中共江滨区财政局机关委员会办公室2026年3月5日印发"), "{text}");
+    assert!(
+        flat.contains("区财党〔2026〕7号") && flat.contains("签发人：王建国"),
+        "{text}"
+    );
+    assert!(
+        flat.contains("中共江滨区财政局机关委员会办公室2026年3月5日印发"),
+        "{text}"
+    );
 }
 
 /// The 版记 stays on the last, even page in LibreOffice's rendering too

@@ -29,7 +29,10 @@ fn export_to(kind: &str, dir: &Path) -> PathBuf {
 
 fn body_text(docx: &Path) -> Vec<String> {
     let script = root().join("tests/support/body_text.py");
-    let json = run_tool("python3", &[script.to_str().unwrap(), docx.to_str().unwrap()]);
+    let json = run_tool(
+        "python3",
+        &[script.to_str().unwrap(), docx.to_str().unwrap()],
+    );
     serde_json::from_str(&json).unwrap()
 }
 
@@ -45,11 +48,20 @@ fn filled_and_rendered(kind: &str, data: &Path, name: &str) -> (Vec<String>, Vec
     let dir = scratch(name);
     let template = export_to(kind, &dir);
     let (filled, rendered) = (dir.join("filled"), dir.join("rendered"));
-    let o = wenshu(&["fill", template.to_str().unwrap(), data.to_str().unwrap(), "-o", filled.to_str().unwrap()]);
+    let o = wenshu(&[
+        "fill",
+        template.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "-o",
+        filled.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{kind}: {}", stderr(&o));
     let o = render_to("docx", data.to_str().unwrap(), &rendered);
     assert!(o.status.success(), "{}", stderr(&o));
-    (body_text(&only_docx(&filled)), body_text(&only_docx(&rendered)))
+    (
+        body_text(&only_docx(&filled)),
+        body_text(&only_docx(&rendered)),
+    )
 }
 
 #[test]
@@ -89,8 +101,13 @@ fn optional_fields_and_single_strings_print_as_render_prints() {
     std::fs::write(&data, &yaml).unwrap();
     let (filled, rendered) = filled_and_rendered("整改方案-个人", &data, "export-variant-out");
     assert_eq!(filled, rendered);
-    assert!(rendered.iter().any(|p| p == "四、公示和通过情况"), "{rendered:?}");
-    assert!(rendered.iter().any(|p| p.starts_with("根据党性分析和民主评议")));
+    assert!(
+        rendered.iter().any(|p| p == "四、公示和通过情况"),
+        "{rendered:?}"
+    );
+    assert!(rendered
+        .iter()
+        .any(|p| p.starts_with("根据党性分析和民主评议")));
 }
 
 #[test]
@@ -99,7 +116,10 @@ fn the_template_is_valid_opens_in_libreoffice_and_keeps_wenshus_page() {
     let mut templates = Vec::new();
     for kind in ["整改方案-个人", "党性分析材料-个人", "两个具体"] {
         let t = export_to(kind, &dir);
-        let report = run_tool("openxml-audit", &["-o", "json", "-m", "0", t.to_str().unwrap()]);
+        let report = run_tool(
+            "openxml-audit",
+            &["-o", "json", "-m", "0", t.to_str().unwrap()],
+        );
         assert!(report.contains("\"error_count\": 0"), "{kind}: {report}");
         templates.push(t);
     }
@@ -108,8 +128,17 @@ fn the_template_is_valid_opens_in_libreoffice_and_keeps_wenshus_page() {
     let o = render_to("docx", "fixtures/整改方案-个人.yaml", &rendered);
     assert!(o.status.success(), "{}", stderr(&o));
     let paper = only_docx(&rendered);
-    for part in ["word/styles.xml", "word/settings.xml", "word/fontTable.xml", "word/footer1.xml"] {
-        assert_eq!(docx_part(&templates[0], part), docx_part(&paper, part), "{part}");
+    for part in [
+        "word/styles.xml",
+        "word/settings.xml",
+        "word/fontTable.xml",
+        "word/footer1.xml",
+    ] {
+        assert_eq!(
+            docx_part(&templates[0], part),
+            docx_part(&paper, part),
+            "{part}"
+        );
     }
     let section = |p: &Path| {
         let xml = docx_part(p, "word/document.xml");
@@ -120,8 +149,14 @@ fn the_template_is_valid_opens_in_libreoffice_and_keeps_wenshus_page() {
     let pdfs = dir.join("pdf");
     std::fs::create_dir_all(&pdfs).unwrap();
     libreoffice_to_pdf(&templates, &pdfs);
-    let text = run_tool("pdftotext", &[pdfs.join("整改方案-个人.pdf").to_str().unwrap(), "-"]);
-    assert!(text.contains("个人整改方案") && text.contains("{{"), "{text}");
+    let text = run_tool(
+        "pdftotext",
+        &[pdfs.join("整改方案-个人.pdf").to_str().unwrap(), "-"],
+    );
+    assert!(
+        text.contains("个人整改方案") && text.contains("{{"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -164,19 +199,39 @@ fn inspect_lists_the_fields_and_the_starter_fills_cleanly() {
     let data = dir.join("数据.yaml");
     std::fs::write(&data, &filled).unwrap();
     let out = dir.join("out");
-    let o = wenshu(&["fill", t, data.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "fill",
+        t,
+        data.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{filled}\n{}", stderr(&o));
     let text = body_text(&only_docx(&out)).join("\n");
-    assert!(text.contains("2026年1月5日") && !text.contains("{{") && !text.contains("{%"), "{text}");
+    assert!(
+        text.contains("2026年1月5日") && !text.contains("{{") && !text.contains("{%"),
+        "{text}"
+    );
 }
 
 #[test]
 fn unsupported_kinds_and_existing_files_are_refused() {
     let dir = scratch("export-refuse");
-    let o = wenshu(&["export", "阶段记录-1", "-o", dir.join("x.docx").to_str().unwrap()]);
+    let o = wenshu(&[
+        "export",
+        "阶段记录-1",
+        "-o",
+        dir.join("x.docx").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("还不能导出") && err.contains("两个具体、党性分析材料-个人、党性分析材料-单位、整改方案-个人、整改方案-单位"), "{err}");
+    assert!(
+        err.contains("还不能导出")
+            && err.contains(
+                "两个具体、党性分析材料-个人、党性分析材料-单位、整改方案-个人、整改方案-单位"
+            ),
+        "{err}"
+    );
     assert!(!dir.join("x.docx").exists());
     let path = dir.join("已有.docx");
     std::fs::write(&path, b"mine").unwrap();

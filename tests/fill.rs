@@ -438,14 +438,24 @@ fn a_roster_fills_the_template_once_per_row_through_batch() {
 fn outline_and_pages(pdf: &Path) -> (Vec<(String, u64)>, usize) {
     let json = run_tool(
         "qpdf",
-        &[pdf.to_str().unwrap(), "--json=2", "--json-key=outlines", "--json-key=pages"],
+        &[
+            pdf.to_str().unwrap(),
+            "--json=2",
+            "--json-key=outlines",
+            "--json-key=pages",
+        ],
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let outline = v["outlines"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["title"].as_str().unwrap().to_string(), o["destpageposfrom1"].as_u64().unwrap()))
+        .map(|o| {
+            (
+                o["title"].as_str().unwrap().to_string(),
+                o["destpageposfrom1"].as_u64().unwrap(),
+            )
+        })
         .collect();
     (outline, v["pages"].as_array().unwrap().len())
 }
@@ -470,7 +480,10 @@ fn a_filled_roster_merges_into_one_print_file_each_paper_on_an_odd_page() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let check = run_tool("qpdf", &["--check", merged.to_str().unwrap()]);
-    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
     let mut expected = Vec::new();
     let mut pages = 0;
     for name in ["评议表-张三", "评议表-李四", "评议表-王五"] {
@@ -479,18 +492,28 @@ fn a_filled_roster_merges_into_one_print_file_each_paper_on_an_odd_page() {
         }
         expected.push((name.to_string(), pages as u64 + 1));
         let one = out.join(format!("{name}.pdf"));
-        pages += run_tool("qpdf", &["--show-npages", one.to_str().unwrap()]).trim().parse::<usize>().unwrap();
+        pages += run_tool("qpdf", &["--show-npages", one.to_str().unwrap()])
+            .trim()
+            .parse::<usize>()
+            .unwrap();
     }
     let (outline, count) = outline_and_pages(&merged);
     assert_eq!(outline, expected);
     assert_eq!(count, pages);
     assert!(outline.iter().all(|(_, p)| p % 2 == 1));
-    assert!(stderr(&o).contains(&format!("（{pages} 页）")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("（{pages} 页）")),
+        "{}",
+        stderr(&o)
+    );
     // The papers' text is in it, in order; the blank pages are empty.
     let text = run_tool("pdftotext", &[merged.to_str().unwrap(), "-"]);
     let (a, b) = (text.find("张三").unwrap(), text.find("王五").unwrap());
     assert!(a < b, "{text}");
-    let blank = run_tool("pdftotext", &["-f", "2", "-l", "2", merged.to_str().unwrap(), "-"]);
+    let blank = run_tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", merged.to_str().unwrap(), "-"],
+    );
     assert!(blank.trim().is_empty(), "{blank}");
     // Nothing of the work is left beside the file.
     let left: Vec<_> = files_in(&dir)

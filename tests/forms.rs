@@ -290,17 +290,29 @@ fn record_counting_back(dir: &Path, csv: &str) -> std::process::Output {
 #[test]
 fn returned_questionnaires_are_counted_by_serial_and_wrong_serials_are_located() {
     let dir = scratch("forms-returned");
-    std::fs::write(dir.join("满意度问卷.yaml"), "文种: 满意度问卷\n单位: 江滨区财政局机关党委\n份数: 10\n").unwrap();
+    std::fs::write(
+        dir.join("满意度问卷.yaml"),
+        "文种: 满意度问卷\n单位: 江滨区财政局机关党委\n份数: 10\n",
+    )
+    .unwrap();
     // Print them: ten pages, serials MY-0001 to MY-0010.
     let out = dir.join("printed");
-    let o = wenshu(&["render", "--format", "pdf", dir.join("满意度问卷.yaml").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "pdf",
+        dir.join("满意度问卷.yaml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let pdf = ext(&files_in(&out), "pdf").remove(0);
     assert_eq!(pages(&pdf), 10);
     assert!(pdf_text(&pdf, Some((10, 10))).contains("编号：MY-0010"));
 
     // Six come back: the tally is theirs, the four missing are named.
-    let good = "编号,评价\nMY-0001,好\nMY-0002,较好\nmy-0003,好\nMY-0005,一般化\nMY-0006,好\nMY-0007,好\n";
+    let good =
+        "编号,评价\nMY-0001,好\nMY-0002,较好\nmy-0003,好\nMY-0005,一般化\nMY-0006,好\nMY-0007,好\n";
     let o = record_counting_back(&dir, good);
     let said = stdout(&o);
     assert!(o.status.success(), "{}\n{said}", stderr(&o));
@@ -312,14 +324,31 @@ fn returned_questionnaires_are_counted_by_serial_and_wrong_serials_are_located()
 
     // A serial typed twice, one never printed, one of another form: each
     // refused at its cell; nothing passes.
-    let bad = "编号,评价\nMY-0001,好\nMY-0002,较好\nMY-0001,好\nMY-0042,好\nCP-0001,好\nMY-0006,好\n";
+    let bad =
+        "编号,评价\nMY-0001,好\nMY-0002,较好\nMY-0001,好\nMY-0042,好\nCP-0001,好\nMY-0006,好\n";
     let o = record_counting_back(&dir, bad);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("回收.csv:4:1") && err.contains("编号「MY-0001」重复录入：第 2 行已录入这张票"), "{err}");
-    assert!(err.contains("回收.csv:5:1") && err.contains("编号「MY-0042」不是 满意度问卷.yaml 印制的编号（印制的是 MY-0001 至 MY-0010）"), "{err}");
-    assert!(err.contains("回收.csv:6:1") && err.contains("编号「CP-0001」不是"), "{err}");
-    assert!(!stdout(&o).contains("回收："), "no tally from a refused file");
+    assert!(
+        err.contains("回收.csv:4:1")
+            && err.contains("编号「MY-0001」重复录入：第 2 行已录入这张票"),
+        "{err}"
+    );
+    assert!(
+        err.contains("回收.csv:5:1")
+            && err.contains(
+                "编号「MY-0042」不是 满意度问卷.yaml 印制的编号（印制的是 MY-0001 至 MY-0010）"
+            ),
+        "{err}"
+    );
+    assert!(
+        err.contains("回收.csv:6:1") && err.contains("编号「CP-0001」不是"),
+        "{err}"
+    );
+    assert!(
+        !stdout(&o).contains("回收："),
+        "no tally from a refused file"
+    );
 
     // More rows than copies printed (the eleventh repeats the tenth).
     let mut many = String::from("编号,评价\n");
@@ -329,7 +358,10 @@ fn returned_questionnaires_are_counted_by_serial_and_wrong_serials_are_located()
     let o = record_counting_back(&dir, &many);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1));
-    assert!(err.contains("收回 11 行，多于 满意度问卷.yaml 印制的 10 张"), "{err}");
+    assert!(
+        err.contains("收回 11 行，多于 满意度问卷.yaml 印制的 10 张"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -350,7 +382,11 @@ fn returned_ballot_sheets_rate_every_member_of_the_record() {
         "民主测评票: {表单: 民主测评票.yaml, 文件: 测评票回收.csv}\n满意度测评:\n",
     );
     record = record.replace("文件: 阶段记录-2-满意度测评.csv", "文件: 满意度测评.csv");
-    std::fs::copy(root().join("fixtures/阶段记录-2-满意度测评.csv"), dir.join("满意度测评.csv")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/阶段记录-2-满意度测评.csv"),
+        dir.join("满意度测评.csv"),
+    )
+    .unwrap();
     std::fs::write(dir.join("阶段记录-2.yaml"), &record).unwrap();
     // Sheets listing every serving member, read from the record itself.
     std::fs::write(
@@ -359,16 +395,34 @@ fn returned_ballot_sheets_rate_every_member_of_the_record() {
     )
     .unwrap();
     let out = dir.join("printed");
-    let o = wenshu(&["render", "--format", "pdf", dir.join("民主测评票.yaml").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "pdf",
+        dir.join("民主测评票.yaml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = pdf_text(&ext(&files_in(&out), "pdf").remove(0), None);
-    assert!(text.contains("苏晓东") && !text.contains("王德明"), "retired members take no rating");
+    assert!(
+        text.contains("苏晓东") && !text.contains("王德明"),
+        "retired members take no rating"
+    );
     // Two sheets come back: 苏晓东 不满意 on both, everyone else 满意;
     // the first voter left 林晓雯 blank.
     let members: Vec<String> = record
         .lines()
         .filter(|l| l.contains("党性分析: ") && !l.contains("离退休: 是"))
-        .map(|l| l.split("姓名: ").nth(1).unwrap().split(',').next().unwrap().to_string())
+        .map(|l| {
+            l.split("姓名: ")
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(members.len(), 78);
     let mut csv = format!("编号,{}\n", members.join(","));
@@ -386,7 +440,11 @@ fn returned_ballot_sheets_rate_every_member_of_the_record() {
     std::fs::write(dir.join("测评票回收.csv"), csv).unwrap();
     let o = wenshu(&["check", dir.join("阶段记录-2.yaml").to_str().unwrap()]);
     let said = stdout(&o);
-    assert!(said.contains("回收：民主测评票.yaml 印制 3 张，收回 2 张，未收回 1 张：CP-0002"), "{said}\n{}", stderr(&o));
+    assert!(
+        said.contains("回收：民主测评票.yaml 印制 3 张，收回 2 张，未收回 1 张：CP-0002"),
+        "{said}\n{}",
+        stderr(&o)
+    );
     assert!(said.contains("苏晓东（满意0/2票，0.0%"), "{said}");
     // 林晓雯 was rated on one sheet only; nobody else is under 60 %.
     assert!(!said.contains("林晓雯（满意"), "{said}");

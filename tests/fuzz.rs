@@ -330,7 +330,8 @@ fn run_case(
     let result = match input::decode(name, bytes) {
         Ok(text) => {
             let src = input::Source::new(name, text);
-            let result = pipeline::render_source(engine, &src, Some(fonts), &pipeline::District::default());
+            let result =
+                pipeline::render_source(engine, &src, Some(fonts), &pipeline::District::default());
             let lines = src.text.split('\n').count();
             for d in &result.errors {
                 check_located(d, name, lines)?;

@@ -334,7 +334,10 @@ fn the_merge_target_is_checked_before_anything_is_rendered() {
         (out.join("manifest.json"), "是批量输出的清单文件"),
         (user.clone(), "不是文书写的文件"),
         (blocker.join("x.pdf"), "无法创建合并文件所在的目录"),
-        (dir.join("合订本"), "合并打印文件的名字应以 .pdf 结尾，如 合订本.pdf"),
+        (
+            dir.join("合订本"),
+            "合并打印文件的名字应以 .pdf 结尾，如 合订本.pdf",
+        ),
     ];
     for (target, why) in cases {
         let r = run(

@@ -63,7 +63,10 @@ fn every_bad_and_refused_fixture_has_its_own_test() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml") {
                 let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-                assert!(list.contains(&stem.as_str()), "{dir}/{stem}.yaml has no test case");
+                assert!(
+                    list.contains(&stem.as_str()),
+                    "{dir}/{stem}.yaml has no test case"
+                );
             }
         }
     }
@@ -74,13 +77,28 @@ fn every_bad_and_refused_fixture_has_its_own_test() {
 fn bad_case(stem: &str) {
     let rel = format!("fixtures/bad/{stem}.yaml");
     let out = scratch("bad");
-    let o = wenshu(&["render", "--format", "docx", &rel, "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "docx",
+        &rel,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{rel}: exit code");
     expect_messages(&root().join(&rel), &stderr(&o));
-    assert!(files_in(&out).is_empty(), "{rel}: wrote {:?}", files_in(&out));
+    assert!(
+        files_in(&out).is_empty(),
+        "{rel}: wrote {:?}",
+        files_in(&out)
+    );
     let c = wenshu(&["check", &rel]);
     assert_eq!(c.status.code(), Some(1), "{rel}: check exit code");
-    assert_eq!(stderr(&c), stderr(&o), "{rel}: check and render say different things");
+    assert_eq!(
+        stderr(&c),
+        stderr(&o),
+        "{rel}: check and render say different things"
+    );
 }
 
 #[test]
@@ -108,11 +126,17 @@ fn all_errors_of_a_file_are_reported_at_once() {
 fn a_record_with_a_letterhead_but_no_signer_is_refused() {
     let dir = scratch("record-signer");
     let record = std::fs::read_to_string(root().join("fixtures/阶段记录-1.yaml")).unwrap();
-    let letterhead = "\n版头:\n  发文机关: 中共江滨区财政局机关委员会\n  发文字号: 区财党〔2026〕4号\n";
+    let letterhead =
+        "\n版头:\n  发文机关: 中共江滨区财政局机关委员会\n  发文字号: 区财党〔2026〕4号\n";
     let unsigned = dir.join("unsigned.yaml");
     std::fs::write(&unsigned, format!("{record}{letterhead}")).unwrap();
     let out = dir.join("out");
-    let o = wenshu(&["render", unsigned.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        unsigned.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     let line = record.lines().count() + 2;
@@ -122,7 +146,12 @@ fn a_record_with_a_letterhead_but_no_signer_is_refused() {
     assert!(!out.exists() || files_in(&out).is_empty());
     let signed = dir.join("signed.yaml");
     std::fs::write(&signed, format!("{record}{letterhead}  签发人: 杨振华\n")).unwrap();
-    let o = wenshu(&["render", signed.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        signed.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -458,8 +487,16 @@ fn refused_case(stem: &str) {
     assert_eq!(docx_in(&out).len(), 1, "{rel}: wrote {written:?}");
 
     let c = wenshu(&["check", &rel]);
-    assert_eq!(c.status.code(), Some(3), "{rel}: check exit code (rules unmet)");
-    assert_eq!(stderr(&c), said, "{rel}: check and render say different things");
+    assert_eq!(
+        c.status.code(),
+        Some(3),
+        "{rel}: check exit code (rules unmet)"
+    );
+    assert_eq!(
+        stderr(&c),
+        said,
+        "{rel}: check and render say different things"
+    );
     let table = stdout(&c);
     let unmet: Vec<&str> = said
         .lines()
@@ -535,9 +572,7 @@ fn a_record_that_meets_every_rule_yields_its_summary_and_transfer_request() {
     }
     assert!(table.contains("重写：按 wenshu 的理解，满意度不高：“满意”票不足60%"));
     assert!(table.contains("本区规定（默认；区委先教办可用 --district 文件"));
-    assert!(table.contains(
-        "：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于1天"
-    ));
+    assert!(table.contains("：例外和转段同意须由区委先教办、督导组批准；方案公示期不少于1天"));
     let c = wenshu(&["check", "fixtures/阶段记录-1.yaml"]);
     assert!(stdout(&c).contains("集中培训：按 wenshu 的理解，一天须有不少于6学时的集中培训"));
     assert!(table.contains("评定为不合格、须作组织处理：无"));
@@ -601,7 +636,12 @@ fn removing_an_exception_refuses_the_transfer_and_there_is_no_switch_to_force_it
 #[test]
 fn a_roster_given_to_render_points_to_batch_and_an_empty_batch_is_an_error() {
     let dir = scratch("empty-batch");
-    let o = wenshu(&["render", "fixtures/batch/花名册-整改方案.yaml", "-o", dir.join("out").to_str().unwrap()]);
+    let o = wenshu(&[
+        "render",
+        "fixtures/batch/花名册-整改方案.yaml",
+        "-o",
+        dir.join("out").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wenshu batch"), "{}", stderr(&o));
     let o = wenshu(&[
@@ -658,7 +698,8 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
     let o = wenshu_in_district(&file, &["check", "fixtures/阶段记录-3.yaml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("fixtures/阶段记录-3.yaml:111:") && stderr(&o).contains("公示期不少于5天"),
+        stderr(&o).contains("fixtures/阶段记录-3.yaml:111:")
+            && stderr(&o).contains("公示期不少于5天"),
         "{}",
         stderr(&o)
     );
@@ -670,7 +711,10 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
         "{}",
         stdout(&o)
     );
-    let json = wenshu_in_district(&file, &["check", "--format", "json", "fixtures/阶段记录-3.yaml"]);
+    let json = wenshu_in_district(
+        &file,
+        &["check", "--format", "json", "fixtures/阶段记录-3.yaml"],
+    );
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let district = &v["files"][0]["rules"][0]["district"];
     assert_eq!(district["publicity_days"], 4, "{v}");
@@ -678,12 +722,32 @@ fn the_districts_settings_come_from_its_own_file_not_from_the_units_record() {
 
     // A broken district file: nothing is checked, the error stands in it.
     std::fs::write(&file, "公示天数: 0\n").unwrap();
-    let o = wenshu(&["render", "--district", &file_arg, "-o", &dir.display().to_string(), "fixtures/阶段记录-3.yaml"]);
+    let o = wenshu(&[
+        "render",
+        "--district",
+        &file_arg,
+        "-o",
+        &dir.display().to_string(),
+        "fixtures/阶段记录-3.yaml",
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{file_arg}:1:")) && stderr(&o).contains("公示期至少1天"), "{}", stderr(&o));
-    assert!(!dir.join("总结-中共江滨区财政局机关委员会-第3阶段.docx").exists());
+    assert!(
+        stderr(&o).contains(&format!("{file_arg}:1:")) && stderr(&o).contains("公示期至少1天"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir
+        .join("总结-中共江滨区财政局机关委员会-第3阶段.docx")
+        .exists());
     let missing = dir.join("无此文件.yaml").display().to_string();
-    let o = wenshu(&["batch", "--district", &missing, "-o", &dir.display().to_string(), "fixtures/阶段记录-3.yaml"]);
+    let o = wenshu(&[
+        "batch",
+        "--district",
+        &missing,
+        "-o",
+        &dir.display().to_string(),
+        "fixtures/阶段记录-3.yaml",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("无法读取文件"), "{}", stderr(&o));
 }
@@ -702,13 +766,28 @@ fn a_units_analysis_looks_for_causes_in_its_leadership_not_in_a_persons_outlook(
     let o = wenshu(&["check", &file.display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("单位.yaml:20:3") && e.contains("不是个人的人生观（L45、L48）"), "{e}");
+    assert!(
+        e.contains("单位.yaml:20:3") && e.contains("不是个人的人生观（L45、L48）"),
+        "{e}"
+    );
     assert!(e.contains("缺少必填字段「思想建设」"), "{e}");
     assert!(!e.contains("未知字段"), "{e}");
-    let o = wenshu(&["render", "--format", "docx", "-o", &dir.display().to_string(), "fixtures/党性分析材料-单位.yaml"]);
+    let o = wenshu(&[
+        "render",
+        "--format",
+        "docx",
+        "-o",
+        &dir.display().to_string(),
+        "fixtures/党性分析材料-单位.yaml",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = docx_text(&dir.join("党性分析材料-江滨区财政局机关党委.docx"));
-    for part in ["思想建设方面", "组织建设方面", "作风建设方面", "制度执行方面"] {
+    for part in [
+        "思想建设方面",
+        "组织建设方面",
+        "作风建设方面",
+        "制度执行方面",
+    ] {
         assert!(text.contains(part), "{part} in {text}");
     }
     for view in ["世界观", "人生观", "价值观"] {
@@ -723,7 +802,11 @@ fn a_units_analysis_looks_for_causes_in_its_leadership_not_in_a_persons_outlook(
 #[test]
 fn a_phase_starts_no_earlier_than_the_previous_phases_record_it_names() {
     let dir = scratch("previous-record");
-    for f in ["阶段记录-2.yaml", "阶段记录-2-满意度测评.csv", "阶段记录-1.yaml"] {
+    for f in [
+        "阶段记录-2.yaml",
+        "阶段记录-2-满意度测评.csv",
+        "阶段记录-1.yaml",
+    ] {
         std::fs::copy(root().join("fixtures").join(f), dir.join(f)).unwrap();
     }
     let phase3 = std::fs::read_to_string(root().join("fixtures/阶段记录-3.yaml")).unwrap();
@@ -735,10 +818,22 @@ fn a_phase_starts_no_earlier_than_the_previous_phases_record_it_names() {
     // With the consent, it makes the start; the table says so.
     let o = wenshu(&["check", "fixtures/阶段记录-3.yaml"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("2026年4月9日至2026年5月15日；开始日期取自转段同意的日期"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("2026年4月9日至2026年5月15日；开始日期取自转段同意的日期"),
+        "{}",
+        stdout(&o)
+    );
     // Without it, the phase-2 record's date (2026-04-08) is the start.
-    let unconsented = phase3.replacen("转段同意: {机关: 区委先教办第三督导组, 日期: 2026-04-09}\n", "", 1);
-    let inside = unconsented.replacen("公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-08, 通过日期: 2026-04-17", 1);
+    let unconsented = phase3.replacen(
+        "转段同意: {机关: 区委先教办第三督导组, 日期: 2026-04-09}\n",
+        "",
+        1,
+    );
+    let inside = unconsented.replacen(
+        "公示日期: 2026-04-13, 通过日期: 2026-04-17",
+        "公示日期: 2026-04-08, 通过日期: 2026-04-17",
+        1,
+    );
     let o = check("就在其内.yaml", &inside);
     assert!(
         stdout(&o).contains("2026年4月8日至2026年5月15日；开始日期取自上阶段记录")
@@ -746,12 +841,17 @@ fn a_phase_starts_no_earlier_than_the_previous_phases_record_it_names() {
         "{}",
         stdout(&o)
     );
-    let before = unconsented.replacen("公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-07, 通过日期: 2026-04-17", 1);
+    let before = unconsented.replacen(
+        "公示日期: 2026-04-13, 通过日期: 2026-04-17",
+        "公示日期: 2026-04-07, 通过日期: 2026-04-17",
+        1,
+    );
     let o = check("早于.yaml", &before);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("错误[date-order]：公示日期（2026年4月7日）早于本阶段的开始日期（2026年4月8日）")
-            && stderr(&o).contains("早于.yaml:110:"),
+        stderr(&o).contains(
+            "错误[date-order]：公示日期（2026年4月7日）早于本阶段的开始日期（2026年4月8日）"
+        ) && stderr(&o).contains("早于.yaml:110:"),
         "{}",
         stderr(&o)
     );
@@ -765,18 +865,33 @@ fn a_phase_starts_no_earlier_than_the_previous_phases_record_it_names() {
         stderr(&o)
     );
     // A record of another phase.
-    let wrong = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 阶段记录-1.yaml", 1);
+    let wrong = phase3.replacen(
+        "上阶段记录: 阶段记录-2.yaml",
+        "上阶段记录: 阶段记录-1.yaml",
+        1,
+    );
     let o = check("错阶段.yaml", &wrong);
     assert!(
-        stderr(&o).contains("错阶段.yaml:8:") && stderr(&o).contains("是学习动员阶段的记录；本记录是整改提高阶段，上阶段记录应为分析评议阶段的"),
+        stderr(&o).contains("错阶段.yaml:8:")
+            && stderr(&o).contains(
+                "是学习动员阶段的记录；本记录是整改提高阶段，上阶段记录应为分析评议阶段的"
+            ),
         "{}",
         stderr(&o)
     );
-    let missing = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 无此记录.yaml", 1);
+    let missing = phase3.replacen(
+        "上阶段记录: 阶段记录-2.yaml",
+        "上阶段记录: 无此记录.yaml",
+        1,
+    );
     let o = check("缺记录.yaml", &missing);
     assert!(stderr(&o).contains("无法读取上阶段记录"), "{}", stderr(&o));
     // A record naming itself is read once, never in a loop.
     let itself = phase3.replacen("上阶段记录: 阶段记录-2.yaml", "上阶段记录: 自指.yaml", 1);
     let o = check("自指.yaml", &itself);
-    assert!(stderr(&o).contains("是整改提高阶段的记录；本记录是整改提高阶段"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("是整改提高阶段的记录；本记录是整改提高阶段"),
+        "{}",
+        stderr(&o)
+    );
 }

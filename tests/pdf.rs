@@ -86,7 +86,12 @@ fn signature_block_and_imprint_measure_right_in_every_fixture() {
             "-o",
             out.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(3), "{rel}: rules unmet: {}", stderr(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{rel}: rules unmet: {}",
+            stderr(&o)
+        );
     }
     let files = pdfs(&files_in(&out));
     let mut args = vec![root()
@@ -122,23 +127,48 @@ fn titles_tables_and_pages_measure_right_in_every_fixture() {
     let (out, _) = render_fixtures_as("pdf-titles", "pdf");
     for f in refused_fixtures() {
         let rel = f.strip_prefix(root()).unwrap().display().to_string();
-        let o = wenshu(&["render", &rel, "--format", "pdf", "-o", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(3), "{rel}: rules unmet: {}", stderr(&o));
+        let o = wenshu(&[
+            "render",
+            &rel,
+            "--format",
+            "pdf",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{rel}: rules unmet: {}",
+            stderr(&o)
+        );
     }
     let files = pdfs(&files_in(&out));
     let mut args = vec![
-        root().join("tests/support/check_titles_tables.py").display().to_string(),
-        root().join("src/typeset/title_words.txt").display().to_string(),
+        root()
+            .join("tests/support/check_titles_tables.py")
+            .display()
+            .to_string(),
+        root()
+            .join("src/typeset/title_words.txt")
+            .display()
+            .to_string(),
     ];
     args.extend(files.iter().map(|f| f.display().to_string()));
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let report = run_tool("python3", &argv);
-    let measured: Vec<serde_json::Value> =
-        report.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let measured: Vec<serde_json::Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(measured.len(), files.len());
     // The checks ran on papers that have what they check: titles that wrap
     // (the 劳动保障监察大队's in three lines), short cells, full pages.
-    let sum = |key: &str| measured.iter().map(|v| v[key].as_u64().unwrap()).sum::<u64>();
+    let sum = |key: &str| {
+        measured
+            .iter()
+            .map(|v| v[key].as_u64().unwrap())
+            .sum::<u64>()
+    };
     assert!(sum("wrapped_titles") >= 15, "{report}");
     assert!(sum("short_cells") >= 500, "{report}");
     assert!(sum("full_pages") >= 25, "{report}");
@@ -213,17 +243,32 @@ fn only_rows_taller_than_a_third_of_a_page_may_split_in_the_docx() {
     let lo = out.join("lo");
     libreoffice_to_pdf(&docx, &lo);
     for pdf_dir in [out.clone(), lo] {
-        let mut args = vec![root().join("tests/support/check_table_rows.py").display().to_string()];
+        let mut args = vec![root()
+            .join("tests/support/check_table_rows.py")
+            .display()
+            .to_string()];
         for f in &docx {
             args.push(f.display().to_string());
             let name = f.with_extension("pdf");
-            args.push(pdf_dir.join(name.file_name().unwrap()).display().to_string());
+            args.push(
+                pdf_dir
+                    .join(name.file_name().unwrap())
+                    .display()
+                    .to_string(),
+            );
         }
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let report = run_tool("python3", &argv);
-        let measured: Vec<serde_json::Value> =
-            report.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-        let sum = |key: &str| measured.iter().map(|v| v[key].as_u64().unwrap()).sum::<u64>();
+        let measured: Vec<serde_json::Value> = report
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let sum = |key: &str| {
+            measured
+                .iter()
+                .map(|v| v[key].as_u64().unwrap())
+                .sum::<u64>()
+        };
         // Both kinds of row are there: tall ones, split ones, whole ones.
         assert!(sum("tall") >= 20, "{pdf_dir:?}: {report}");
         assert!(sum("split") >= 8, "{pdf_dir:?}: {report}");

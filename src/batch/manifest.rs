@@ -236,7 +236,9 @@ fn csv_lines(e: &Entry) -> String {
         .iter()
         .map(|o| {
             let bytes = o.bytes.to_string();
-            csv_line(&[&e.input, &row, &e.status, &o.path, &bytes, &o.sha256, &errors])
+            csv_line(&[
+                &e.input, &row, &e.status, &o.path, &bytes, &o.sha256, &errors,
+            ])
         })
         .collect()
 }

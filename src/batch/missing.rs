@@ -119,7 +119,9 @@ mod tests {
     fn the_page_lists_every_item_in_a_table() {
         let missing: Vec<Missing> = (1..=3).map(item).collect();
         let doc = page(&missing);
-        let Block::Table(t) = &doc.blocks[2] else { panic!("{doc:?}") };
+        let Block::Table(t) = &doc.blocks[2] else {
+            panic!("{doc:?}")
+        };
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[0][2], vec!["—".to_string()]);
         assert_eq!(t.rows[1][2], vec!["党员2".to_string()]);

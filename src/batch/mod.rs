@@ -297,7 +297,8 @@ impl<'a> Batch<'a> {
         check_manifest_files(&out, opts.render)?;
         let (units, naming, shards) = match opts.shard {
             Some(shard) => {
-                let (units, planned, positions) = shard_units(units, shard, names, &opts.district, &pool);
+                let (units, planned, positions) =
+                    shard_units(units, shard, names, &opts.district, &pool);
                 (units, Naming::Planned(planned), Some(positions))
             }
             None => (units, Naming::AsMade(names), None),
@@ -480,7 +481,8 @@ impl<'a> Batch<'a> {
             Unit::File(p) => pipeline::render_file(self.engine, p, check_fonts, &opts.district),
             Unit::Row(r, i) => {
                 let docs = [r.row_doc(*i)];
-                let mut result = pipeline::render_docs(self.engine, &r.spec, &docs, check_fonts, &opts.district);
+                let mut result =
+                    pipeline::render_docs(self.engine, &r.spec, &docs, check_fonts, &opts.district);
                 result.errors = r.relocate(*i, result.errors);
                 result.refusals = r.relocate(*i, result.refusals);
                 result
@@ -706,7 +708,6 @@ impl<'a> Batch<'a> {
         }
         t.skipped += usize::from(reused);
         self.journal.push(&entry).map_err(manifest_error)
-
     }
 
     /// The filled templates' PDFs, from one LibreOffice run; a paper whose
@@ -767,7 +768,8 @@ impl<'a> Batch<'a> {
                 .map(|u| {
                     let prev = previous.get(&u.key())?;
                     (prev.status == "成功"
-                        && input_digest(u, &prev.reads).as_deref() == Some(prev.input_sha256.as_str())
+                        && input_digest(u, &prev.reads).as_deref()
+                            == Some(prev.input_sha256.as_str())
                         && !prev.outputs.is_empty()
                         && prev.outputs.iter().all(|o| out.holds(&o.path, &o.sha256)))
                     .then(|| prev.clone())
@@ -972,7 +974,9 @@ fn input_digest(unit: &Unit, reads: &[String]) -> Option<String> {
     let now: Vec<(String, Option<String>)> = reads
         .iter()
         .map(|p| {
-            let sha256 = input::read_capped(Path::new(p)).ok().map(|b| sha256_hex(&b));
+            let sha256 = input::read_capped(Path::new(p))
+                .ok()
+                .map(|b| sha256_hex(&b));
             (p.clone(), sha256)
         })
         .collect();

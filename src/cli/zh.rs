@@ -22,7 +22,11 @@ const MAIN_HELP: &str = "\
 
 /// A subcommand's help; one without positional arguments has no 参数 block.
 fn sub_help(positionals: bool) -> String {
-    let args = if positionals { "参数：\n{positionals}\n\n" } else { "" };
+    let args = if positionals {
+        "参数：\n{positionals}\n\n"
+    } else {
+        ""
+    };
     format!("{{about}}\n\n用法：{{usage}}\n\n{args}选项：\n{{options}}{{after-help}}")
 }
 
@@ -40,7 +44,12 @@ pub fn localise(cmd: Command) -> Command {
     cmd.build();
     let usages: Vec<(String, String)> = cmd
         .get_subcommands_mut()
-        .map(|c| (c.get_name().to_string(), usage_text(&c.render_usage().to_string())))
+        .map(|c| {
+            (
+                c.get_name().to_string(),
+                usage_text(&c.render_usage().to_string()),
+            )
+        })
         .collect();
     let main = usage_text(&cmd.render_usage().to_string());
     let mut cmd = cmd.override_usage(main);
@@ -87,7 +96,10 @@ pub fn error_text(e: &clap::Error, cmd: &Command) -> String {
             let unknown = context(e, ContextKind::InvalidSubcommand).unwrap_or_default();
             let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
             let near = did_you_mean(&unknown, &names);
-            format!("没有命令「{unknown}」。{near}可用的命令：{}", names.join("、"))
+            format!(
+                "没有命令「{unknown}」。{near}可用的命令：{}",
+                names.join("、")
+            )
         }
         ErrorKind::UnknownArgument => {
             let a = arg();

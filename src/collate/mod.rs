@@ -107,13 +107,19 @@ mod tests {
     fn names_by_surname_strokes_then_the_next_character() {
         let names = ["林晓雯", "王华", "丁一", "张三", "王丽"];
         // 丁2 王4 王4 张7 林8; 王华 (华6) before 王丽 (丽7).
-        assert_eq!(sorted(&names, Order::Strokes), ["丁一", "王华", "王丽", "张三", "林晓雯"]);
+        assert_eq!(
+            sorted(&names, Order::Strokes),
+            ["丁一", "王华", "王丽", "张三", "林晓雯"]
+        );
     }
 
     #[test]
     fn names_by_pinyin_on_request() {
         let names = ["张三", "陈堃", "李明", "林晓雯"];
-        assert_eq!(sorted(&names, Order::Pinyin), ["陈堃", "李明", "林晓雯", "张三"]);
+        assert_eq!(
+            sorted(&names, Order::Pinyin),
+            ["陈堃", "李明", "林晓雯", "张三"]
+        );
     }
 
     #[test]

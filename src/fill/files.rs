@@ -100,7 +100,9 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
     {
         Ok(s) => s,
         Err(e) => {
-            outcome.errors.push(output::WriteError::Io(opts.out.to_path_buf(), e).diagnostic());
+            outcome
+                .errors
+                .push(output::WriteError::Io(opts.out.to_path_buf(), e).diagnostic());
             outcome.failed_files += 1;
             return outcome;
         }
@@ -152,7 +154,9 @@ pub fn run(template: &Template, template_path: &Path, opts: &Options) -> Outcome
                         match std::fs::write(&at, &bytes) {
                             Ok(()) => for_pdf.push((at, pdf)),
                             Err(e) => {
-                                outcome.errors.push(output::WriteError::Io(at, e).diagnostic());
+                                outcome
+                                    .errors
+                                    .push(output::WriteError::Io(at, e).diagnostic());
                                 outcome.failed_files += 1;
                             }
                         }

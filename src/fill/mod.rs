@@ -103,14 +103,13 @@ impl Template {
         let name = path.display().to_string();
         let whole = |m: String| vec![Diagnostic::whole_file(&name, Code::Unreadable, m)];
         // A regular file only (a FIFO named 模板.docx must not block), capped.
-        let bytes = crate::input::read_limited(path, package::MAX_TEMPLATE_BYTES).map_err(
-            |e| match e {
+        let bytes =
+            crate::input::read_limited(path, package::MAX_TEMPLATE_BYTES).map_err(|e| match e {
                 crate::input::ReadError::TooLarge(n, max) => {
                     whole(format!("模板过大（{n} 字节），超过上限 {max} 字节"))
                 }
                 e => whole(format!("无法读取模板：{e}")),
-            },
-        )?;
+            })?;
         Template::from_bytes(&name, bytes)
     }
 

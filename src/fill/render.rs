@@ -46,7 +46,10 @@ fn add_filters(env: &mut Environment<'static>) {
         if v.is_none() || v.is_undefined() {
             return Err(Error::new(ErrorKind::InvalidOperation, "日期没有填写"));
         }
-        let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        let text = v
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| v.to_string());
         crate::input::typed::Date::parse(&text)
             .map(|d| d.to_string())
             .ok_or_else(|| {
@@ -64,7 +67,10 @@ fn add_filters(env: &mut Environment<'static>) {
             ValueKind::Seq => {
                 let mut out = Vec::new();
                 for item in v.try_iter()? {
-                    let text = item.as_str().map(str::to_string).unwrap_or_else(|| item.to_string());
+                    let text = item
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| item.to_string());
                     out.extend(crate::input::typed::paragraphs_of(&text));
                 }
                 Ok(out)
@@ -73,7 +79,9 @@ fn add_filters(env: &mut Environment<'static>) {
             _ => Ok(crate::input::typed::paragraphs_of(&v.to_string())),
         }
     });
-    env.add_filter("中文数字", |n: usize| crate::document::chinese_numeral(n));
+    env.add_filter("中文数字", |n: usize| {
+        crate::document::chinese_numeral(n)
+    });
 }
 
 fn format(out: &mut Output, _state: &mut State, value: &Value) -> Result<(), Error> {

@@ -103,7 +103,11 @@ impl Date {
         if !(1..=days).contains(&day) {
             return Err(DateError::NoDay { year, month, days });
         }
-        Ok(Date { year, month: month as u8, day: day as u8 })
+        Ok(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 }
 
@@ -272,7 +276,10 @@ impl<'n> Obj<'n> {
                 // 「姓名：李明」 under a list item parses as text.
                 Value::Str(t) if t.contains('：') => {
                     let col = t.chars().position(|c| c == '：').unwrap_or(0);
-                    let pos = Pos { line: node.pos.line, col: node.pos.col + col };
+                    let pos = Pos {
+                        line: node.pos.line,
+                        col: node.pos.col + col,
+                    };
                     ctx.report(
                         Code::Syntax,
                         pos,
@@ -297,7 +304,12 @@ impl<'n> Obj<'n> {
             };
             let key = key.as_str();
             if entries.iter().any(|(seen, _, _)| *seen == key) {
-                ctx.report(Code::Inconsistent, k.pos, &join(path, key), format!("字段「{key}」重复出现"));
+                ctx.report(
+                    Code::Inconsistent,
+                    k.pos,
+                    &join(path, key),
+                    format!("字段「{key}」重复出现"),
+                );
                 continue;
             }
             entries.push((key, k, v));
@@ -339,7 +351,12 @@ impl<'n> Obj<'n> {
                 .find(|(k, _, _)| *k == key)
                 .map_or(self.pos, |(_, k, _)| k.pos);
             self.missing.push((key, ctx.errors.len()));
-            ctx.report(Code::MissingField, at, &self.field(key), format!("缺少必填字段「{key}」{why}"));
+            ctx.report(
+                Code::MissingField,
+                at,
+                &self.field(key),
+                format!("缺少必填字段「{key}」{why}"),
+            );
         }
         v
     }
@@ -670,7 +687,12 @@ pub fn line_text(ctx: &mut Ctx, node: &Node, field: &str, max: usize) -> Option<
 fn check_len(ctx: &mut Ctx, node: &Node, field: &str, s: &str, max: usize) -> Option<()> {
     let n = s.chars().count();
     if n > max {
-        ctx.report(Code::TooLong, node.pos, field, format!("过长：{n} 字，上限 {max} 字"));
+        ctx.report(
+            Code::TooLong,
+            node.pos,
+            field,
+            format!("过长：{n} 字，上限 {max} 字"),
+        );
         return None;
     }
     Some(())
@@ -758,7 +780,10 @@ mod tests {
     fn dates_in_chinese_numerals_are_read_and_normalised() {
         let d = |s: &str| Date::parse(s).map(|d| d.to_string());
         assert_eq!(d("二〇二六年三月五日").as_deref(), Some("2026年3月5日"));
-        assert_eq!(d("二零二六年十二月三十一日").as_deref(), Some("2026年12月31日"));
+        assert_eq!(
+            d("二零二六年十二月三十一日").as_deref(),
+            Some("2026年12月31日")
+        );
         assert_eq!(d("二〇二六年十月二十日").as_deref(), Some("2026年10月20日"));
         assert_eq!(d("二〇二六年二月三十日"), None);
         assert_eq!(d("二〇二六年十三月一日"), None);

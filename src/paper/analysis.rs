@@ -143,7 +143,9 @@ fn unit_causes(ctx: &mut Ctx, obj: &mut Obj) -> Option<Vec<Part>> {
         Some(Value::Map(entries)) => entries
             .iter()
             .filter_map(|(k, _)| match &k.value {
-                Value::Str(s) if BASIC_VIEWS.contains(&s.as_str()) || CADRE_VIEWS.contains(&s.as_str()) => {
+                Value::Str(s)
+                    if BASIC_VIEWS.contains(&s.as_str()) || CADRE_VIEWS.contains(&s.as_str()) =>
+                {
                     Some((k.pos, s.clone()))
                 }
                 _ => None,
@@ -163,7 +165,9 @@ fn unit_causes(ctx: &mut Ctx, obj: &mut Obj) -> Option<Vec<Part>> {
     // Say why a view does not belong here, instead of "unknown field".
     let found = ctx.errors.split_off(before);
     ctx.errors.extend(found.into_iter().filter(|d| {
-        !views.iter().any(|(pos, _)| d.pos == Some(*pos) && d.code == Code::UnknownField)
+        !views
+            .iter()
+            .any(|(pos, _)| d.pos == Some(*pos) && d.code == Code::UnknownField)
     }));
     for (pos, view) in &views {
         ctx.error(

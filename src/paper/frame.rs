@@ -7,8 +7,8 @@
 //! become is [`crate::document`]'s affair; how they look is the writers'.
 
 use super::limits;
-use crate::document::{Imprint, Letterhead, Printed};
 use crate::diag::Code;
+use crate::document::{Imprint, Letterhead, Printed};
 use crate::input::typed::{Ctx, Obj, Paragraphs};
 use crate::input::Value;
 
@@ -104,9 +104,9 @@ pub fn require_signer(ctx: &mut Ctx, obj: &mut Obj, why: &str) {
     let Value::Map(entries) = &node.value else {
         return; // `read` reports a 版头 that is not a mapping
     };
-    let signed = entries.iter().any(|(k, v)| {
-        k.value == Value::Str("签发人".into()) && !matches!(&v.value, Value::Null)
-    });
+    let signed = entries
+        .iter()
+        .any(|(k, v)| k.value == Value::Str("签发人".into()) && !matches!(&v.value, Value::Null));
     if !signed {
         ctx.report(
             Code::MissingField,

@@ -283,7 +283,12 @@ pub fn decode(ctx: &mut Ctx, obj: &mut Obj) -> Option<Decoded> {
     let signature = obj.opt_text(ctx, "落款", limits::UNIT);
     if let (Some(date), Some(a)) = (date, &approval) {
         if let Some(why) = dated_before_approval(date, a, personal) {
-            ctx.report(crate::diag::Code::DateOrder, obj.key_pos("日期"), &obj.field("日期"), why);
+            ctx.report(
+                crate::diag::Code::DateOrder,
+                obj.key_pos("日期"),
+                &obj.field("日期"),
+                why,
+            );
         }
     }
 

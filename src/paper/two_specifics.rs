@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 use super::{context, limits, Decoded, Section};
+use crate::input::typed::{Ctx, Date, Obj, Paragraphs};
 
 #[derive(Serialize)]
 struct TwoSpecifics {

@@ -167,9 +167,18 @@ mod tests {
     fn a_district_file_with_no_body_no_days_or_a_stray_key_is_refused_where_it_stands() {
         let e = read_text("例外批准机关: []\n公示天数: 0\n公示日数: 2\n").unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
-        assert!(e[0].starts_with("district.yaml:1:9: 「例外批准机关」列表不能为空"), "{e:?}");
-        assert!(e[1].starts_with("district.yaml:2:") && e[1].contains("公示期至少1天"), "{e:?}");
-        assert!(e[2].starts_with("district.yaml:3:1:") && e[2].contains("公示天数"), "{e:?}");
+        assert!(
+            e[0].starts_with("district.yaml:1:9: 「例外批准机关」列表不能为空"),
+            "{e:?}"
+        );
+        assert!(
+            e[1].starts_with("district.yaml:2:") && e[1].contains("公示期至少1天"),
+            "{e:?}"
+        );
+        assert!(
+            e[2].starts_with("district.yaml:3:1:") && e[2].contains("公示天数"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -189,7 +189,11 @@ pub struct Record {
 impl Record {
     /// Every tally of the record: the members' ratings, then the surveys.
     pub fn tallies(&self) -> Vec<&Tally> {
-        let mut out: Vec<&Tally> = self.members.iter().filter_map(|m| m.rating.as_ref()).collect();
+        let mut out: Vec<&Tally> = self
+            .members
+            .iter()
+            .filter_map(|m| m.rating.as_ref())
+            .collect();
         match &self.facts {
             Facts::Evaluation(e) => out.extend(e.survey.as_ref().map(|s| &s.tally)),
             Facts::Rectification(r) => out.extend(r.questionnaire.as_ref().map(|s| &s.tally)),
@@ -269,7 +273,6 @@ pub struct RuleTable {
     pub district: District,
 }
 
-
 /// One rule checked: the table's 规则, 要求, 实际, 结果 and 依据 columns, and
 /// the names and exception behind them.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -336,12 +339,7 @@ impl RuleTable {
 
 /// Decodes a 阶段记录 (its `文种` already read), checks its rules against
 /// the district's settings and builds its papers. `None` after recording input errors.
-pub fn decode(
-    ctx: &mut Ctx,
-    obj: &mut Obj,
-    index: usize,
-    district: &District,
-) -> Option<Outcome> {
+pub fn decode(ctx: &mut Ctx, obj: &mut Obj, index: usize, district: &District) -> Option<Outcome> {
     let errors_before = ctx.errors.len();
     let record = read::record(ctx, obj, district)?;
     if ctx.errors.len() > errors_before {

@@ -248,7 +248,8 @@ pub fn refusals(src: &Source, rec: &Record, checks: &[Check]) -> Vec<Diagnostic>
                 d.pos = Some(c.loc.pos);
                 d
             };
-            d.with_code(Code::RuleUnmet).with_severity(Severity::Refusal)
+            d.with_code(Code::RuleUnmet)
+                .with_severity(Severity::Refusal)
         })
         .collect();
     let (deadline, _) = rec.remedy_deadline();

@@ -512,7 +512,8 @@ fn approved_by_district(
             district.approvers.join("、")
         )
     };
-    ctx.report(Code::Approver, 
+    ctx.report(
+        Code::Approver,
         o.key_pos(key),
         &o.field(key),
         format!(
@@ -538,16 +539,26 @@ fn previous(
     };
     let (pos, field) = (node.pos, obj.field("上阶段记录"));
     if phase.0 == 1 {
-        ctx.error(pos, &field, "学习动员是第一阶段，没有上阶段记录；请删除此项，写「开始日期」");
+        ctx.error(
+            pos,
+            &field,
+            "学习动员是第一阶段，没有上阶段记录；请删除此项，写「开始日期」",
+        );
         return None;
     }
     let rel = fields::line_text(ctx, node, &field, limits::LINE)?;
-    let base = std::path::Path::new(&ctx.src.name).parent().unwrap_or(std::path::Path::new(""));
+    let base = std::path::Path::new(&ctx.src.name)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
     let path = base.join(&rel);
     let src = match crate::input::read_source(&path) {
         Ok(s) => s,
         Err(d) => {
-            ctx.error(pos, &field, format!("无法读取上阶段记录 {}：{}", d.file, d.message));
+            ctx.error(
+                pos,
+                &field,
+                format!("无法读取上阶段记录 {}：{}", d.file, d.message),
+            );
             return None;
         }
     };
@@ -555,7 +566,10 @@ fn previous(
         ctx.error(
             pos,
             &field,
-            format!("上阶段记录 {} 有错误（见其各处），无法据以确定本阶段的开始日期", src.name),
+            format!(
+                "上阶段记录 {} 有错误（见其各处），无法据以确定本阶段的开始日期",
+                src.name
+            ),
         );
         return None;
     };
@@ -569,7 +583,10 @@ fn previous(
             want.name()
         ))
     } else if prev.unit != unit {
-        Some(format!("{} 是「{}」的记录，不是本单位「{unit}」的", src.name, prev.unit))
+        Some(format!(
+            "{} 是「{}」的记录，不是本单位「{unit}」的",
+            src.name, prev.unit
+        ))
     } else {
         let unmet: Vec<&str> = super::rules::evaluate(&prev)
             .iter()
@@ -599,7 +616,11 @@ fn previous(
 
 /// The previous phase's record, read as `check` reads it; its errors are
 /// added to `ctx`'s, located in its own file.
-fn previous_record(ctx: &mut Ctx, src: &crate::input::Source, district: &District) -> Option<Record> {
+fn previous_record(
+    ctx: &mut Ctx,
+    src: &crate::input::Source,
+    district: &District,
+) -> Option<Record> {
     let docs = match crate::input::parse_yaml(src) {
         Ok(d) => d,
         Err(e) => {
@@ -620,12 +641,20 @@ fn previous_record(ctx: &mut Ctx, src: &crate::input::Source, district: &Distric
                 _ => None,
             };
             let rec = if kind != Some(super::KIND) && implied.is_none() {
-                inner.error(o.key_pos("文种"), "文种", "上阶段记录应为阶段记录（文种: 阶段记录）");
+                inner.error(
+                    o.key_pos("文种"),
+                    "文种",
+                    "上阶段记录应为阶段记录（文种: 阶段记录）",
+                );
                 o.accept_rest();
                 None
             } else {
                 if let (Some(n), Some(k)) = (implied, kind) {
-                    let by = if k.ends_with('1') { "阶段记录-1" } else { "阶段记录-2" };
+                    let by = if k.ends_with('1') {
+                        "阶段记录-1"
+                    } else {
+                        "阶段记录-2"
+                    };
                     o.imply("阶段", n, by);
                 }
                 record_at(&mut inner, &mut o, district, false)
@@ -1166,7 +1195,13 @@ fn survey(
         // The copies handed out: as stated, else the respondents' sum.
         let handed_out = match (handed_out, &respondents) {
             (Some(h), _) => Some((h, "发放")),
-            (None, Some(r)) => Some((At { value: r.value.total(), pos: r.pos }, "对象")),
+            (None, Some(r)) => Some((
+                At {
+                    value: r.value.total(),
+                    pos: r.pos,
+                },
+                "对象",
+            )),
             (None, None) => None,
         };
         if let Some((h, key)) = &handed_out {
@@ -1199,25 +1234,33 @@ fn respondents(ctx: &mut Ctx, o: &mut Obj, members: u32) -> Option<Option<At<Res
         return Some(None);
     }
     let pos = o.key_pos("对象");
-    o.object(ctx, "对象", "（发给党员和群众代表的份数）", |c, r| {
-        let count = |c: &mut Ctx, r: &mut Obj, key: &'static str| {
-            let node = r.require(c, key, "（份数）")?;
-            tally::count(c, node, &r.field(key)).map(|n| (n, node.pos))
-        };
-        let m = count(c, r, "党员");
-        let p = count(c, r, "群众代表");
-        let ((m, m_pos), (p, _)) = (m?, p?);
-        if m > members {
-            c.report(
-                Code::Inconsistent,
-                m_pos,
-                &r.field("党员"),
-                format!("发给党员 {m} 份，多于党员名单中的 {members} 人"),
-            );
-            return None;
-        }
-        Some(Respondents { members: m, public: p })
-    })
+    o.object(
+        ctx,
+        "对象",
+        "（发给党员和群众代表的份数）",
+        |c, r| {
+            let count = |c: &mut Ctx, r: &mut Obj, key: &'static str| {
+                let node = r.require(c, key, "（份数）")?;
+                tally::count(c, node, &r.field(key)).map(|n| (n, node.pos))
+            };
+            let m = count(c, r, "党员");
+            let p = count(c, r, "群众代表");
+            let ((m, m_pos), (p, _)) = (m?, p?);
+            if m > members {
+                c.report(
+                    Code::Inconsistent,
+                    m_pos,
+                    &r.field("党员"),
+                    format!("发给党员 {m} 份，多于党员名单中的 {members} 人"),
+                );
+                return None;
+            }
+            Some(Respondents {
+                members: m,
+                public: p,
+            })
+        },
+    )
     .map(|value| Some(At { value, pos }))
 }
 
@@ -1404,18 +1447,18 @@ fn rectification(
             w.check(c, o, key, d);
         }
         publicised_first(c, o, publicised, "批准日期", approved, days);
-        match (published, approved) {
-            (Some(p), Some(a)) if p < a => c.report(Code::DateOrder, 
-                o.key_pos("向社会公开日期"),
-                &o.field("向社会公开日期"),
-                format!("向社会公开日期（{p}）早于批准日期（{a}）：整改意见经上级党组织同意后才向社会公布（L61）"),
-            ),
-            (Some(p), None) => c.report(Code::DateOrder, 
-                o.key_pos("向社会公开日期"),
-                &o.field("向社会公开日期"),
-                format!("{p}向社会公开，但没有写批准日期：整改意见经上级党组织同意后才向社会公布（L61）"),
-            ),
-            _ => {}
+        let why = match (published, approved) {
+            (Some(p), Some(a)) if p < a => Some(format!(
+                "向社会公开日期（{p}）早于批准日期（{a}）：整改意见经上级党组织同意后才向社会公布（L61）"
+            )),
+            (Some(p), None) => Some(format!(
+                "{p}向社会公开，但没有写批准日期：整改意见经上级党组织同意后才向社会公布（L61）"
+            )),
+            _ => None,
+        };
+        if let Some(why) = why {
+            let key = "向社会公开日期";
+            c.report(Code::DateOrder, o.key_pos(key), &o.field(key), why);
         }
         Some(UnitPlan {
             publicity: Publicity {
@@ -1517,7 +1560,8 @@ fn exceptions(
         let approved = o.date(c, "批准日期");
         let mut ok = true;
         if let Some(r) = rule.map(super::rules::named).filter(|r| r.compulsory) {
-            c.report(Code::Exception, 
+            c.report(
+                Code::Exception,
                 o.key_pos("规则"),
                 &o.field("规则"),
                 format!(
@@ -1554,7 +1598,8 @@ fn exceptions(
         })
     })?;
     for (i, e, _) in repeats(&list, |e| e.rule) {
-        ctx.report(Code::Exception, 
+        ctx.report(
+            Code::Exception,
             e.pos,
             &format!("例外[{i}].规则"),
             format!("规则「{}」的例外重复列出", e.rule),

@@ -34,7 +34,11 @@ impl Unreturned {
         let missing = if self.serials.is_empty() {
             "全部收回".to_string()
         } else {
-            format!("未收回 {} 张：{}", self.serials.len(), self.serials.join("、"))
+            format!(
+                "未收回 {} 张：{}",
+                self.serials.len(),
+                self.serials.join("、")
+            )
         };
         format!(
             "回收：{} 印制 {} 张，收回 {} 张，{missing}",
@@ -72,7 +76,11 @@ fn read(
     let printed = match forms::printed(&base.join(&rel)) {
         Ok(p) => p,
         Err(diags) => {
-            ctx.error(form_node.pos, &form_field, format!("表单文件 {rel} 有错误，无法确定印制的编号"));
+            ctx.error(
+                form_node.pos,
+                &form_field,
+                format!("表单文件 {rel} 有错误，无法确定印制的编号"),
+            );
             ctx.errors.extend(diags);
             return None;
         }
@@ -81,7 +89,11 @@ fn read(
         ctx.error(
             form_node.pos,
             &form_field,
-            format!("{rel} 是「{}」，此处应为「{}」", printed.kind, kinds.join("」或「")),
+            format!(
+                "{rel} 是「{}」，此处应为「{}」",
+                printed.kind,
+                kinds.join("」或「")
+            ),
         );
         return None;
     }
@@ -112,7 +124,12 @@ fn read(
             continue;
         };
         if let Some(line) = seen.insert(copy, row.line) {
-            csv.error(ctx, row, 0, format!("编号「{serial}」重复录入：第 {line} 行已录入这张票"));
+            csv.error(
+                ctx,
+                row,
+                0,
+                format!("编号「{serial}」重复录入：第 {line} 行已录入这张票"),
+            );
             ok = false;
             continue;
         }
@@ -122,7 +139,11 @@ fn read(
         ctx.errors.push(csv.source.error(
             crate::diag::Pos { line: 1, col: 1 },
             None,
-            format!("收回 {} 行，多于 {rel} 印制的 {} 张", csv.rows.len(), printed.copies.len()),
+            format!(
+                "收回 {} 行，多于 {rel} 印制的 {} 张",
+                csv.rows.len(),
+                printed.copies.len()
+            ),
         ));
         ok = false;
     }
@@ -142,16 +163,36 @@ fn read(
         returned: rows.len(),
         serials,
     };
-    Some(Returned { printed, csv, rows, unreturned })
+    Some(Returned {
+        printed,
+        csv,
+        rows,
+        unreturned,
+    })
 }
 
 /// A questionnaire's tally (满意度问卷 for 满意度测评, 问卷测评表 for
 /// 问卷测评): the counted answer of each returned copy, column 评价.
-pub fn survey(ctx: &mut Ctx, node: &Node, field: &str, grades: &'static [&'static str]) -> Option<Tally> {
-    let kinds: &[&str] = if grades == forms::PHASE_SURVEY { &["满意度问卷"] } else { &["问卷测评表"] };
-    let r = read(ctx, node, field, kinds, |_| vec!["编号".into(), "评价".into()])?;
+pub fn survey(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    grades: &'static [&'static str],
+) -> Option<Tally> {
+    let kinds: &[&str] = if grades == forms::PHASE_SURVEY {
+        &["满意度问卷"]
+    } else {
+        &["问卷测评表"]
+    };
+    let r = read(ctx, node, field, kinds, |_| {
+        vec!["编号".into(), "评价".into()]
+    })?;
     if r.printed.grades != grades {
-        ctx.error(node.pos, field, format!("{} 计的等次与此项不同", r.unreturned.form));
+        ctx.error(
+            node.pos,
+            field,
+            format!("{} 计的等次与此项不同", r.unreturned.form),
+        );
         return None;
     }
     let mut counts = vec![0; grades.len()];
@@ -180,7 +221,12 @@ pub fn survey(ctx: &mut Ctx, node: &Node, field: &str, grades: &'static [&'stati
 /// ballot; `None` after located errors.
 pub type MemberCounts = Vec<Option<(Vec<u32>, usize)>>;
 
-pub fn ballots(ctx: &mut Ctx, node: &Node, field: &str, members: &[Member]) -> Option<(MemberCounts, Loc, Unreturned)> {
+pub fn ballots(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    members: &[Member],
+) -> Option<(MemberCounts, Loc, Unreturned)> {
     let r = read(ctx, node, field, &["民主测评票"], |p| {
         let mut cols = vec!["编号".to_string()];
         if p.sheet.is_empty() {
@@ -199,7 +245,13 @@ pub fn ballots(ctx: &mut Ctx, node: &Node, field: &str, members: &[Member]) -> O
         let row = &r.csv.rows[row];
         let rated: Vec<(usize, &str)> = match &r.printed.copies[copy].member {
             Some(name) => vec![(1, name.as_str())],
-            None => r.printed.sheet.iter().enumerate().map(|(k, n)| (k + 1, n.as_str())).collect(),
+            None => r
+                .printed
+                .sheet
+                .iter()
+                .enumerate()
+                .map(|(k, n)| (k + 1, n.as_str()))
+                .collect(),
         };
         for (col, name) in rated {
             if r.printed.member_blank_ok() && row.cells[col].0.trim().is_empty() {
@@ -223,7 +275,10 @@ pub fn ballots(ctx: &mut Ctx, node: &Node, field: &str, members: &[Member]) -> O
         ctx.error(
             node.pos,
             field,
-            format!("测评票上的「{}」不在阶段记录的党员名单中", unknown.join("、")),
+            format!(
+                "测评票上的「{}」不在阶段记录的党员名单中",
+                unknown.join("、")
+            ),
         );
         ok = false;
     }

@@ -544,13 +544,17 @@ fn an_exception_is_approved_only_by_a_body_above_the_unit() {
     }
     // A district names its own bodies, in its own file.
     let organisation = district(&["区委组织部"], 1);
-    let rec = decode_in(&excepting(&short, "布标", "区委组织部", "2026-03-01"), &organisation);
+    let rec = decode_in(
+        &excepting(&short, "布标", "区委组织部", "2026-03-01"),
+        &organisation,
+    );
     let checks = evaluate(&rec.unwrap_or_else(|e| panic!("{e:?}")));
     assert!(checks.iter().find(|c| c.id == "布标").unwrap().passes());
-    assert!(
-        errors_in(&excepting(&short, "布标", "第三督导组", "2026-03-01"), &organisation)[0]
-            .contains("（区委组织部）之列")
-    );
+    assert!(errors_in(
+        &excepting(&short, "布标", "第三督导组", "2026-03-01"),
+        &organisation
+    )[0]
+    .contains("（区委组织部）之列"));
 }
 
 #[test]
@@ -881,14 +885,20 @@ fn a_record_cannot_set_the_districts_rules_for_itself() {
         district_error.message.contains("由区委先教办统一设定")
             && district_error.message.contains("--district")
             && district_error.message.contains("WENSHU_DISTRICT")
-            && district_error.message.contains("~/.config/wenshu/district.yaml"),
+            && district_error
+                .message
+                .contains("~/.config/wenshu/district.yaml"),
         "{}",
         district_error.message
     );
     // Its approver is judged by the district's defaults, not by its own list.
     assert!(e.iter().any(|d| d.code == crate::diag::Code::Approver));
     // Just inside: the same exception approved by a 督导组 passes.
-    assert!(rule(&excepting(&short, "布标", "第三督导组", "2026-03-01"), "布标").passes());
+    assert!(rule(
+        &excepting(&short, "布标", "第三督导组", "2026-03-01"),
+        "布标"
+    )
+    .passes());
 }
 
 #[test]
@@ -896,38 +906,78 @@ fn each_new_rule_error_has_its_own_code() {
     use crate::diag::Code;
     let short = with(PHASE1, "布标: 3", "布标: 2");
     let code = |yaml: &str| diagnostics(yaml)[0].code;
-    assert_eq!(code(&excepting(&short, "布标", "局党委", "2026-03-01")), Code::Approver);
-    assert_eq!(code(&excepting(&short, "布标", "第三督导组", "2026-03-06")), Code::DateOrder);
-    let survey = with(PHASE2, "专栏: 3", "专栏: 3\n例外: [{规则: 满意度测评, 理由: 无, 批准: 第三督导组, 批准日期: 2026-04-01}]");
-    assert_eq!(code(&survey), Code::Exception);
     assert_eq!(
-        code(&with(PHASE3, "公示日期: 2026-04-13, 通过日期: 2026-04-17", "公示日期: 2026-04-13, 通过日期: 2026-04-13")),
+        code(&excepting(&short, "布标", "局党委", "2026-03-01")),
+        Code::Approver
+    );
+    assert_eq!(
+        code(&excepting(&short, "布标", "第三督导组", "2026-03-06")),
         Code::DateOrder
     );
-    assert_eq!(code(&with(PHASE1, "开始日期: 2026-01-26", "开始日期: 2026-03-06")), Code::DateOrder);
+    let survey = with(
+        PHASE2,
+        "专栏: 3",
+        "专栏: 3\n例外: [{规则: 满意度测评, 理由: 无, 批准: 第三督导组, 批准日期: 2026-04-01}]",
+    );
+    assert_eq!(code(&survey), Code::Exception);
+    assert_eq!(
+        code(&with(
+            PHASE3,
+            "公示日期: 2026-04-13, 通过日期: 2026-04-17",
+            "公示日期: 2026-04-13, 通过日期: 2026-04-13"
+        )),
+        Code::DateOrder
+    );
+    assert_eq!(
+        code(&with(
+            PHASE1,
+            "开始日期: 2026-01-26",
+            "开始日期: 2026-03-06"
+        )),
+        Code::DateOrder
+    );
 }
 
 #[test]
 fn the_phase_survey_reaches_every_member_and_the_publics_representatives() {
     // L59: 全体党员和群众代表. One member short is refused at 对象.
-    let short = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 2, 群众代表: 98}");
+    let short = with(
+        PHASE2,
+        "对象: {党员: 3, 群众代表: 97}",
+        "对象: {党员: 2, 群众代表: 98}",
+    );
     let c = rule(&short, "满意度测评对象");
     assert!(!c.met && !c.passes(), "{c:?}");
     assert_eq!(c.actual, "党员2/3份、群众代表98份");
     assert_eq!((c.loc.pos.line, c.field.as_str()), (19, "满意度测评.对象"));
-    assert!(c.detail.as_deref().unwrap().contains("少发党员1份：全体党员都要参加"));
+    assert!(c
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("少发党员1份：全体党员都要参加"));
     let no_public = with(
-        &with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 3, 群众代表: 0}"),
+        &with(
+            PHASE2,
+            "对象: {党员: 3, 群众代表: 97}",
+            "对象: {党员: 3, 群众代表: 0}",
+        ),
         "计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}",
         "计数: {好: 2, 较好: 1}",
     );
-    assert!(rule(&no_public, "满意度测评对象").detail.unwrap().contains("没有群众代表参加"));
+    assert!(rule(&no_public, "满意度测评对象")
+        .detail
+        .unwrap()
+        .contains("没有群众代表参加"));
     // Not saying who took part is not meeting the rule.
     let unsaid = with(PHASE2, "  对象: {党员: 3, 群众代表: 97}\n", "");
     assert_eq!(rule(&unsaid, "满意度测评对象").actual, "记录未写测评对象");
     // Just inside: every member and one representative.
     let inside = with(
-        &with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 3, 群众代表: 1}"),
+        &with(
+            PHASE2,
+            "对象: {党员: 3, 群众代表: 97}",
+            "对象: {党员: 3, 群众代表: 1}",
+        ),
         "计数: {好: 50, 较好: 21, 一般化: 20, 走了过场: 9}",
         "计数: {好: 3, 较好: 1}",
     );
@@ -936,24 +986,44 @@ fn the_phase_survey_reaches_every_member_and_the_publics_representatives() {
     let excepted = format!("{short}例外: [{{规则: 满意度测评对象, 理由: 出差, 批准: 第三督导组, 批准日期: 2026-04-05}}]\n");
     assert!(errors(&excepted)[0].contains("不能按例外处理"));
     // More than the list, or not adding up to what was handed out, is an error.
-    let more = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "对象: {党员: 4, 群众代表: 97}");
+    let more = with(
+        PHASE2,
+        "对象: {党员: 3, 群众代表: 97}",
+        "对象: {党员: 4, 群众代表: 97}",
+    );
     assert!(errors(&more)[0].contains("发给党员 4 份，多于党员名单中的 3 人"));
-    let sum = with(PHASE2, "对象: {党员: 3, 群众代表: 97}", "发放: 120\n  对象: {党员: 3, 群众代表: 97}");
+    let sum = with(
+        PHASE2,
+        "对象: {党员: 3, 群众代表: 97}",
+        "发放: 120\n  对象: {党员: 3, 群众代表: 97}",
+    );
     assert!(errors(&sum)[0].contains("合计 100 份，与「发放」的 120 份不符"));
 }
 
 #[test]
 fn the_closing_questionnaire_asks_the_public() {
     // L66: 群众满意度; members are not all required there.
-    let none = with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 100, 群众代表: 0}");
+    let none = with(
+        PHASE3,
+        "对象: {党员: 2, 群众代表: 98}",
+        "对象: {党员: 100, 群众代表: 0}",
+    );
     assert!(errors(&none)[0].contains("多于党员名单"));
     let members_only = with(
-        &with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 3, 群众代表: 0}"),
+        &with(
+            PHASE3,
+            "对象: {党员: 2, 群众代表: 98}",
+            "对象: {党员: 3, 群众代表: 0}",
+        ),
         "计数: {满意: 60, 基本满意: 11, 不满意: 29}",
         "计数: {满意: 2, 基本满意: 1, 不满意: 0}",
     );
     assert!(!met(&members_only, "问卷测评对象"));
-    let public = with(PHASE3, "对象: {党员: 2, 群众代表: 98}", "对象: {党员: 0, 群众代表: 100}");
+    let public = with(
+        PHASE3,
+        "对象: {党员: 2, 群众代表: 98}",
+        "对象: {党员: 0, 群众代表: 100}",
+    );
     assert!(met(&public, "问卷测评对象"));
     assert_eq!(rule(PHASE3, "问卷测评对象").actual, "党员2份、群众代表98份");
 }

@@ -340,7 +340,10 @@ pub fn ids(phase: Phase) -> Vec<&'static str> {
 
 /// The ids of a phase's rules that an approved exception may pass.
 pub fn exceptable_ids(phase: Phase) -> Vec<&'static str> {
-    of_phase(phase).filter(|r| !r.compulsory).map(|r| r.id).collect()
+    of_phase(phase)
+        .filter(|r| !r.compulsory)
+        .map(|r| r.id)
+        .collect()
 }
 
 /// The rule named `id`.
@@ -1085,9 +1088,17 @@ fn respondents(
         return missing(rec, id, key, "未测评", redo);
     };
     let Some(r) = &s.respondents else {
-        return Check::new(id, false, "记录未写测评对象".into(), s.tally.loc.clone(), key)
-            .detail(format!("「{key}」没有写「对象」：发给党员和群众代表各多少份"))
-            .remedy(redo);
+        return Check::new(
+            id,
+            false,
+            "记录未写测评对象".into(),
+            s.tally.loc.clone(),
+            key,
+        )
+        .detail(format!(
+            "「{key}」没有写「对象」：发给党员和群众代表各多少份"
+        ))
+        .remedy(redo);
     };
     let taking_part = rec.members.iter().filter(|m| m.absent.is_none()).count() as u32;
     let absent = rec.members.len() as u32 - taking_part;
@@ -1102,7 +1113,10 @@ fn respondents(
     let mut detail = Vec::new();
     if members_short {
         let not = if absent > 0 {
-            format!("（党员名单{}人，{absent}人缺席本阶段不计）", rec.members.len())
+            format!(
+                "（党员名单{}人，{absent}人缺席本阶段不计）",
+                rec.members.len()
+            )
         } else {
             String::new()
         };
@@ -1349,7 +1363,13 @@ fn questionnaire(rec: &Record, r: &Rectification) -> Check {
 }
 
 fn questionnaire_respondents(rec: &Record, r: &Rectification) -> Check {
-    respondents(rec, "问卷测评对象", "问卷测评", r.questionnaire.as_ref(), false)
+    respondents(
+        rec,
+        "问卷测评对象",
+        "问卷测评",
+        r.questionnaire.as_ref(),
+        false,
+    )
 }
 
 fn commended(rec: &Record, r: &Rectification) -> Check {
@@ -1394,6 +1414,9 @@ mod tests {
             .filter(|r| r.compulsory)
             .map(|r| r.id)
             .collect();
-        assert_eq!(compulsory, ["满意度测评", "满意度测评对象", "问卷测评", "问卷测评对象"]);
+        assert_eq!(
+            compulsory,
+            ["满意度测评", "满意度测评对象", "问卷测评", "问卷测评对象"]
+        );
     }
 }

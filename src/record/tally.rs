@@ -16,11 +16,11 @@ use crate::input::{Node, Source, Value};
 use super::Loc;
 use crate::table::{parse_csv, read_text};
 
+/// Answers of the end-of-phase-2 survey on the phase's work.
+pub use crate::forms::PHASE_SURVEY;
 /// Grades of a member's democratic evaluation and of the closing
 /// questionnaire, as the printed forms offer them.
 pub use crate::forms::SATISFACTION;
-/// Answers of the end-of-phase-2 survey on the phase's work.
-pub use crate::forms::PHASE_SURVEY;
 
 /// Most ballots one tally may hold: far above any unit, low enough that a
 /// sum can never overflow.

@@ -113,7 +113,9 @@ pub fn header_cells(t: &Table, cols: &[u32]) -> Vec<Cell> {
         .zip(cols)
         .map(|(cell, &w)| {
             let room = (f64::from(w) - f64::from(2 * TABLE_CELL_PAD)) / em - SAFETY_EM / 2.0;
-            cell.iter().flat_map(|p| lines_between_words(p, room)).collect()
+            cell.iter()
+                .flat_map(|p| lines_between_words(p, room))
+                .collect()
         })
         .collect()
 }
@@ -181,8 +183,16 @@ fn raise_to_needs(total: f64, need: &[f64], weights: &[f64]) -> Vec<f64> {
     }
     let weight: f64 = weights.iter().sum();
     let weighted: Vec<f64> = weights.iter().map(|w| total * w / weight).collect();
-    let deficit: f64 = weighted.iter().zip(need).map(|(w, n)| (n - w).max(0.0)).sum();
-    let room: f64 = weighted.iter().zip(need).map(|(w, n)| (w - n).max(0.0)).sum();
+    let deficit: f64 = weighted
+        .iter()
+        .zip(need)
+        .map(|(w, n)| (n - w).max(0.0))
+        .sum();
+    let room: f64 = weighted
+        .iter()
+        .zip(need)
+        .map(|(w, n)| (w - n).max(0.0))
+        .sum();
     weighted
         .iter()
         .zip(need)
@@ -222,11 +232,30 @@ mod tests {
 
     #[test]
     fn short_columns_fit_their_content_and_long_ones_share_the_rest() {
-        let long = "对照党章规定的党员标准和八项基本义务逐条查找差距，形成问题清单并逐项明确整改责任人";
+        let long =
+            "对照党章规定的党员标准和八项基本义务逐条查找差距，形成问题清单并逐项明确整改责任人";
         let t = table(
             &[4, 11, 9, 13, 6, 6, 5, 6],
-            &["序号", "存在问题", "整改目标", "整改措施", "类别", "完成时限", "责任领导", "责任部门"],
-            &[&["10", long, long, long, "限期整改", "2026年12月25日", "林晓雯", "办公室"]],
+            &[
+                "序号",
+                "存在问题",
+                "整改目标",
+                "整改措施",
+                "类别",
+                "完成时限",
+                "责任领导",
+                "责任部门",
+            ],
+            &[&[
+                "10",
+                long,
+                long,
+                long,
+                "限期整改",
+                "2026年12月25日",
+                "林晓雯",
+                "办公室",
+            ]],
         );
         let cols = content_columns(&t);
         assert_eq!(cols.iter().sum::<u32>(), TEXT_WIDTH);

@@ -56,7 +56,10 @@ pub fn row_height(row: &[Cell], cols: &[u32]) -> u32 {
 fn cell_lines(cell: &Cell, width: u32) -> usize {
     let em = f64::from(TABLE_SIZE) * 10.0 * f64::from(measured::FREE_SCALE);
     let room = (f64::from(width) - f64::from(2 * TABLE_CELL_PAD)) / em;
-    cell.iter().map(|p| para_lines(p, room)).sum::<usize>().max(1)
+    cell.iter()
+        .map(|p| para_lines(p, room))
+        .sum::<usize>()
+        .max(1)
 }
 
 /// Lines of `para` in `room` ems, broken greedily before the piece that
@@ -110,9 +113,7 @@ fn ems(text: &str) -> f64 {
     let advances: f64 = text
         .chars()
         .map(|c| match c {
-            ' '..='~' => {
-                f64::from(measured::TIMES_ADVANCE_MILLI_EM[c as usize - 0x20]) / 1000.0
-            }
+            ' '..='~' => f64::from(measured::TIMES_ADVANCE_MILLI_EM[c as usize - 0x20]) / 1000.0,
             _ => 1.0,
         })
         .sum();
@@ -140,7 +141,10 @@ mod tests {
                 .expect("the Latin face covers ASCII")
                 .advance_em;
             let ours = ems(&c.to_string());
-            assert!((f64::from(face) - ours).abs() < 0.002, "{c:?}: {face} vs {ours}");
+            assert!(
+                (f64::from(face) - ours).abs() < 0.002,
+                "{c:?}: {face} vs {ours}"
+            );
         }
         assert!((ems("1.委托") - 2.75).abs() < 1e-9);
     }

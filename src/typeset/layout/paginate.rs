@@ -12,11 +12,11 @@
 //! (7.4); pages that hold only the 版记 after a blank one carry no number
 //! (7.5).
 
+use super::table::RowCells;
 use super::{
     Box_, Glyph, Layout, Page, TextRun, Typesetter, BLACK, HEIGHT, LEFT, PT_PER_MM, TOP, WIDTH,
 };
 use crate::fonts::FontRole;
-use super::table::RowCells;
 use crate::typeset::measured::{
     EM_BOX_ASCENT, LO_IMPRINT_RULES_MPT, LO_ROW_BORDER, LO_ROW_PART_MIN_LINES,
 };
@@ -130,7 +130,9 @@ fn split_row(
             set(page, &part, y, lines);
             return;
         }
-        let room = ((HEIGHT - *y - LO_ROW_BORDER + EPS) / row.line).floor().max(0.0) as usize;
+        let room = ((HEIGHT - *y - LO_ROW_BORDER + EPS) / row.line)
+            .floor()
+            .max(0.0) as usize;
         let page_top = header.map_or(0.0, |h| h.height);
         if room >= LO_ROW_PART_MIN_LINES || *y <= page_top + EPS {
             let part = row.part(&mut from, room.max(1), false);
@@ -158,9 +160,9 @@ fn set(page: &mut Page, b: &Box_, y: &mut f32, lines: &mut Vec<String>) {
 /// it keeps with (of a row that may split, only its first line).
 fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
     let least = |b: &Box_| {
-        b.split
-            .as_ref()
-            .map_or(b.height, |row| row.height(LO_ROW_PART_MIN_LINES).min(b.height))
+        b.split.as_ref().map_or(b.height, |row| {
+            row.height(LO_ROW_PART_MIN_LINES).min(b.height)
+        })
     };
     let mut j = i;
     let mut height = boxes[i].height;
@@ -315,7 +317,9 @@ mod tests {
             let mut header = Box_::new(36.5);
             header.keep_with_next = true;
             header.text = "序号\t措施\t".into();
-            header.rules.push(super::super::Rule::across(0.0, 2.0, BLACK));
+            header
+                .rules
+                .push(super::super::Rule::across(0.0, 2.0, BLACK));
             let h = boxes.len();
             boxes.push(header);
             let cells = row();
@@ -348,7 +352,10 @@ mod tests {
         // Kept whole, the row moves to page 2 with the header.
         let layout = paginate(build(false));
         assert_eq!(layout.pages.len(), 2);
-        assert_eq!(layout.lines[20..], ["序号\t措施\t", "1\tL0L1L2L3L4L5L6L7L8L9\t"]);
+        assert_eq!(
+            layout.lines[20..],
+            ["序号\t措施\t", "1\tL0L1L2L3L4L5L6L7L8L9\t"]
+        );
     }
 
     #[test]
@@ -377,6 +384,10 @@ mod tests {
         imprint.imprint = true;
         boxes.push(imprint);
         let layout = paginate(boxes);
-        assert!(matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01), "{:?}", layout.imprint);
+        assert!(
+            matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01),
+            "{:?}",
+            layout.imprint
+        );
     }
 }
