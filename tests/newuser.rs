@@ -573,3 +573,26 @@ fn a_misspelt_table_name_is_answered_with_the_table_beside_it() {
         "{err}"
     );
 }
+
+/// 职务 is never printed in a paper, so a member without one is accepted
+/// and the paper is written.
+#[test]
+fn a_member_without_a_post_is_accepted() {
+    let text = std::fs::read_to_string(root().join("fixtures/整改方案-个人.yaml")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("职务:"))
+        .unwrap();
+    let f = file("无职务.yaml", &text.replacen(&format!("{line}\n"), "", 1));
+    let out = scratch("no-post");
+    let o = wenshu(&[
+        "render",
+        &f,
+        "--format",
+        "docx",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(docx_in(&out).len(), 1);
+}
