@@ -259,7 +259,7 @@ fn style_name(kind: Kind) -> (String, String) {
 
 /// `<w:p><w:pPr>…</w:pPr>`: the paragraph's style, keep-with-next, page
 /// break and its own indents.
-fn paragraph_properties(out: &mut String, p: &Para) {
+fn paragraph_properties(out: &mut String, p: &Para, gap_before: bool) {
     let (id, _) = style_name(p.kind);
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"{id}\"/>");
     if p.keep_with_next {
@@ -267,6 +267,9 @@ fn paragraph_properties(out: &mut String, p: &Para) {
     }
     if p.page_break_before {
         out.push_str("<w:pageBreakBefore/>");
+    }
+    if gap_before {
+        gap_spacing(out);
     }
     match p.indent {
         Indent::Style => {}
@@ -276,10 +279,21 @@ fn paragraph_properties(out: &mut String, p: &Para) {
     out.push_str("</w:pPr>");
 }
 
+/// `<w:spacing w:before>`: the gap after a table carried by the paragraph
+/// that follows it ([`ts::carries_table_gap`]).
+fn gap_spacing(out: &mut String) {
+    let _ = write!(out, "<w:spacing w:before=\"{}\"/>", ts::TABLE_GAP);
+}
+
 /// `<w:p>`: a styled paragraph, its spans as runs in the style's size.
 fn paragraph(out: &mut String, p: &Para) {
+    paragraph_spaced(out, p, false);
+}
+
+/// [`paragraph`], carrying the gap after a table above it when `gap_before`.
+fn paragraph_spaced(out: &mut String, p: &Para, gap_before: bool) {
     let size = ts::style(p.kind).size;
-    paragraph_properties(out, p);
+    paragraph_properties(out, p, gap_before);
     for (text, face) in &p.spans {
         run(out, *face, size, text);
     }
@@ -305,13 +319,17 @@ fn blank(out: &mut String) {
     empty_paragraph(out, "Normal");
 }
 
-/// An empty grid line of the text, kept with the next paragraph or not.
-fn blank_line(out: &mut String, keep_with_next: bool) {
+/// An empty grid line of the text, kept with the next paragraph or not,
+/// carrying the gap after a table above it when `gap_before`.
+fn blank_line(out: &mut String, keep_with_next: bool, gap_before: bool) {
+    out.push_str("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/>");
     if keep_with_next {
-        out.push_str("<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:keepNext/></w:pPr></w:p>");
-    } else {
-        blank(out);
+        out.push_str("<w:keepNext/>");
     }
+    if gap_before {
+        gap_spacing(out);
+    }
+    out.push_str("</w:pPr></w:p>");
 }
 
 fn empty_paragraph(out: &mut String, style_id: &str) {
@@ -347,15 +365,26 @@ fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(out, "{XML_DECL}<w:document {W_NS}><w:body>");
     let mut codes = 0;
+    // After a table or form: its gap, not yet written.
+    let mut gap = false;
     for i in 0..doc.blocks.len() {
         for item in ts::styled(&doc.blocks, i) {
+            let before = std::mem::take(&mut gap) && gap_rides_on(&mut out, &item);
             match item {
-                Item::Blank { keep_with_next } => blank_line(&mut out, keep_with_next),
-                Item::Para(p) => paragraph(&mut out, &p),
-                Item::Table(t) => table(&mut out, t),
+                Item::Blank { keep_with_next } => {
+                    blank_line(&mut out, keep_with_next, before);
+                }
+                Item::Para(p) => paragraph_spaced(&mut out, &p, before),
+                Item::Table(t) => {
+                    table(&mut out, t);
+                    gap = true;
+                }
                 Item::Letterhead(l) => letterhead(&mut out, l),
                 Item::Imprint(i) => imprint(&mut out, i, imprint_place),
-                Item::Form(f) => form(&mut out, f),
+                Item::Form(f) => {
+                    form(&mut out, f);
+                    gap = true;
+                }
                 Item::FillLine(p, blanks) => fill_line(&mut out, &p, &blanks),
                 Item::Code(m) => {
                     codes += 1;
@@ -365,11 +394,25 @@ fn document_xml(doc: &Document, imprint_place: Option<ImprintPlace>) -> String {
             }
         }
     }
+    if gap {
+        table_gap(&mut out);
+    }
     let numbered = !matches!(imprint_place, Some(ImprintPlace::OwnPage { blank }) if blank > 0)
         || !doc.blocks.iter().any(|b| matches!(b, Block::Imprint(_)));
     section_properties(&mut out, numbered, false);
     out.push_str("</w:body></w:document>");
     out
+}
+
+/// The gap owed after a table, before `next`: true when it rides on `next`
+/// as its space before ([`ts::carries_table_gap`]); otherwise written here
+/// as a spacer paragraph of its own.
+fn gap_rides_on(out: &mut String, next: &Item) -> bool {
+    let rides = ts::carries_table_gap(next);
+    if !rides {
+        table_gap(out);
+    }
+    rides
 }
 
 /// 版头 (7.2): 份号, 密级 and 紧急程度 on the first lines, the red
@@ -516,7 +559,7 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
         ),
         Some(ImprintPlace::OwnPage { blank: 0 }) => spacer(
             out,
-            i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS,
+            i64::from(measured::LO_BODY_TWIPS - height) - LO_IMPRINT_RULES_TWIPS,
             true,
         ),
         Some(ImprintPlace::OwnPage { .. }) => {
@@ -528,7 +571,7 @@ fn imprint_space(out: &mut String, height: u32, place: Option<ImprintPlace>) {
             blank(out); // the blank page
             spacer(
                 out,
-                i64::from(ts::TEXT_HEIGHT - height) - LO_IMPRINT_RULES_TWIPS,
+                i64::from(measured::LO_BODY_TWIPS - height) - LO_IMPRINT_RULES_TWIPS,
                 true,
             );
         }
@@ -636,14 +679,14 @@ fn table(out: &mut String, t: &Table) {
         );
     }
     out.push_str("</w:tbl>");
-    // A paragraph after a table keeps Word from merging it with the next one.
-    // Off the grid (`w:snapToGrid` 0), or LibreOffice gives it a whole grid
-    // line and more (measured: 34.5 pt from the table's rule to the next
-    // text instead of 13.3 pt), and the PDF would break pages elsewhere.
-    table_gap(out);
 }
 
-/// The spacer paragraph after a ruled table, off the grid.
+/// The gap after a ruled table when no paragraph can carry it as its space
+/// before ([`gap_rides_on`]): a spacer paragraph, which also keeps Word from
+/// merging the table with a next one. Off the grid (`w:snapToGrid` 0), or
+/// LibreOffice gives it a whole grid line and more (measured: 34.5 pt from
+/// the table's rule to the next text instead of 13.3 pt), and the PDF would
+/// break pages elsewhere.
 fn table_gap(out: &mut String) {
     let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"{}\" w:lineRule=\"exact\"/></w:pPr></w:p>", ts::TABLE_GAP);
 }
@@ -697,7 +740,6 @@ fn form(out: &mut String, f: &Form) {
         form_row(out, row, &cols);
     }
     out.push_str("</w:tbl>");
-    table_gap(out);
 }
 
 /// `<w:tr>` of a form: kept whole, at least `lines` table lines tall.
@@ -744,7 +786,7 @@ fn form_row(out: &mut String, row: &crate::document::FormRow, cols: &[u32]) {
 /// runs (ideographic spaces, after any text printed in them).
 fn fill_line(out: &mut String, p: &Para, blanks: &[std::ops::Range<usize>]) {
     let size = ts::style(p.kind).size;
-    paragraph_properties(out, p);
+    paragraph_properties(out, p, false);
     for (text, face) in &p.spans {
         let chars: Vec<char> = text.chars().collect();
         let mut at = 0;
@@ -1091,8 +1133,14 @@ mod tests {
             page_break_before: true,
         };
         assert_eq!(
-            written(|o| paragraph_properties(o, &p)),
+            written(|o| paragraph_properties(o, &p, false)),
             "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/><w:keepNext/><w:pageBreakBefore/><w:ind w:rightChars=\"200\" w:right=\"629\"/></w:pPr>"
+        );
+        // The gap after a table, carried as space before, in the schema's
+        // place: after w:pageBreakBefore, before w:ind.
+        assert_eq!(
+            written(|o| paragraph_properties(o, &p, true)),
+            "<w:p><w:pPr><w:pStyle w:val=\"Signature\"/><w:keepNext/><w:pageBreakBefore/><w:spacing w:before=\"240\"/><w:ind w:rightChars=\"200\" w:right=\"629\"/></w:pPr>"
         );
         let out = written(|o| paragraph(o, &p));
         assert!(out.ends_with("江滨区财政局</w:t></w:r></w:p>"));
@@ -1101,9 +1149,14 @@ mod tests {
             "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/></w:pPr></w:p>"
         );
         assert_eq!(
-            written(|o| blank_line(o, true)),
+            written(|o| blank_line(o, true, false)),
             "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:keepNext/></w:pPr></w:p>"
         );
+        assert_eq!(
+            written(|o| blank_line(o, false, true)),
+            "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:spacing w:before=\"240\"/></w:pPr></w:p>"
+        );
+        assert_eq!(written(|o| blank_line(o, false, false)), written(blank));
     }
 
     #[test]
@@ -1192,7 +1245,7 @@ mod tests {
             out.contains(&format!("<w:tblGrid>{grid}</w:tblGrid>")),
             "{out}"
         );
-        assert!(out.ends_with("<w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>"));
+        assert!(out.ends_with("</w:tbl>"));
         // A row taller than a third of a page lacks w:cantSplit; a short one keeps it.
         let long = "对照党章规定的党员标准逐条查找差距形成问题清单".repeat(6);
         let t = Table {
@@ -1214,6 +1267,49 @@ mod tests {
         );
         assert_eq!(out.matches("<w:tr><w:tc>").count(), 1);
         assert!(out.find("<w:tr><w:tc>") < out.find("<w:tr><w:trPr><w:cantSplit/></w:trPr>"));
+    }
+
+    /// The gap after a table rides on the next paragraph as its space
+    /// before; before another table or at the end it stands as a spacer.
+    #[test]
+    fn the_gap_after_a_table_rides_on_the_next_paragraph() {
+        use crate::document::{Block, Document};
+        let t = Table {
+            widths: vec![1, 1],
+            header: vec![vec!["甲".into()], vec!["乙".into()]],
+            rows: vec![],
+        };
+        let spacer = "<w:p><w:pPr><w:pStyle w:val=\"Normal\"/><w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"exact\"/></w:pPr></w:p>";
+        let heading = Block::Heading {
+            level: 1,
+            number: "二、".into(),
+            text: "主要成效".into(),
+            lead: None,
+        };
+        let doc = Document {
+            blocks: vec![
+                Block::Table(t.clone()),
+                heading,
+                Block::Table(t.clone()),
+                Block::Table(t),
+            ],
+        };
+        let xml = document_xml(&doc, None);
+        assert!(
+            xml.contains("</w:tbl><w:p><w:pPr><w:pStyle w:val=\"Heading1\"/><w:keepNext/><w:spacing w:before=\"240\"/></w:pPr>"),
+            "{xml}"
+        );
+        assert_eq!(
+            xml.matches(&format!("</w:tbl>{spacer}<w:tbl>")).count(),
+            1,
+            "{xml}"
+        );
+        assert_eq!(
+            xml.matches(&format!("</w:tbl>{spacer}<w:sectPr")).count(),
+            1,
+            "{xml}"
+        );
+        assert_eq!(xml.matches(spacer).count(), 2);
     }
 
     #[test]

@@ -58,15 +58,13 @@ pub const LO_ROW_BORDER_MPT: u32 = 500;
 /// The same, in points.
 pub const LO_ROW_BORDER: f32 = LO_ROW_BORDER_MPT as f32 / 1000.0;
 
-/// The space LibreOffice leaves between a table's last row and the top of
-/// the next grid line, for the DOCX's off-grid 12 pt spacer paragraph
-/// (`TABLE_GAP`): measured on its rendering of our 阶段小结, three tables,
-/// the next line's text 5.0 pt lower than a plain 12 pt gap puts it. In
-/// millipoints.
-pub const LO_AFTER_TABLE_MPT: u32 = 17_000;
-
-/// The same, in points.
-pub const LO_AFTER_TABLE: f32 = LO_AFTER_TABLE_MPT as f32 / 1000.0;
+/// LibreOffice's page body under the DOCX's grid holds whole lines only:
+/// 22 × 28.95 pt = 636.9 pt, 0.9 pt short of the 225 mm text block
+/// (measured: the 版记's last rule, drawn on the body's foot, stands at
+/// 741.7 pt where the text block ends at 742.7 pt). Our layout fills a page
+/// to this height, no further, so that it breaks where LibreOffice breaks.
+/// In twips.
+pub const LO_BODY_TWIPS: u32 = super::LINES_PER_PAGE * super::LINE_PITCH;
 
 /// LibreOffice sets the 版记's table (rows of exact grid lines) taller than
 /// its rows by its rules' weight: measured on its rendering of our 转段申请
@@ -112,9 +110,9 @@ mod tests {
     fn measured_values_are_pinned() {
         assert_eq!(LO_CELL_MPT, 15_735);
         assert_eq!(LO_ROW_BORDER_MPT, 500);
-        assert_eq!(LO_AFTER_TABLE_MPT, 17_000);
         assert_eq!(LO_ROW_PART_MIN_LINES, 1);
         assert_eq!(LO_IMPRINT_RULES_MPT, 2_000);
+        assert_eq!(LO_BODY_TWIPS, 12_738);
         assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'0' - b' ')], 500);
         assert_eq!(TIMES_ADVANCE_MILLI_EM[usize::from(b'%' - b' ')], 833);
         assert_eq!(LO_CELL, 15.735);

@@ -23,12 +23,13 @@ pub mod text;
 pub use columns::content_columns;
 pub use rows::may_split;
 pub use style::{
-    blank_line_before, code_matrix, form_cell, heading_face, signature_indents, style, styled,
-    Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE, CODE_QUIET,
+    blank_line_before, carries_table_gap, code_matrix, form_cell, heading_face, signature_indents,
+    style, styled, Align, CodeMatrix, Indent, Item, Kind, Line, Para, Style, CODE_MODULE,
+    CODE_QUIET,
 };
 pub use text::{
-    balance_title, can_break_between, cell_width, grid_width, text_width, word_boundaries,
-    NO_LINE_END, NO_LINE_START,
+    balance_title, can_break, can_break_between, cell_width, grid_width, text_width,
+    word_boundaries, NO_LINE_END, NO_LINE_START, STOPS,
 };
 
 /// Twips (1/20 pt) per millimetre.

@@ -19,7 +19,7 @@
 //! text out and never writes markup.
 
 use super::columns::auto_space_ems;
-use super::{can_break_between, measured, TABLE_CELL_PAD, TABLE_LINE, TABLE_SIZE, TEXT_HEIGHT};
+use super::{can_break, measured, TABLE_CELL_PAD, TABLE_LINE, TABLE_SIZE, TEXT_HEIGHT};
 use crate::document::{Cell, Table};
 
 /// A row taller than this (twips) may break across pages: a third of the
@@ -120,9 +120,10 @@ fn ems(text: &str) -> f64 {
     advances + auto_space_ems(text)
 }
 
+/// Whether a cell's line may break between two pieces (off the grid).
 fn breakable(a: &str, b: &str) -> bool {
     match (a.chars().last(), b.chars().next()) {
-        (Some(x), Some(y)) => can_break_between(x, y),
+        (Some(x), Some(y)) => can_break(x, y, false),
         _ => true,
     }
 }

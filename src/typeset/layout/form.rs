@@ -62,7 +62,7 @@ impl Typesetter<'_> {
             }
             out.push(b);
         }
-        out.push(Box_::new(crate::typeset::measured::LO_AFTER_TABLE));
+        out.push(Box_::table_gap());
     }
 
     /// A line to fill in: the paragraph flush right, each blank underlined

@@ -25,14 +25,14 @@ pub(super) struct LineSpec {
     pub(super) last: bool,
 }
 
-/// Whether a line may break between two atoms.
-fn breakable(a: &Atom, b: &Atom) -> bool {
+/// Whether a line may break between two atoms, on the grid or off it.
+fn breakable(a: &Atom, b: &Atom, metric: Metric) -> bool {
     match (a.chars.last(), b.chars.first()) {
         (Some(&x), Some(&y)) => {
             if a.latin && b.latin {
                 return x == ' ' || x == '-' || x == '/';
             }
-            ts::can_break_between(x, y)
+            ts::can_break(x, y, metric == Metric::Grid)
         }
         _ => true,
     }
@@ -45,7 +45,7 @@ fn breakable(a: &Atom, b: &Atom) -> bool {
 /// margin: either way the line breaks after the stop, as here. Inside table
 /// cells nothing can hang, and LibreOffice pulls a character back instead;
 /// so do we.
-const SQUEEZABLE: &str = "。，、；：？！";
+const SQUEEZABLE: &str = ts::STOPS;
 
 /// Greedy line breaking: the atom ranges of each line, and whether the last
 /// atom of the line is a stop squeezed in at half width.
@@ -90,7 +90,7 @@ pub(super) fn break_lines(
             && !atoms[end - 1].latin
             && next.chars.len() == 1
             && SQUEEZABLE.contains(next.chars[0])
-            && (end + 1 == atoms.len() || breakable(next, &atoms[end + 1]));
+            && (end + 1 == atoms.len() || breakable(next, &atoms[end + 1], shape.metric));
         if squeeze {
             lines.push((start..end + 1, true));
             start = end + 1;
@@ -99,7 +99,7 @@ pub(super) fn break_lines(
         // Otherwise pull back to the last legal break, so that closing
         // punctuation never starts and opening punctuation never ends a line.
         let mut cut = end;
-        while cut > start && !breakable(&atoms[cut - 1], &atoms[cut]) {
+        while cut > start && !breakable(&atoms[cut - 1], &atoms[cut], shape.metric) {
             cut -= 1;
         }
         if cut == start {

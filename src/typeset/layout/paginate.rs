@@ -14,7 +14,8 @@
 
 use super::table::RowCells;
 use super::{
-    Box_, Glyph, Layout, Page, TextRun, Typesetter, BLACK, HEIGHT, LEFT, PT_PER_MM, TOP, WIDTH,
+    Box_, Gap, Glyph, Layout, Page, TextRun, Typesetter, BLACK, FLOW_HEIGHT, HEIGHT, LEFT,
+    PT_PER_MM, TOP, WIDTH,
 };
 use crate::fonts::FontRole;
 use crate::typeset::measured::{
@@ -31,7 +32,9 @@ const LO_IMPRINT_RULES: f32 = LO_IMPRINT_RULES_MPT as f32 / 1000.0;
 /// of an even page (7.4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ImprintPlace {
-    /// On the last page of the text, this much space (pt) above it.
+    /// On the last page of the text, this much space (pt) above it in
+    /// LibreOffice's body ([`FLOW_HEIGHT`]); our PDF sets it on the text
+    /// block's foot all the same.
     LastPage { gap: f32 },
     /// After `blank` empty pages, at the foot of a page of its own.
     OwnPage { blank: usize },
@@ -66,17 +69,26 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
             continue;
         }
         let group_h = kept_group_height(boxes, i);
-        let fits = y + group_h <= HEIGHT + EPS;
+        let fits = y + group_h <= FLOW_HEIGHT + EPS;
         if let (Some(row), false) = (b.split.as_deref(), fits) {
             let header = b.repeat_header.map(|h| &boxes[h]);
             split_row(row, header, &mut page, &mut pages, &mut y, lines);
             continue;
         }
         let page_empty = page.texts.is_empty() && page.rules.is_empty() && page.marks.is_empty();
+        if b.gap == Gap::Carried && !fits && group_h <= FLOW_HEIGHT + EPS {
+            // A paragraph's space before falls away where the paragraph
+            // opens a page; it goes there, after the table's last row.
+            if !page_empty {
+                pages.push(std::mem::take(&mut page));
+                y = 0.0;
+            }
+            continue;
+        }
         if (b.page_break_before || !fits) && !page_empty {
             // A group taller than a page is split where it must be.
-            if !fits && group_h > HEIGHT {
-                if y + b.height > HEIGHT + EPS {
+            if !fits && group_h > FLOW_HEIGHT {
+                if y + b.height > FLOW_HEIGHT + EPS {
                     pages.push(std::mem::take(&mut page));
                     y = 0.0;
                 }
@@ -105,7 +117,7 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
     {
         pages.push(page);
     } else {
-        y = HEIGHT;
+        y = FLOW_HEIGHT;
     }
     (pages, y)
 }
@@ -125,12 +137,12 @@ fn split_row(
     let mut from = vec![0; row.cells_count()];
     loop {
         let rest = row.rest(&from);
-        if *y + row.height(rest) <= HEIGHT + EPS {
+        if *y + row.height(rest) <= FLOW_HEIGHT + EPS {
             let part = row.part(&mut from, rest, true);
             set(page, &part, y, lines);
             return;
         }
-        let room = ((HEIGHT - *y - LO_ROW_BORDER + EPS) / row.line)
+        let room = ((FLOW_HEIGHT - *y - LO_ROW_BORDER + EPS) / row.line)
             .floor()
             .max(0.0) as usize;
         let page_top = header.map_or(0.0, |h| h.height);
@@ -179,10 +191,10 @@ fn kept_group_height(boxes: &[Box_], i: usize) -> f32 {
 /// a blank page needed before it and the 版记 page carry no number (7.5).
 fn place_imprint(pages: &mut Vec<Page>, b: &Box_, used: f32) -> ImprintPlace {
     // LibreOffice's 版记 is taller by its rules: it must fit there too.
-    let fits = used + b.height + LO_IMPRINT_RULES <= HEIGHT + EPS;
+    let fits = used + b.height + LO_IMPRINT_RULES <= FLOW_HEIGHT + EPS;
     let place_at = if fits && pages.len() % 2 == 0 {
         ImprintPlace::LastPage {
-            gap: HEIGHT - b.height - used,
+            gap: FLOW_HEIGHT - b.height - used,
         }
     } else {
         let blank = if pages.len() % 2 == 0 { 1 } else { 0 };
@@ -280,6 +292,61 @@ mod tests {
         b
     }
 
+    /// The gap after a table, carried by the next paragraph as its space
+    /// before, moves with that paragraph and falls away where it opens a
+    /// page (as LibreOffice drops the space before there); standing on its
+    /// own, it is set where it falls.
+    #[test]
+    fn a_carried_gap_moves_with_its_paragraph_and_falls_away_at_a_page_top() {
+        let gap = |carried: bool| {
+            let mut b = Box_::table_gap();
+            if carried {
+                b.gap = Gap::Carried;
+                b.keep_with_next = true;
+            }
+            b
+        };
+        // 21 lines leave one line's room: the line fits, gap and line do not.
+        let build = |carried: bool| {
+            let mut boxes: Vec<Box_> = (0..21).map(|_| line(false)).collect();
+            boxes.push(gap(carried));
+            boxes.push(line(false));
+            paginate(boxes)
+        };
+        let carried = build(true);
+        assert_eq!(carried.pages.len(), 2);
+        assert_eq!(carried.pages[0].rules.len(), 21);
+        // The line opens page 2 at the text block's top: no gap above it.
+        assert_eq!(carried.pages[1].rules.len(), 1);
+        assert!((carried.pages[1].rules[0].y1 - TOP).abs() < 0.01);
+        // A standing gap stays on page 1, and so does the line below it
+        // when both fit: 20 lines, the gap, a line.
+        let mut boxes: Vec<Box_> = (0..20).map(|_| line(false)).collect();
+        boxes.push(gap(false));
+        boxes.push(line(false));
+        assert_eq!(paginate(boxes).pages.len(), 1);
+        // Carried, the same: gap and line fit under 20 lines.
+        let mut boxes: Vec<Box_> = (0..20).map(|_| line(false)).collect();
+        boxes.push(gap(true));
+        boxes.push(line(false));
+        let layout = paginate(boxes);
+        assert_eq!(layout.pages.len(), 1);
+        let last = layout.pages[0].rules.last().unwrap().y1;
+        assert!((last - (TOP + 20.0 * super::super::LINE + 12.0)).abs() < 0.01);
+        // Standing, it stays at the foot of page 1 if it fits there; where
+        // it does not (21 lines and 20 pt more), it opens page 2 itself.
+        let standing = build(false);
+        assert_eq!(standing.pages.len(), 2);
+        assert!((standing.pages[1].rules[0].y1 - TOP).abs() < 0.01);
+        let mut boxes: Vec<Box_> = (0..21).map(|_| line(false)).collect();
+        boxes.push(Box_::new(20.0));
+        boxes.push(gap(false));
+        boxes.push(line(false));
+        let layout = paginate(boxes);
+        assert_eq!(layout.pages.len(), 2);
+        assert!((layout.pages[1].rules[0].y1 - (TOP + 12.0)).abs() < 0.01);
+    }
+
     #[test]
     fn a_page_holds_22_lines_and_kept_lines_move_together() {
         let boxes: Vec<Box_> = (0..23).map(|_| line(false)).collect();
@@ -332,11 +399,11 @@ mod tests {
             boxes.push(b);
             boxes
         };
-        // Header and a line of the row fit under the 20 lines: 58.8 pt.
-        assert!((HEIGHT - 20.0 * super::super::LINE - 58.8).abs() < 0.01);
+        // Header and a line of the row fit under the 20 lines: 57.9 pt.
+        assert!((FLOW_HEIGHT - 20.0 * super::super::LINE - 57.9).abs() < 0.01);
         let layout = paginate(build(true));
         assert_eq!(layout.pages.len(), 2);
-        // Page 1: the header (36.5 pt) leaves 22.3 pt, one line of the row
+        // Page 1: the header (36.5 pt) leaves 21.4 pt, one line of the row
         // and its rule; page 2: the header again, then 9 lines, the short
         // cell done on page 1.
         let lines = &layout.lines[20..];
@@ -369,7 +436,7 @@ mod tests {
         assert_eq!(layout.pages.len(), 2);
         assert_eq!(layout.imprint, Some(ImprintPlace::OwnPage { blank: 0 }));
         assert_eq!(layout.pages[1].number, Some(2));
-        // 43 lines: page 2 holds 21, a line of 版记 leaves 0.9 pt; but
+        // 43 lines: page 2 holds 21, and a line of 版记 would fill it; but
         // LibreOffice's 版记 is 2 pt taller, so it goes after a blank page.
         let mut boxes: Vec<Box_> = (0..43).map(|_| line(false)).collect();
         let mut imprint = line(false);
@@ -385,7 +452,7 @@ mod tests {
         boxes.push(imprint);
         let layout = paginate(boxes);
         assert!(
-            matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01),
+            matches!(layout.imprint, Some(ImprintPlace::LastPage { gap }) if (gap - (FLOW_HEIGHT - 21.0 * super::super::LINE)).abs() < 0.01),
             "{:?}",
             layout.imprint
         );

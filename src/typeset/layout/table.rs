@@ -108,7 +108,7 @@ impl Typesetter<'_> {
             }
             out.push(b);
         }
-        out.push(Box_::new(crate::typeset::measured::LO_AFTER_TABLE));
+        out.push(Box_::table_gap());
     }
 
     /// One row: its cells laid out in their columns (set whole by
