@@ -1138,34 +1138,3 @@ fn a_records_letterhead_and_imprint_are_printed_on_its_request_only() {
         "{text}"
     );
 }
-
-/// The 版记 stays on the last, even page in LibreOffice's rendering too
-/// (7.4): where our layout leaves little room above it (a 请示 whose 附注
-/// ends a page near its foot), LibreOffice's 版记, taller by its rules,
-/// used to spill onto an odd page of its own. These two 请示 did so.
-#[test]
-fn libreoffice_keeps_the_imprint_on_the_last_even_page() {
-    let dir = scratch("imprint-lo");
-    for input in ["fixtures/转段申请-2.yaml", "fixtures/阶段记录-1.yaml"] {
-        let o = render_to("docx", input, &dir);
-        assert!(o.status.success(), "{input}: {}", stderr(&o));
-    }
-    let requests: Vec<_> = docx_in(&dir)
-        .into_iter()
-        .filter(|f| f.to_string_lossy().contains("转段申请"))
-        .collect();
-    assert_eq!(requests.len(), 2, "{requests:?}");
-    let lo = dir.join("lo");
-    libreoffice_to_pdf(&requests, &lo);
-    let mut args = vec![root()
-        .join("tests/support/check_signature_imprint.py")
-        .display()
-        .to_string()];
-    for f in &requests {
-        let pdf = lo.join(f.with_extension("pdf").file_name().unwrap());
-        args.push(pdf.display().to_string());
-    }
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    let report = run_tool("python3", &argv);
-    assert_eq!(report.matches("\"imprint_page\"").count(), 2, "{report}");
-}

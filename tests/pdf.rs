@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use std::path::PathBuf;
 
 fn pdfs(files: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
     files
@@ -657,7 +658,10 @@ fn a_font_config_file_chooses_faces_and_its_mistakes_are_located() {
 /// same number of pages, and every line the two share on the same page
 /// (tests/support/check_pages.py) — so the 版记 and its 抄送 end on the same
 /// last, even page in both (7.4) — and at least 98 % of the lines read the
-/// same. Over every fixture paper, every 补课清单 and every printed form. The 机关第一党支部's 请示 took a third page in
+/// same; the signature block and 版记 then measure right with the ruler of
+/// `signature_block_and_imprint_measure_right_in_every_fixture` on
+/// LibreOffice's pages too. Over every fixture paper, every 补课清单 and
+/// every printed form. The 机关第一党支部's 请示 took a third page in
 /// LibreOffice while the gap after a table was a paragraph of its own.
 #[test]
 fn libreoffice_sets_every_line_of_every_fixture_on_the_page_our_pdf_does() {
@@ -684,18 +688,11 @@ fn libreoffice_sets_every_line_of_every_fixture_on_the_page_our_pdf_does() {
     let docx = docx_in(&out);
     let lo = out.join("lo");
     libreoffice_to_pdf(&docx, &lo);
-    let mut args = vec![root()
-        .join("tests/support/check_pages.py")
-        .display()
-        .to_string()];
-    for f in &docx {
-        let pdf = f.with_extension("pdf");
-        args.push(pdf.display().to_string());
-        args.push(lo.join(pdf.file_name().unwrap()).display().to_string());
-    }
-    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
-    // check_pages.py exits 1 on any difference; run_tool fails then.
-    let report = run_tool("python3", &argv);
+    let ours = |f: &PathBuf| f.with_extension("pdf");
+    let theirs = |f: &PathBuf| lo.join(ours(f).file_name().unwrap());
+    let pairs: Vec<PathBuf> = docx.iter().flat_map(|f| [ours(f), theirs(f)]).collect();
+    // check_pages.py exits 1 on any difference; support_script fails then.
+    let report = support_script("check_pages.py", &pairs);
     assert_eq!(report.lines().count(), docx.len(), "{report}");
     let request = report
         .lines()
@@ -711,5 +708,13 @@ fn libreoffice_sets_every_line_of_every_fixture_on_the_page_our_pdf_does() {
         .unwrap_or_else(|| panic!("the unit's plan is missing: {report}"));
     let v: serde_json::Value = serde_json::from_str(plan).unwrap();
     assert_eq!(v["shared"], v["lines"], "{plan}");
+    // The ruler of 7.3.5 and 7.4 on LibreOffice's pages too: 附注 on the
+    // date's page, the date two cells right of the 署名, 抄送 at 14 pt
+    // between the 版记's rules on the last, even page.
+    let lo_pdfs: Vec<PathBuf> = docx.iter().map(theirs).collect();
+    let report = support_script("check_signature_imprint.py", &lo_pdfs);
+    let imprints = report.matches("\"imprint_page\"").count();
+    let dates = report.matches("\"date_offset_cells\"").count();
+    assert!(imprints >= 6 && dates >= 15, "{report}");
     assert!(docx.len() >= 30, "{} papers", docx.len());
 }

@@ -169,6 +169,19 @@ pub fn run_tool(cmd: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Runs `tests/support/<script>` with `args` (files) under python3; it must
+/// succeed (the checkers exit 1 listing what failed). Returns stdout.
+pub fn support_script(script: &str, args: &[PathBuf]) -> String {
+    let mut argv = vec![root()
+        .join("tests/support")
+        .join(script)
+        .display()
+        .to_string()];
+    argv.extend(args.iter().map(|a| a.display().to_string()));
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    run_tool("python3", &argv)
+}
+
 /// Converts DOCX files to PDF with LibreOffice headless, in one call and with
 /// a private profile (parallel tests must not share one).
 pub fn libreoffice_to_pdf(files: &[PathBuf], out: &Path) {
