@@ -660,7 +660,8 @@ fn table_start(out: &mut String, cols: &[u32], header: bool) {
 
 /// `<w:tbl>`: fixed columns of the layout's widths, the header row repeated
 /// on every page, rows kept whole unless [`ts::may_split`] lets them break
-/// (as our layout does), then a 12 pt spacer.
+/// (as our layout does). The gap after it is the document's to write
+/// ([`gap_rides_on`]).
 fn table(out: &mut String, t: &Table) {
     let cols = ts::content_columns(t);
     table_start(out, &cols, true);

@@ -80,7 +80,8 @@ pub const TABLE_LINE: u32 = 360;
 pub const PAGE_NUMBER_LINE: u32 = PAGE_NUMBER_SIZE * 10;
 /// Cell padding left and right in tables, in twips (0.1 cm, Word's default).
 pub const TABLE_CELL_PAD: u32 = 57;
-/// The gap after a table (a 12 pt spacer line), in twips.
+/// The gap after a table or form, 12 pt, in twips: the next paragraph's
+/// space before, or a spacer line of its own ([`carries_table_gap`]).
 pub const TABLE_GAP: u32 = 240;
 /// The paragraph that starts a form's next copy on a new page: 1 pt tall.
 pub const PAGE_BREAK_LINE: u32 = 20;

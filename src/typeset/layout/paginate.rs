@@ -1,7 +1,10 @@
 //! Pagination: boxes onto pages of 22 lines, the 版记 at the foot of an
 //! even page, and the page numbers.
 //!
-//! A box kept with the next moves with it; a page break before a box
+//! A page is filled to LibreOffice's body of 22 whole grid lines
+//! ([`FLOW_HEIGHT`]). A box kept with the next moves with it; the gap after
+//! a table that the next paragraph carries as its space before falls away
+//! where that paragraph opens a page; a page break before a box
 //! starts a new page; a table row opening a page brings its header row; a
 //! row that may split ([`super::table::RowCells`]) and does not fit is cut
 //! between lines, as LibreOffice cuts the DOCX's row without `w:cantSplit`:
