@@ -187,6 +187,22 @@ impl Box_ {
         }
     }
 
+    /// Moves the box's contents `dy` pt down inside it, the box that much
+    /// taller.
+    fn pad_top(&mut self, dy: f32) {
+        for t in &mut self.texts {
+            t.y += dy;
+        }
+        for r in &mut self.rules {
+            r.y1 += dy;
+            r.y2 += dy;
+        }
+        for m in &mut self.marks {
+            m.y += dy;
+        }
+        self.height += dy;
+    }
+
     /// The gap after a table or form ([`ts::TABLE_GAP`]), standing until
     /// the next item says otherwise ([`Typesetter::layout`]). LibreOffice
     /// sets the DOCX's gap at its height: the grid lines after a table stand

@@ -24,7 +24,8 @@ impl Typesetter<'_> {
     pub(super) fn form(&self, f: &Form, out: &mut Vec<Box_>) {
         let cols = super::table::column_widths(&f.widths);
         let line = ts::TABLE_LINE as f32 / 20.0;
-        for row in &f.rows {
+        for (r, row) in f.rows.iter().enumerate() {
+            let first = r == 0;
             let mut col = 0usize;
             let mut cells: Vec<(f32, f32, Vec<Box_>)> = Vec::new();
             let mut x = 0.0;
@@ -59,6 +60,10 @@ impl Typesetter<'_> {
             b.rules.push(Rule::across(height, RULE, BLACK));
             for x in edges {
                 b.rules.push(Rule::down(x, height, RULE, BLACK));
+            }
+            if first {
+                // A table is a rule taller than its rows in LibreOffice.
+                b.pad_top(crate::typeset::measured::LO_ROW_BORDER);
             }
             out.push(b);
         }

@@ -100,6 +100,10 @@ impl Typesetter<'_> {
             let mut b = cells.part(&mut from, lines, true);
             if header {
                 b.keep_with_next = true;
+                // A table's part on a page is a rule taller than its rows
+                // in LibreOffice: it counts with the header, which every
+                // part of the table opens with.
+                b.pad_top(LO_ROW_BORDER);
             } else {
                 b.repeat_header = Some(header_index);
                 if may_split[r - 1] {
@@ -209,6 +213,30 @@ mod tests {
         let total: f32 = cols.iter().sum();
         assert!((total - WIDTH).abs() < 0.001, "{total}");
         assert_eq!(cols[0], 1474.0 / 20.0);
+    }
+
+    /// A table is as tall as LibreOffice sets it: each row its lines and a
+    /// rule, and one rule more — its header's, which every part of the
+    /// table on a page opens with — then the 12 pt gap.
+    #[test]
+    fn a_table_is_a_rule_taller_than_its_rows() {
+        let fonts = crate::fonts::Fonts::discover(&[]).expect("fonts: run scripts/setup.sh");
+        let t = Typesetter::new(&fonts);
+        let table = Table {
+            widths: vec![1, 3],
+            header: vec![vec!["序号".into()], vec!["内容".into()]],
+            rows: vec![
+                vec![vec!["1".into()], vec!["短".into()]],
+                vec![vec!["2".into()], vec!["短".into()]],
+            ],
+        };
+        let mut boxes = Vec::new();
+        t.table(&table, &mut boxes);
+        let heights: Vec<f32> = boxes.iter().map(|b| b.height).collect();
+        assert_eq!(heights, [18.0 + 2.0 * LO_ROW_BORDER, 18.5, 18.5, 12.0]);
+        // The header's rules and text sit below the extra rule's room.
+        let top = boxes[0].rules.iter().map(|r| r.y1).fold(f32::MAX, f32::min);
+        assert_eq!(top, LO_ROW_BORDER);
     }
 
     #[test]
