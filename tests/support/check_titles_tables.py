@@ -253,12 +253,14 @@ def check_table_breaks(pages, failures, report):
             header = None
             continue
         continued += 1
-        if header is None:
-            # The table's header: the first row of the last table on the
-            # page the table started on (rows touching, rule on rule).
-            first = len(rows[n]) - 1
-            while first > 0 and abs(rows[n][first - 1][1] - rows[n][first][0]) < 1.5:
-                first -= 1
+        # The table that runs on is the last on this page (rows touching,
+        # rule on rule). If it opens the page and the one before ran on, it
+        # is that table still; otherwise it began here and its first row is
+        # its header (a page may end one table and start the next).
+        first = len(rows[n]) - 1
+        while first > 0 and abs(rows[n][first - 1][1] - rows[n][first][0]) < 1.5:
+            first -= 1
+        if not (first == 0 and header is not None):
             header = rows[n][first][2]
         if rows[n + 1][0][2] != header:
             failures.append(f"page {n + 2}: the table runs on without its header row: "
