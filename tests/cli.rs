@@ -454,7 +454,7 @@ fn a_closed_pipe_ends_the_run_quietly_not_with_a_panic() {
     std::fs::write(&bad, "文种: 两个具体\n单位： 某单位\n").unwrap();
     // Far more than a pipe's 64 KiB of diagnostics.
     let args: Vec<&str> = std::iter::once("check")
-        .chain(std::iter::repeat(bad.to_str().unwrap()).take(2000))
+        .chain(std::iter::repeat_n(bad.to_str().unwrap(), 2000))
         .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_wenshu"))
         .args(&args)
