@@ -20,7 +20,8 @@ use crate::input::Source;
 use crate::paper::{context, Paper, Phase, Summary, Transfer};
 
 use super::read::{
-    Evaluation, Rectification, Representative, Study, StudySums, Survey, ACTIVITIES,
+    Coverage, Evaluation, Rectification, Representative, Session, Study, StudySums, Survey,
+    ACTIVITIES,
 };
 use super::rules::{
     self, excepted, hours, low_rated, month_day, names, unqualified, unused_exceptions, Check,
@@ -334,77 +335,91 @@ fn average(sum: u64, n: u32) -> String {
 }
 
 fn study_work(rec: &Record, s: &Study, met: &dyn Fn(&str) -> bool) -> Vec<Work> {
-    let total = rec.members.len() as u32;
     let mut out = Vec::new();
-    if let Some(sessions) = &s.sessions {
-        let list = &sessions.value;
-        let sums = StudySums::of(list);
-        let mut training = format!(
-            "其中，{}举办集中培训{}天、{}学时（每天不少于{MIN_TRAINING_DAY_HOURS}学时）",
-            names(sums.training_days.iter().map(|d| month_day(*d))),
-            sums.training_days.len(),
-            hours(sums.full_day_tenths),
-        );
-        if sums.training_days.is_empty() {
-            training = "其中，没有满一天的集中培训".to_string();
-        }
-        if !sums.short_training_days.is_empty() {
-            training.push_str(&format!(
-                "；另有{}集中学习{}学时，不足一天",
-                names(sums.short_training_days.iter().map(|(d, _)| month_day(*d))),
-                hours(sums.short_training_days.iter().map(|(_, t)| t).sum()),
-            ));
-        }
-        let each = if met("每次学时") && !sums.others.is_empty() {
-            format!("，每次不少于{MIN_SESSION_HOURS}学时")
-        } else {
-            String::new()
-        };
-        let body = vec![
-            members_sentence(rec),
-            format!(
-                "本阶段共组织学习{}次，累计{}学时（规定不少于{MIN_STUDY_HOURS}学时）。{training}；其余{}次专题学习共{}学时{each}。",
-                list.len(),
-                hours(sums.total_tenths),
-                sums.others.len(),
-                hours(sums.other_tenths),
-            ),
-        ];
-        let mut rows: Vec<[String; 5]> = list
-            .iter()
-            .enumerate()
-            .map(|(i, x)| {
-                [
-                    (i + 1).to_string(),
-                    x.date.to_string(),
-                    if x.training {
-                        "集中培训"
-                    } else {
-                        "专题学习"
-                    }
-                    .to_string(),
-                    x.topic.clone().unwrap_or_default(),
-                    hours(x.tenths),
-                ]
-            })
-            .collect();
-        rows.push([
-            "合计".into(),
-            String::new(),
-            String::new(),
-            format!("{}次", list.len()),
-            hours(sums.total_tenths),
-        ]);
-        out.push(Work::new(
-            "集中学习和专题学习",
-            body,
-            vec![table(
-                [3, 8, 5, 16, 4],
-                ["序号", "日期", "形式", "内容", "学时"],
-                rows,
-            )],
+    out.extend(
+        s.sessions
+            .as_ref()
+            .map(|x| sessions_work(rec, &x.value, met)),
+    );
+    out.push(reflections_work(rec));
+    out.extend(coverage_work(rec, &s.coverage));
+    out.push(publicity_work(rec, s));
+    out
+}
+
+/// （一）集中学习和专题学习: the members, the sessions summed, their table.
+fn sessions_work(rec: &Record, list: &[Session], met: &dyn Fn(&str) -> bool) -> Work {
+    let sums = StudySums::of(list);
+    let mut training = format!(
+        "其中，{}举办集中培训{}天、{}学时（每天不少于{MIN_TRAINING_DAY_HOURS}学时）",
+        names(sums.training_days.iter().map(|d| month_day(*d))),
+        sums.training_days.len(),
+        hours(sums.full_day_tenths),
+    );
+    if sums.training_days.is_empty() {
+        training = "其中，没有满一天的集中培训".to_string();
+    }
+    if !sums.short_training_days.is_empty() {
+        training.push_str(&format!(
+            "；另有{}集中学习{}学时，不足一天",
+            names(sums.short_training_days.iter().map(|(d, _)| month_day(*d))),
+            hours(sums.short_training_days.iter().map(|(_, t)| t).sum()),
         ));
     }
+    let each = if met("每次学时") && !sums.others.is_empty() {
+        format!("，每次不少于{MIN_SESSION_HOURS}学时")
+    } else {
+        String::new()
+    };
+    let body = vec![
+        members_sentence(rec),
+        format!(
+            "本阶段共组织学习{}次，累计{}学时（规定不少于{MIN_STUDY_HOURS}学时）。{training}；其余{}次专题学习共{}学时{each}。",
+            list.len(),
+            hours(sums.total_tenths),
+            sums.others.len(),
+            hours(sums.other_tenths),
+        ),
+    ];
+    let mut rows: Vec<[String; 5]> = list
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            [
+                (i + 1).to_string(),
+                x.date.to_string(),
+                if x.training {
+                    "集中培训"
+                } else {
+                    "专题学习"
+                }
+                .to_string(),
+                x.topic.clone().unwrap_or_default(),
+                hours(x.tenths),
+            ]
+        })
+        .collect();
+    rows.push([
+        "合计".into(),
+        String::new(),
+        String::new(),
+        format!("{}次", list.len()),
+        hours(sums.total_tenths),
+    ]);
+    Work::new(
+        "集中学习和专题学习",
+        body,
+        vec![table(
+            [3, 8, 5, 16, 4],
+            ["序号", "日期", "形式", "内容", "学时"],
+            rows,
+        )],
+    )
+}
+
+/// （二）撰写学习心得体会: who wrote how many, who could not.
+fn reflections_work(rec: &Record) -> Work {
+    let total = rec.members.len() as u32;
     let written = rec.reflections_total();
     let writers = rec.members.iter().filter(|m| m.can_write()).count() as u32;
     let lacking = rec
@@ -421,55 +436,64 @@ fn study_work(rec: &Record, s: &Study, met: &dyn Fn(&str) -> bool) -> Vec<Work> 
     if unable > 0 {
         who.push_str(&format!("；另有{unable}名党员不能书写"));
     }
-    out.push(Work::new(
+    Work::new(
         "撰写学习心得体会",
         vec![format!(
             "{writers}名能书写的党员共撰写学习心得体会{written}篇，人均{}篇，{who}。",
             average(written, writers),
         )],
         Vec::new(),
-    ));
-    if !s.coverage.is_empty() {
-        let rows = s
-            .coverage
-            .iter()
-            .map(|c| {
-                [
-                    activity_name(c.activity).to_string(),
-                    c.date.map(|d| d.to_string()).unwrap_or_default(),
-                    c.sessions.map(|n| format!("{n}场")).unwrap_or_default(),
-                    format!("{}/{}", c.reached, total),
-                    share(c.reached, total),
-                    c.note.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
-        let full: Vec<&str> = s
-            .coverage
-            .iter()
-            .filter(|c| c.reached == total)
-            .map(|c| activity_name(c.activity))
-            .collect();
-        let reach = if full.len() == ACTIVITIES.len() {
-            format!("{}五项活动均覆盖全体{total}名党员。", names(full.iter()))
-        } else if full.is_empty() {
-            format!("“五个覆盖”各项均未覆盖全体{total}名党员，覆盖情况见下表。")
-        } else {
-            format!(
-                "{}覆盖全体{total}名党员，其余各项覆盖情况见下表。",
-                names(full.iter())
-            )
-        };
-        out.push(Work::new(
-            "“五个覆盖”",
-            vec![reach],
-            vec![table(
-                [6, 7, 3, 4, 4, 12],
-                ["活动", "时间", "场次", "覆盖党员", "覆盖率", "覆盖方式"],
-                rows,
-            )],
-        ));
+    )
+}
+
+/// （三）“五个覆盖”: each activity's reach, and its table; none when the
+/// record gives no coverage.
+fn coverage_work(rec: &Record, coverage: &[Coverage]) -> Option<Work> {
+    if coverage.is_empty() {
+        return None;
     }
+    let total = rec.members.len() as u32;
+    let rows = coverage
+        .iter()
+        .map(|c| {
+            [
+                activity_name(c.activity).to_string(),
+                c.date.map(|d| d.to_string()).unwrap_or_default(),
+                c.sessions.map(|n| format!("{n}场")).unwrap_or_default(),
+                format!("{}/{}", c.reached, total),
+                share(c.reached, total),
+                c.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let full: Vec<&str> = coverage
+        .iter()
+        .filter(|c| c.reached == total)
+        .map(|c| activity_name(c.activity))
+        .collect();
+    let reach = if full.len() == ACTIVITIES.len() {
+        format!("{}五项活动均覆盖全体{total}名党员。", names(full.iter()))
+    } else if full.is_empty() {
+        format!("“五个覆盖”各项均未覆盖全体{total}名党员，覆盖情况见下表。")
+    } else {
+        format!(
+            "{}覆盖全体{total}名党员，其余各项覆盖情况见下表。",
+            names(full.iter())
+        )
+    };
+    Some(Work::new(
+        "“五个覆盖”",
+        vec![reach],
+        vec![table(
+            [6, 7, 3, 4, 4, 12],
+            ["活动", "时间", "场次", "覆盖党员", "覆盖率", "覆盖方式"],
+            rows,
+        )],
+    ))
+}
+
+/// （四）大讨论和宣传: the “两个具体”, banners and columns, opinions.
+fn publicity_work(rec: &Record, s: &Study) -> Work {
     let mut publicity = Vec::new();
     if let Some(t) = &s.two_specifics {
         let held = t
@@ -484,8 +508,7 @@ fn study_work(rec: &Record, s: &Study, met: &dyn Fn(&str) -> bool) -> Vec<Work> 
     }
     publicity.push(publicity_sentence(rec, s.banners.as_ref().map(|b| b.value)));
     publicity.push(opinions_sentence(rec));
-    out.push(Work::new("大讨论和宣传", publicity, Vec::new()));
-    out
+    Work::new("大讨论和宣传", publicity, Vec::new())
 }
 
 fn activity_name(a: &str) -> &'static str {
@@ -761,7 +784,16 @@ fn phase_survey_work(s: &Survey) -> Work {
 }
 
 fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
-    let mut out = Vec::new();
+    let mut out = vec![plans_work(rec, r), measures_work(rec, r)];
+    out.extend(r.questionnaire.as_ref().map(questionnaire_work));
+    out.push(commendation_work(rec, r));
+    out.retain(|w| !w.body.is_empty());
+    out
+}
+
+/// （一）制定和审批整改方案: the members' plans passed by their branches,
+/// the unit's plan publicised, approved and published, the branches' table.
+fn plans_work(rec: &Record, r: &Rectification) -> Work {
     let serving: Vec<_> = rec.serving().collect();
     let passed = |branch: &str| {
         serving
@@ -809,7 +841,7 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
             ]
         })
         .collect();
-    out.push(Work::new(
+    Work::new(
         "制定和审批整改方案",
         body,
         vec![table(
@@ -817,7 +849,12 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
             ["支部", "方案公示日期", "党员大会通过日期", "通过方案数"],
             rows,
         )],
-    ));
+    )
+}
+
+/// （二）建章立制、组织处理和承诺宣誓: the rules made, the members handled,
+/// the oath and who missed it.
+fn measures_work(rec: &Record, r: &Rectification) -> Work {
     let mut body = Vec::new();
     if let Some(list) = &r.regulations {
         body.push(format!(
@@ -864,24 +901,30 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
         s.push('。');
         body.push(s);
     }
-    out.push(Work::new("建章立制、组织处理和承诺宣誓", body, Vec::new()));
-    if let Some(q) = &r.questionnaire {
-        let t = &q.tally;
-        let bad = t.count("不满意");
-        let good = t.count_of(&["满意", "基本满意"]);
-        out.push(Work::new(
-            "整改情况问卷测评",
-            vec![
-                survey_opening(q, "整改情况问卷测评"),
-                format!(
-                    "“满意”和“基本满意”合计{good}份，占{}；“不满意”{bad}份，占{}。",
-                    share(good, t.total()),
-                    share(bad, t.total()),
-                ),
-            ],
-            vec![tally_table(t)],
-        ));
-    }
+    Work::new("建章立制、组织处理和承诺宣誓", body, Vec::new())
+}
+
+/// （三）整改情况问卷测评: the closing questionnaire's tally.
+fn questionnaire_work(q: &Survey) -> Work {
+    let t = &q.tally;
+    let bad = t.count("不满意");
+    let good = t.count_of(&["满意", "基本满意"]);
+    Work::new(
+        "整改情况问卷测评",
+        vec![
+            survey_opening(q, "整改情况问卷测评"),
+            format!(
+                "“满意”和“基本满意”合计{good}份，占{}；“不满意”{bad}份，占{}。",
+                share(good, t.total()),
+                share(bad, t.total()),
+            ),
+        ],
+        vec![tally_table(t)],
+    )
+}
+
+/// （四）表彰和宣传: who was commended, the publicity, the opinions.
+fn commendation_work(rec: &Record, r: &Rectification) -> Work {
     let mut body = Vec::new();
     if let Some(c) = &r.commended {
         let v = &c.value;
@@ -904,9 +947,7 @@ fn rectification_work(rec: &Record, r: &Rectification) -> Vec<Work> {
     }
     body.push(publicity_sentence(rec, None));
     body.push(opinions_sentence(rec));
-    out.push(Work::new("表彰和宣传", body, Vec::new()));
-    out.retain(|w| !w.body.is_empty());
-    out
+    Work::new("表彰和宣传", body, Vec::new())
 }
 
 /// The 转段申请's rule-by-rule comparison, and the exceptions it states.
