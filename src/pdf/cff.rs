@@ -179,7 +179,11 @@ fn real(d: &[u8]) -> Option<(usize, Operand)> {
                 0xb => s.push('E'),
                 0xc => s.push_str("E-"),
                 0xe => s.push('-'),
-                0xf => return Some((i + 1, Operand::Real(s.parse().ok()?))),
+                0xf => {
+                    // Not a number a DICT can hold again (1E999): decline.
+                    let v: f64 = s.parse().ok().filter(|v: &f64| v.is_finite())?;
+                    return Some((i + 1, Operand::Real(v)));
+                }
                 _ => return None,
             }
         }
@@ -374,13 +378,13 @@ impl Cff {
             .top_matrix
             .unwrap_or([0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
         for v in top_matrix {
-            dict_real(&mut top, v);
+            dict_real(&mut top, v)?;
         }
         dict_op(&mut top, FONT_MATRIX);
         for v in self.bbox.as_deref().unwrap_or(&[Operand::Int(0); 4]) {
             match *v {
                 Operand::Int(i) => dict_int(&mut top, i),
-                Operand::Real(r) => dict_real(&mut top, r),
+                Operand::Real(r) => dict_real(&mut top, r)?,
             }
         }
         dict_op(&mut top, FONT_BBOX);
@@ -441,7 +445,7 @@ impl Cff {
             };
             let mut d = Vec::with_capacity(48);
             for v in m {
-                dict_real(&mut d, v);
+                dict_real(&mut d, v)?;
             }
             dict_op(&mut d, FONT_MATRIX);
             dict_int5(&mut d, i32::try_from(fd.private.len()).ok()?);
@@ -555,10 +559,16 @@ fn dict_int5(w: &mut Vec<u8>, v: i32) {
     w.extend_from_slice(&v.to_be_bytes());
 }
 
-/// A real operand: its shortest decimal form in nibbles.
-fn dict_real(w: &mut Vec<u8>, v: f64) {
+/// A real operand: its shortest decimal form in nibbles; `None` for a value
+/// no DICT can hold (infinite or not a number, as a font's matrix scaled
+/// past f64's range would be), so the subset is declined.
+fn dict_real(w: &mut Vec<u8>, v: f64) -> Option<()> {
+    if !v.is_finite() {
+        return None;
+    }
     if v.fract() == 0.0 && v.abs() < 1e9 {
-        return dict_int(w, v as i32);
+        dict_int(w, v as i32);
+        return Some(());
     }
     let s = format!("{v:e}");
     // `{:e}` gives e.g. "1e-3", "-2.5e0": mantissa and exponent.
@@ -589,6 +599,7 @@ fn dict_real(w: &mut Vec<u8>, v: f64) {
     }
     w.push(30);
     w.extend(nibbles.chunks(2).map(|p| p[0] << 4 | p[1]));
+    Some(())
 }
 
 /// Writes an INDEX of `items`; returns where its items' bytes start.
@@ -989,11 +1000,23 @@ mod tests {
         }
     }
 
+    /// A real no DICT can hold — from a broken font's "1E999", or a
+    /// matrix scaled past f64's range — declines the subset, never panics.
+    #[test]
+    fn reals_out_of_range_are_declined() {
+        for v in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            assert_eq!(dict_real(&mut Vec::new(), v), None);
+        }
+        // 1E999 as a DICT real: 1, E, 9, 9, 9, end.
+        let bytes = [30, 0x1b, 0x99, 0x9f];
+        assert!(real(&bytes).is_none());
+    }
+
     #[test]
     fn reals_are_written_so_they_read_back() {
         for v in [0.001, -0.5, 1.0, 1e-7, 123.456, -2048.25, 0.000488281] {
             let mut w = Vec::new();
-            dict_real(&mut w, v);
+            dict_real(&mut w, v).unwrap();
             dict_op(&mut w, FONT_MATRIX);
             let e = dict_entries(&w).unwrap();
             assert_eq!(e.len(), 1);

@@ -107,11 +107,7 @@ fn flow(boxes: &[Box_], lines: &mut Vec<String>) -> (Vec<Page>, f32) {
                 }
             }
         }
-        place(&mut page, b, y);
-        if !b.text.is_empty() {
-            lines.push(b.text.clone());
-        }
-        y += b.height;
+        set(&mut page, b, &mut y, lines);
     }
     if !page.texts.is_empty()
         || !page.rules.is_empty()
@@ -366,7 +362,7 @@ mod tests {
     }
 
     /// A row that may split, 10 lines in its second cell, under 20 body
-    /// lines and its header: 22.3 pt are left, one of its lines and its
+    /// lines and its header: 21.4 pt are left, one of its lines and its
     /// rule fit there; the rest (9 lines) goes on the next page under the
     /// repeated header. A row that may not split moves on whole with its
     /// header.
