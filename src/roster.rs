@@ -361,10 +361,7 @@ fn full_width_separators(
     lines: &[String],
 ) -> Vec<Diagnostic> {
     rows.iter()
-        .filter(|(_, cells)| {
-            let filled = cells.iter().filter(|(c, _)| !c.trim().is_empty()).count();
-            filled < columns && cells.iter().any(|(c, _)| c.contains('，'))
-        })
+        .filter(|(_, cells)| cells.len() < columns && cells.iter().any(|(c, _)| c.contains('，')))
         .map(|(line, cells)| {
             let col = cells.iter().find(|(c, _)| c.contains('，')).map_or(1, |(_, col)| *col);
             let mut d = Diagnostic::whole_file(

@@ -517,6 +517,23 @@ fn a_csv_row_separated_by_full_width_commas_is_named_as_such() {
     assert!(!err.contains("缺少必填字段"), "{err}");
 }
 
+/// A row with all its cells, one of them empty and another holding a
+/// full-width comma in its text, is an ordinary row, not one typed with
+/// full-width separators.
+#[test]
+fn a_full_width_comma_inside_a_cell_of_a_whole_row_is_text() {
+    let dir = roster_with(|t| {
+        t.replacen(
+            "郑晓东,区财政局综合科科员,2026-04-12,2026-04-15",
+            "郑晓东,区财政局综合科科员，兼支部宣传委员,,2026-04-15",
+            1,
+        )
+    });
+    let o = wenshu(&["check", dir.join("花名册-整改方案.yaml").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(!err.contains("全角逗号"), "{err}");
+}
+
 /// The roster's table given to check: it says what the table is and which
 /// file to check instead.
 #[test]
