@@ -544,22 +544,28 @@ fn tally_table(t: &Tally) -> TableCtx {
     table([6, 4, 4], ["评价", "票数", "占比"], rows)
 }
 
+/// The survey's opening sentence: when, what, the copies handed out and to
+/// whom (its 对象 counts copies, one a person: it says who was given one,
+/// not who answered), and how many came back.
 fn survey_opening(s: &Survey, what: &str) -> String {
-    let handed = s
-        .handed_out
-        .map(|h| format!("发放测评表{h}份，"))
+    let to_whom: Vec<String> = s
+        .respondents
+        .as_ref()
+        .map(|r| {
+            [("党员", r.value.members), ("群众代表", r.value.public)]
+                .into_iter()
+                .filter(|&(_, n)| n > 0)
+                .map(|(who, n)| format!("{who}{n}份"))
+                .collect()
+        })
         .unwrap_or_default();
-    // Who took part, as the record says (对象).
-    let who = match s.respondents.as_ref().map(|r| r.value) {
-        Some(r) if r.members > 0 && r.public > 0 => {
-            format!("参加的有党员{}名、群众代表{}名，", r.members, r.public)
-        }
-        Some(r) if r.members > 0 => format!("参加的有党员{}名，", r.members),
-        Some(r) if r.public > 0 => format!("参加的有群众代表{}名，", r.public),
-        _ => String::new(),
+    let handed = match (s.handed_out, to_whom.is_empty()) {
+        (Some(h), false) => format!("发放测评表{h}份（发给{}），", to_whom.join("、")),
+        (Some(h), true) => format!("发放测评表{h}份，"),
+        (None, _) => String::new(),
     };
     format!(
-        "{}，开展{what}，{who}{handed}收回{}份。",
+        "{}，开展{what}，{handed}收回{}份。",
         s.date,
         s.tally.total()
     )
