@@ -166,7 +166,7 @@ fn stop(message: impl std::fmt::Display) -> Stop {
 
 /// The run's entries could not be kept or read back.
 fn manifest_error(e: std::io::Error) -> Stop {
-    stop(format!("无法写入清单：{e}"))
+    stop(format!("无法写入清单：{}", crate::input::io_reason(&e)))
 }
 
 /// A batch under way.
@@ -269,8 +269,13 @@ impl<'a> Batch<'a> {
             .num_threads(opts.jobs.unwrap_or(0))
             .build()
             .map_err(|e| stop(format!("无法启动线程池：{e}")))?;
-        std::fs::create_dir_all(&opts.out)
-            .map_err(|e| stop(format!("无法创建输出目录 {}：{e}", opts.out.display())))?;
+        std::fs::create_dir_all(&opts.out).map_err(|e| {
+            stop(format!(
+                "无法创建输出目录 {}：{}",
+                opts.out.display(),
+                crate::input::io_reason(&e)
+            ))
+        })?;
         let out = OutDir::open(&opts.out, opts.force);
         // The district's settings decide whether a record passes, and so
         // which papers it yields: another district file, another batch.
@@ -304,8 +309,12 @@ impl<'a> Batch<'a> {
             None => (units, Naming::AsMade(names), None),
         };
         let reuse = units.iter().map(|_| None).collect();
-        let journal = journal::Journal::create(&out)
-            .map_err(|e| stop(format!("无法在输出目录中写入临时文件：{e}")))?;
+        let journal = journal::Journal::create(&out).map_err(|e| {
+            stop(format!(
+                "无法在输出目录中写入临时文件：{}",
+                crate::input::io_reason(&e)
+            ))
+        })?;
         let mut batch = Batch {
             opts,
             engine,
@@ -375,8 +384,9 @@ impl<'a> Batch<'a> {
                 let fonts = self.fonts.expect("fonts with a merge");
                 if let Some(doc) = &front {
                     let layout = Typesetter::new(fonts).layout(doc);
-                    m.add_front(&layout, fonts, MISSING_TITLE)
-                        .map_err(|e| stop(format!("写入合并文件失败：{e}")))?;
+                    m.add_front(&layout, fonts, MISSING_TITLE).map_err(|e| {
+                        stop(format!("写入合并文件失败：{}", crate::input::io_reason(&e)))
+                    })?;
                 }
                 m.finish(fonts)
                     .map_err(|e| stop(format!("写入合并文件失败：{e}")))?
@@ -411,9 +421,9 @@ impl<'a> Batch<'a> {
             .pdf
             .expect("a PDF with fonts");
         let (tmp, mut file) = crate::output::create_temp(&self.opts.out, "缺少清单.pdf")
-            .map_err(|e| stop(format!("无法写入临时文件：{e}")))?;
+            .map_err(|e| stop(format!("无法写入临时文件：{}", crate::input::io_reason(&e))))?;
         std::io::Write::write_all(&mut file, &pdf)
-            .map_err(|e| stop(format!("无法写入临时文件：{e}")))?;
+            .map_err(|e| stop(format!("无法写入临时文件：{}", crate::input::io_reason(&e))))?;
         Ok(tmp)
     }
 
@@ -691,8 +701,9 @@ impl<'a> Batch<'a> {
             if let Some(Book::Typeset(m)) = self.merged.as_mut() {
                 let fonts = self.fonts.expect("fonts with a merge");
                 for (title, layout) in &pages {
-                    m.add(layout, fonts, title)
-                        .map_err(|e| stop(format!("写入合并文件失败：{e}")))?;
+                    m.add(layout, fonts, title).map_err(|e| {
+                        stop(format!("写入合并文件失败：{}", crate::input::io_reason(&e)))
+                    })?;
                 }
             }
         }
@@ -1154,8 +1165,13 @@ fn open_merge(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| stop(format!("--merge 应为一个 PDF 文件，{shown} 不是文件名")))?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| stop(format!("无法创建合并文件所在的目录 {}：{e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        stop(format!(
+            "无法创建合并文件所在的目录 {}：{}",
+            dir.display(),
+            crate::input::io_reason(&e)
+        ))
+    })?;
     let merge_dir = OutDir::open(&dir, opts.force);
     let canonical = std::fs::canonicalize(&dir).map(|d| d.join(&name)).ok();
     let is_input = units
@@ -1195,7 +1211,12 @@ fn open_merge(
     }
     MergeFile::create(target)
         .map(|m| Book::Typeset(Box::new(m)))
-        .map_err(|e| stop(format!("无法创建合并文件 {shown}：{e}")))
+        .map_err(|e| {
+            stop(format!(
+                "无法创建合并文件 {shown}：{}",
+                crate::input::io_reason(&e)
+            ))
+        })
 }
 
 /// The manifest files must be wenshu's to replace, checked before anything
